@@ -1,0 +1,85 @@
+import "reflect-metadata";
+import { NestFactory } from "@nestjs/core";
+import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
+import { createPrismaClient } from "@pulse/db";
+import { createProducerConnection, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
+import { Queue } from "bullmq";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import type { IngestConfig } from "./config";
+import type { IngestDeps } from "./deps";
+import { EventEnqueuer } from "./enqueue/event-enqueuer";
+import { unavailable } from "./http/api-error";
+import { installTokenCheck } from "./http/auth";
+import { BODY_LIMIT_BYTES, installJsonBodyParser } from "./http/body";
+import { ErrorFilter } from "./http/error.filter";
+import { IngestModule } from "./ingest.module";
+import { NestPinoLogger } from "./logger";
+
+export interface IngestApp {
+  app: NestFastifyApplication;
+  /** Stops accepting requests, lets in-flight ones finish (their events reach Redis), then closes Redis and Postgres. */
+  close(): Promise<void>;
+}
+
+export interface IngestOptions {
+  logger: Logger;
+  /** The clock that stamps receipt times; tests pass their own. */
+  now?: () => number;
+}
+
+export async function createIngestApp(config: IngestConfig, { logger, now = Date.now }: IngestOptions): Promise<IngestApp> {
+  const prefix = config.PULSE_REDIS_PREFIX;
+  const prisma = createPrismaClient(config.DATABASE_URL);
+  const redis = createProducerConnection(config.REDIS_URL);
+  redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+  const eventsQueue = new Queue(QUEUE_NAMES.events, { connection: redis, prefix });
+  const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix });
+  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
+  const enqueuer = new EventEnqueuer(eventsQueue);
+
+  const deps: IngestDeps = {
+    config,
+    prisma,
+    redis,
+    eventsQueue,
+    reaperQueue,
+    sessionsChannel: sessionsChannel(prefix),
+    logger,
+    now,
+    async enqueue(events) {
+      try {
+        await enqueuer.enqueue(events);
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, events: events.length }, "could not queue events");
+        throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
+      }
+    },
+  };
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    // Errors Fastify's router raises before any route runs (a malformed URL, say) get the API's shape too.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply.status(400).send({ error: "invalid_request", message: error.message });
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(IngestModule.register(deps), adapter, { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  installJsonBodyParser(fastify);
+  installTokenCheck(fastify, config.PULSE_TOKEN);
+  app.useGlobalFilters(new ErrorFilter(logger));
+  await app.init();
+
+  return {
+    app,
+    async close() {
+      await app.close();
+      await enqueuer.close();
+      await Promise.all([eventsQueue.close(), reaperQueue.close()]);
+      await redis.quit().catch(() => redis.disconnect());
+      await prisma.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { NormalizedEvent } from "@pulse/core";
+import type { PrismaClient } from "@pulse/db";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { IngestConfig } from "./config";
+
+/** Nest injection token for everything the routes share. */
+export const INGEST_DEPS = Symbol("INGEST_DEPS");
+
+export interface IngestDeps {
+  config: IngestConfig;
+  prisma: PrismaClient;
+  /** Producer connection: fails fast when Redis is down. Also publishes session changes. */
+  redis: Redis;
+  eventsQueue: Queue;
+  reaperQueue: Queue;
+  /** Puts events on the queue; resolves once they are in Redis, rejects with a 503 ApiError otherwise. */
+  enqueue(events: NormalizedEvent[]): Promise<void>;
+  sessionsChannel: string;
+  logger: Logger;
+  now(): number;
+}

@@ -1,0 +1,75 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from "@nestjs/common";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { ApiError, RETRY_AFTER_SECONDS } from "./api-error";
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "too_many_requests",
+};
+
+/** Errors Fastify raises while reading a body, by their code. */
+const BODY_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, "invalid_json"],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, "invalid_json"],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, "payload_too_large"],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "unsupported_media_type"],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, "invalid_request"],
+};
+
+/** Signs that Redis or Postgres could not be reached: the client should retry, nothing it sent is wrong. */
+const DEPENDENCY_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|Can't reach database|Connection terminated|connect ECONN|timeout exceeded when trying to connect|too many clients|the database system is (starting up|shutting down)/i;
+
+export function isDependencyDown(error: unknown): boolean {
+  const e = error as { message?: string; code?: string; cause?: unknown } | null;
+  if (!e) return false;
+  if (["P1001", "P1002", "P1017", "P2024"].includes(e.code ?? "")) return true;
+  return DEPENDENCY_DOWN.test(String(e.message ?? "")) || (e.cause !== undefined && e.cause !== e && isDependencyDown(e.cause));
+}
+
+interface ErrorReply {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
+export function toErrorReply(exception: unknown): ErrorReply {
+  if (exception instanceof ApiError) return { status: exception.status, code: exception.code, message: exception.message, headers: exception.headers };
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return { status, code: CODE_BY_STATUS[status] ?? "error", message: exception.message, headers: {} };
+  }
+  const e = exception as { code?: string; statusCode?: number; message?: string };
+  const known = e?.code ? BODY_ERRORS[e.code] : undefined;
+  if (known) return { status: known[0], code: known[1], message: e.message ?? "bad request body", headers: {} };
+  if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, code: CODE_BY_STATUS[e.statusCode] ?? "invalid_request", message: e.message ?? "bad request", headers: {} };
+  }
+  if (isDependencyDown(exception)) {
+    return { status: 503, code: "unavailable", message: "a backing service (Redis or Postgres) is unavailable; retry shortly", headers: { "retry-after": String(RETRY_AFTER_SECONDS) } };
+  }
+  return { status: 500, code: "internal", message: "internal error", headers: {} };
+}
+
+/** Every error leaves as `{error, message}` with a meaningful status; only Pulse's own bugs are 500s. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const { status, code, message, headers } = toErrorReply(exception);
+    const context = { method: request.method, url: request.url.split("?")[0], status, code };
+    if (status >= 500) this.logger.error({ ...context, err: exception }, "request failed");
+    else this.logger.debug(context, message);
+    void reply.status(status).headers(headers).send({ error: code, message });
+  }
+}

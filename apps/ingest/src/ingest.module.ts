@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from "@nestjs/common";
+import { INGEST_DEPS, type IngestDeps } from "./deps";
+import { EventsController } from "./routes/events.controller";
+import { HealthController } from "./routes/health.controller";
+import { HooksController } from "./routes/hooks.controller";
+import { SessionsController } from "./routes/sessions.controller";
+import { StatsController } from "./routes/stats.controller";
+
+@Module({})
+export class IngestModule {
+  static register(deps: IngestDeps): DynamicModule {
+    return {
+      module: IngestModule,
+      controllers: [HooksController, EventsController, SessionsController, StatsController, HealthController],
+      providers: [{ provide: INGEST_DEPS, useValue: deps }],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { createPrismaClient } from "@pulse/db";
+import { createPublisherConnection, createWorkerConnection, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID, reapStaleJob, sessionsChannel } from "@pulse/queues";
+import { Queue } from "bullmq";
+import type { Logger } from "pino";
+import type { ReaperConfig } from "./config";
+import { eventsWorker } from "./workers/events.worker";
+import { reaperWorker } from "./workers/reaper.worker";
+import { registerWorkers } from "./workers/register";
+
+export interface ReaperApp {
+  /** Stops taking jobs, lets running ones finish, then closes Redis and Postgres. */
+  stop(): Promise<void>;
+}
+
+export interface ReaperOptions {
+  logger: Logger;
+  /** The clock; tests pass their own. */
+  now?: () => number;
+}
+
+export async function startReaper(config: ReaperConfig, { logger, now = Date.now }: ReaperOptions): Promise<ReaperApp> {
+  const prefix = config.PULSE_REDIS_PREFIX;
+  const prisma = createPrismaClient(config.DATABASE_URL, { maxConnections: config.EVENTS_CONCURRENCY + 2 });
+  const connection = createWorkerConnection(config.REDIS_URL);
+  const publisher = createPublisherConnection(config.REDIS_URL);
+  for (const [role, redis] of [["worker", connection], ["publisher", publisher]] as const) {
+    redis.on("error", (err) => logger.warn({ err: err.message, role }, "redis connection error"));
+  }
+  const eventsQueue = new Queue(QUEUE_NAMES.events, { connection, prefix });
+  const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection, prefix });
+  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
+  const channel = sessionsChannel(prefix);
+
+  const workers = registerWorkers(
+    [
+      eventsWorker({ prisma, publisher, channel, logger, concurrency: config.EVENTS_CONCURRENCY }),
+      reaperWorker({
+        prisma,
+        publisher,
+        channel,
+        logger,
+        eventsQueue,
+        reaperQueue,
+        staleTimeoutMs: config.SESSION_STALE_TIMEOUT_MINUTES * 60_000,
+        batchSize: config.REAPER_BATCH_SIZE,
+        now,
+      }),
+    ],
+    { connection, prefix, logger },
+  );
+
+  // Called on every boot, so a changed interval takes effect; one scheduler however many reapers run.
+  await reaperQueue.upsertJobScheduler(
+    REAP_STALE_SCHEDULER_ID,
+    { every: Math.round(config.REAPER_INTERVAL_SECONDS * 1000) },
+    { name: reapStaleJob.name, data: { reason: "schedule" }, opts: reapStaleJob.options },
+  );
+  // Sessions that died while Pulse was down end now, at their true last activity.
+  await reaperQueue.add(reapStaleJob.name, { reason: "boot" }, reapStaleJob.options);
+  logger.info({ staleTimeoutMinutes: config.SESSION_STALE_TIMEOUT_MINUTES, intervalSeconds: config.REAPER_INTERVAL_SECONDS }, "reaper started");
+
+  return {
+    async stop() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([eventsQueue.close(), reaperQueue.close()]);
+      await Promise.all([connection.quit().catch(() => connection.disconnect()), publisher.quit().catch(() => publisher.disconnect())]);
+      await prisma.$disconnect();
+    },
+  };
+}

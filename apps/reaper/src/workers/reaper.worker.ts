@@ -1,0 +1,55 @@
+import { staleCutoff } from "@pulse/core";
+import type { PrismaClient } from "@pulse/db";
+import { reapStaleJob, parseJobData } from "@pulse/queues";
+import { publishSessions, reapStaleSessions } from "@pulse/sessions";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { oldestPendingJobAt } from "../backlog";
+import type { WorkerDefinition } from "./register";
+
+/**
+ * A job older than this still waiting in the events queue means a backlog (Postgres was down, the
+ * worker was stopped, a burst): sessions would be judged on data that has not landed yet.
+ */
+export const BACKLOG_TOLERANCE_MS = 5_000;
+
+export interface ReaperWorkerDeps {
+  prisma: PrismaClient;
+  publisher: Redis;
+  channel: string;
+  logger: Logger;
+  eventsQueue: Queue;
+  reaperQueue: Queue;
+  staleTimeoutMs: number;
+  batchSize: number;
+  now: () => number;
+}
+
+/** Ends sessions that went silent, at their last activity. */
+export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
+  const { prisma, publisher, channel, logger, eventsQueue, reaperQueue, staleTimeoutMs, batchSize, now } = deps;
+  return {
+    queue: reapStaleJob.queue,
+    jobNames: [reapStaleJob.name],
+    concurrency: 1,
+    async process(job) {
+      parseJobData(reapStaleJob, job);
+      const pendingSince = await oldestPendingJobAt(eventsQueue);
+      if (pendingSince !== null && now() - pendingSince > BACKLOG_TOLERANCE_MS) {
+        logger.warn({ backlogMs: now() - pendingSince }, "events queue has a backlog: sweep skipped until it drains");
+        return { reaped: 0, skipped: "backlog" };
+      }
+      const reaped = await reapStaleSessions(prisma, { cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
+      if (reaped.length > 0) {
+        logger.info({ reaped: reaped.length }, "ended stale sessions");
+        await publishSessions(publisher, channel, reaped).catch((err) => logger.warn({ err }, "could not publish reaped sessions"));
+      }
+      if (reaped.length === batchSize) {
+        // More may be waiting: sweep again now rather than next tick. Deduplicated while pending.
+        await reaperQueue.add(reapStaleJob.name, { reason: "schedule" }, { ...reapStaleJob.options, deduplication: { id: "reap-stale-continue" } });
+      }
+      return { reaped: reaped.length };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Two kinds of tests (DEVELOPERS.md): `*.test.ts` are unit tests (fast, no I/O);
+// `*.int.test.ts` talk to the real Postgres and Redis, each file isolated in its own database and
+// Redis key prefix (see test/env.ts).
+const base = {
+  testEnvironment: "node",
+  transform: { "^.+\\.tsx?$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }] },
+  // Workspace packages are tested from source, so a test never runs against a stale build.
+  moduleNameMapper: {
+    "^@pulse/(core|queues|sessions|db)$": "<rootDir>/packages/$1/src",
+    // The generated Prisma client imports its own files as "./x.js".
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  modulePathIgnorePatterns: ["<rootDir>/.*/dist/", "<rootDir>/apps/web/.next/"],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...base,
+      displayName: "unit",
+      testMatch: ["<rootDir>/{apps,packages}/*/src/**/*.test.ts"],
+      testPathIgnorePatterns: ["\\.int\\.test\\.ts$", "/node_modules/"],
+    },
+    {
+      ...base,
+      displayName: "integration",
+      testMatch: ["<rootDir>/{apps,packages}/*/src/**/*.int.test.ts", "<rootDir>/test/**/*.int.test.ts"],
+      globalSetup: "<rootDir>/test/global-setup.ts",
+      globalTeardown: "<rootDir>/test/global-teardown.ts",
+      testTimeout: 30000,
+    },
+  ],
+};

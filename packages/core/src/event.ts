@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/** What an event means for a session's lifecycle. Every source is mapped onto these. */
+export const EVENT_KINDS = ["start", "prompt", "tool", "activity", "turn_end", "attention", "end"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** How an `end` event says the session ended. `closed` and `stale` are Pulse's own and never arrive as events. */
+export const EVENT_END_REASONS = ["session_end", "process_exit"] as const;
+export type EventEndReason = (typeof EVENT_END_REASONS)[number];
+
+export const SESSION_ID_MAX = 200;
+
+/** A zod error message that says "is required" when the field is missing, else `message`. */
+export const requiredOr =
+  (message: string) =>
+  (issue: { input: unknown }): string =>
+    issue.input === undefined ? "is required" : message;
+
+export const sessionIdSchema = z
+  .string({ error: requiredOr("must be a string") })
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .max(SESSION_ID_MAX, { error: `must be at most ${SESSION_ID_MAX} characters` });
+
+/**
+ * An event after ingest normalised it: what goes through the queue and what the worker applies.
+ * Times are ISO-8601 strings (UTC, ms precision) so the payload survives JSON unchanged.
+ */
+export const normalizedEventSchema = z.object({
+  /** Idempotency key: unique per session. */
+  key: z.string().min(1).max(200),
+  session_id: sessionIdSchema,
+  source: z.string().min(1).max(64),
+  kind: z.enum(EVENT_KINDS),
+  name: z.string().max(200).nullable(),
+  /** When it happened: client-stamped, or the time ingest received it. */
+  time: z.iso.datetime(),
+  received_at: z.iso.datetime(),
+  cwd: z.string().max(4096).nullable(),
+  project: z.string().max(200).nullable(),
+  host: z.string().max(255).nullable(),
+  /** One human-readable line: the prompt, the tool's command, the notification text… */
+  detail: z.string().max(2000).nullable(),
+  tool: z.string().max(200).nullable(),
+  waiting_reason: z.string().max(64).nullable(),
+  end_reason: z.enum(EVENT_END_REASONS).nullable(),
+  end_detail: z.string().max(500).nullable(),
+  /** The raw payload as received, capped (see capPayload). */
+  payload: z.unknown(),
+  payload_truncated: z.boolean(),
+});
+export type NormalizedEvent = z.infer<typeof normalizedEventSchema>;

@@ -1,0 +1,183 @@
+/**
+ * The session lifecycle: when a session is active, waiting, ended or revived. The worker, the reaper
+ * and the API all change sessions only through these functions, so the rules live here and nowhere
+ * else. Pure: times are epoch milliseconds passed in, never read from a clock.
+ */
+import type { EventEndReason, EventKind } from "./event";
+import { oneLine } from "./text";
+
+export type SessionStatus = "active" | "waiting" | "ended";
+export const SESSION_STATUSES: readonly SessionStatus[] = ["active", "waiting", "ended"];
+
+export type EndReason = EventEndReason | "closed" | "stale";
+export const END_REASONS: readonly EndReason[] = ["session_end", "process_exit", "closed", "stale"];
+
+/** Ends Pulse or the user inferred from silence; an explicit end from the agent is truer and replaces them. */
+const INFERRED_END_REASONS: ReadonlySet<EndReason> = new Set(["closed", "stale"]);
+
+export const TITLE_MAX_CHARS = 80;
+
+export interface SessionState {
+  id: string;
+  source: string;
+  project: string | null;
+  cwd: string | null;
+  host: string | null;
+  title: string | null;
+  /** Time of the prompt the title came from: an older prompt arriving late takes the title over. */
+  titleAt: number | null;
+  status: SessionStatus;
+  waitingReason: string | null;
+  endReason: EndReason | null;
+  endDetail: string | null;
+  startedAt: number | null;
+  lastEventAt: number | null;
+  /** Time of the event that set the current status: older events never override it (rule 3). */
+  statusAt: number | null;
+  endedAt: number | null;
+  eventCount: number;
+  reopenCount: number;
+}
+
+/** The part of an event the lifecycle reads. */
+export interface LifecycleEvent {
+  kind: EventKind;
+  time: number;
+  source: string;
+  cwd: string | null;
+  project: string | null;
+  host: string | null;
+  detail: string | null;
+  waitingReason: string | null;
+  endReason: EventEndReason | null;
+  endDetail: string | null;
+}
+
+/** A session Pulse has not seen an event of yet. */
+export function newSession(id: string, source: string): SessionState {
+  return {
+    id,
+    source,
+    project: null,
+    cwd: null,
+    host: null,
+    title: null,
+    titleAt: null,
+    status: "active",
+    waitingReason: null,
+    endReason: null,
+    endDetail: null,
+    startedAt: null,
+    lastEventAt: null,
+    statusAt: null,
+    endedAt: null,
+    eventCount: 0,
+    reopenCount: 0,
+  };
+}
+
+/** Rule 3: the status a live session takes from an event that is its newest. */
+function liveStatusFrom(event: LifecycleEvent): Pick<SessionState, "status" | "waitingReason" | "statusAt"> {
+  switch (event.kind) {
+    case "turn_end":
+      return { status: "waiting", waitingReason: "turn_end", statusAt: event.time };
+    case "attention":
+      return { status: "waiting", waitingReason: event.waitingReason ?? "attention", statusAt: event.time };
+    default:
+      return { status: "active", waitingReason: null, statusAt: event.time };
+  }
+}
+
+/** Rule 4: an end event ends the session at the event's own time. */
+function endedBy(event: LifecycleEvent): Partial<SessionState> {
+  return {
+    status: "ended",
+    waitingReason: null,
+    endReason: event.endReason ?? "session_end",
+    endDetail: event.endDetail,
+    endedAt: event.time,
+    statusAt: event.time,
+  };
+}
+
+/**
+ * Applies one event (not seen before: duplicates are filtered by the caller) to a session.
+ * The result does not depend on the worker's clock, only on event times.
+ */
+export function applyEvent(session: SessionState, event: LifecycleEvent): SessionState {
+  const t = event.time;
+  // Rule 2: started_at is the oldest event, last_event_at the newest, whatever order they arrive in.
+  const next: SessionState = {
+    ...session,
+    cwd: session.cwd ?? event.cwd,
+    project: session.project ?? event.project,
+    host: session.host ?? event.host,
+    startedAt: session.startedAt === null ? t : Math.min(session.startedAt, t),
+    lastEventAt: session.lastEventAt === null ? t : Math.max(session.lastEventAt, t),
+    eventCount: session.eventCount + 1,
+  };
+  if (event.kind === "prompt" && event.detail && (session.titleAt === null || t < session.titleAt)) {
+    next.title = oneLine(event.detail, TITLE_MAX_CHARS);
+    next.titleAt = t;
+  }
+
+  if (session.status === "ended") {
+    // Rule 5: an event at or before the end is stored but changes neither status nor end.
+    if (session.endedAt !== null && t <= session.endedAt) return next;
+    if (event.kind === "end") {
+      // A later explicit end is not a revival: it replaces an inferred end (its true time and reason),
+      // and never overrides an explicit one (e.g. a process-exit report right after SessionEnd).
+      return session.endReason !== null && INFERRED_END_REASONS.has(session.endReason) ? { ...next, ...endedBy(event) } : next;
+    }
+    // Rule 5: a newer event revives the session.
+    return {
+      ...next,
+      ...liveStatusFrom(event),
+      endReason: null,
+      endDetail: null,
+      endedAt: null,
+      reopenCount: session.reopenCount + 1,
+    };
+  }
+
+  // Rule 3: a late, older event never overrides the status a newer one set.
+  if (session.statusAt !== null && t < session.statusAt) return next;
+  return event.kind === "end" ? { ...next, ...endedBy(event) } : { ...next, ...liveStatusFrom(event) };
+}
+
+/** The moment a session's activity is measured from. */
+function lastActivity(session: SessionState): number | null {
+  return session.lastEventAt ?? session.startedAt;
+}
+
+/** Rule 6: a session not ended whose last activity is older than the cutoff is stale. */
+export function isStale(session: SessionState, cutoffMs: number): boolean {
+  const at = lastActivity(session);
+  return session.status !== "ended" && at !== null && at < cutoffMs;
+}
+
+/** Rule 6: the reaper's end of a stale session, at its last activity; null when it is not stale. */
+export function reap(session: SessionState, cutoffMs: number): SessionState | null {
+  if (!isStale(session, cutoffMs)) return null;
+  const at = lastActivity(session);
+  return { ...session, status: "ended", waitingReason: null, endReason: "stale", endDetail: null, endedAt: at, statusAt: at };
+}
+
+/** A user closing a session: ended at its last activity. Idempotent: an ended session is returned unchanged. */
+export function close(session: SessionState): SessionState {
+  if (session.status === "ended") return session;
+  const at = lastActivity(session);
+  return { ...session, status: "ended", waitingReason: null, endReason: "closed", endDetail: null, endedAt: at, statusAt: at };
+}
+
+/** `ended_at − started_at` once ended, `last_event_at − started_at` before. */
+export function durationMs(session: SessionState): number | null {
+  if (session.startedAt === null) return null;
+  const until = session.status === "ended" ? session.endedAt : session.lastEventAt;
+  return until === null ? null : Math.max(0, until - session.startedAt);
+}
+
+/** The cutoff for staleness: sessions silent since before it are stale. */
+export function staleCutoff(nowMs: number, timeoutMs: number): number {
+  return nowMs - timeoutMs;
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, type EventKind, type NormalizedEvent, requiredOr, sessionIdSchema } from "./event";
+import { capPayload } from "./payload";
+import type { LifecycleEvent } from "./lifecycle";
+import { optionalLine, projectFromCwd } from "./text";
+import { effectiveEventTime, parseEventTime, toIso } from "./time";
+
+/** What a source mapping decides about one agent event; the rest comes from the request. */
+export interface MappedEvent {
+  kind: EventKind;
+  name: string | null;
+  detail: string | null;
+  tool: string | null;
+  waiting_reason: string | null;
+  end_reason: EventEndReason | null;
+  end_detail: string | null;
+}
+
+/** Facts about the delivery, decided by ingest. */
+export interface DeliveryContext {
+  /** Idempotency key for the event (header, body id, or one ingest made up). */
+  key: string;
+  receivedMs: number;
+  /** Client-stamped time, already parsed. */
+  stampedMs?: number;
+  /** Host to record when the event names none. */
+  host: string | null;
+}
+
+export interface EventOrigin {
+  session_id: string;
+  source: string;
+  cwd?: string | null;
+  project?: string | null;
+  host?: string | null;
+}
+
+/** Builds the queue payload from a mapped event: the single place event times are decided. */
+export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: DeliveryContext, raw: unknown, rawJson?: string): NormalizedEvent {
+  const cwd = origin.cwd ? origin.cwd.slice(0, 4096) : null;
+  const capped = capPayload(raw, rawJson);
+  return {
+    key: ctx.key,
+    session_id: origin.session_id,
+    source: origin.source,
+    kind: mapped.kind,
+    name: mapped.name ? mapped.name.slice(0, 200) : null,
+    time: toIso(effectiveEventTime(ctx.stampedMs, ctx.receivedMs)),
+    received_at: toIso(ctx.receivedMs),
+    cwd,
+    project: origin.project ? origin.project.slice(0, 200) : projectFromCwd(cwd),
+    host: (origin.host ?? ctx.host)?.slice(0, 255) ?? null,
+    detail: mapped.detail,
+    tool: mapped.tool,
+    waiting_reason: mapped.waiting_reason,
+    end_reason: mapped.end_reason,
+    end_detail: mapped.end_detail,
+    payload: capped.payload,
+    payload_truncated: capped.truncated,
+  };
+}
+
+const timeInput = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const parsed = parseEventTime(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.ms;
+});
+
+/** One event as POSTed to /v1/events by custom agents, the CLI and benchmarks. Unknown fields are ignored. */
+export const eventInputSchema = z.object({
+  session_id: sessionIdSchema,
+  source: z.string({ error: requiredOr("must be a string") }).trim().min(1, { error: "must not be empty" }).max(64),
+  kind: z.enum(EVENT_KINDS, { error: requiredOr(`must be one of ${EVENT_KINDS.join(", ")}`) }),
+  name: z.string().max(200).nullish(),
+  time: timeInput.nullish(),
+  id: z.string().min(1).max(200).nullish(),
+  cwd: z.string().max(4096).nullish(),
+  project: z.string().max(200).nullish(),
+  host: z.string().max(255).nullish(),
+  detail: z.string().nullish(),
+  tool: z.string().max(200).nullish(),
+  attributes: z.record(z.string(), z.unknown()).nullish(),
+  /** For `attention`: why the agent waits ("permission", "idle", …). */
+  waiting_reason: z.string().max(64).nullish(),
+  /** For `end`: how it ended. */
+  end_reason: z.enum(EVENT_END_REASONS, { error: `must be one of ${EVENT_END_REASONS.join(", ")}` }).nullish(),
+  end_detail: z.string().nullish(),
+});
+export type EventInput = z.infer<typeof eventInputSchema>;
+
+export function mapEventInput(input: EventInput): MappedEvent {
+  return {
+    kind: input.kind,
+    name: input.name ?? null,
+    detail: optionalLine(input.detail, 2000),
+    tool: input.tool ?? null,
+    waiting_reason: input.kind === "attention" ? (optionalLine(input.waiting_reason, 64) ?? "attention") : null,
+    end_reason: input.kind === "end" ? (input.end_reason ?? "session_end") : null,
+    end_detail: input.kind === "end" ? optionalLine(input.end_detail, 500) : null,
+  };
+}
+
+/** Turns a zod error into one line that names the offending field, e.g. `[3].kind: must be one of …`. */
+export function describeZodError(error: z.ZodError, prefix = ""): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid input";
+  const path = issue.path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 && !prefix ? String(p) : `.${String(p)}`))
+    .join("");
+  const field = prefix + path;
+  return field ? `${field}: ${issue.message}` : issue.message;
+}
+
+/** The part of a queued event the lifecycle reads. */
+export function toLifecycleEvent(event: NormalizedEvent): LifecycleEvent {
+  return {
+    kind: event.kind,
+    time: Date.parse(event.time),
+    source: event.source,
+    cwd: event.cwd,
+    project: event.project,
+    host: event.host,
+    detail: event.detail,
+    waitingReason: event.waiting_reason,
+    endReason: event.end_reason,
+    endDetail: event.end_detail,
+  };
+}

@@ -1,0 +1,54 @@
+import { durationMs, type EndReason, type SessionState, type SessionStatus } from "./lifecycle";
+
+/** A session as the API returns it and as it is published on the sessions channel. */
+export interface SessionJson {
+  id: string;
+  source: string;
+  project: string | null;
+  cwd: string | null;
+  host: string | null;
+  title: string | null;
+  status: SessionStatus;
+  waiting_reason: string | null;
+  end_reason: EndReason | null;
+  end_detail: string | null;
+  started_at: string | null;
+  last_event_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+  event_count: number;
+  reopen_count: number;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toSessionJson(session: SessionState): SessionJson {
+  return {
+    id: session.id,
+    source: session.source,
+    project: session.project,
+    cwd: session.cwd,
+    host: session.host,
+    title: session.title,
+    status: session.status,
+    waiting_reason: session.waitingReason,
+    end_reason: session.endReason,
+    end_detail: session.endDetail,
+    started_at: iso(session.startedAt),
+    last_event_at: iso(session.lastEventAt),
+    ended_at: iso(session.endedAt),
+    duration_ms: durationMs(session),
+    event_count: session.eventCount,
+    reopen_count: session.reopenCount,
+  };
+}
+
+/** An event as listed on a session (newest first). */
+export interface SessionEventJson {
+  id: string;
+  kind: string;
+  name: string | null;
+  time: string;
+  tool: string | null;
+  detail: string | null;
+}

@@ -1,0 +1,59 @@
+import { normalizedEventSchema } from "@pulse/core";
+import { type Job, type JobsOptions, UnrecoverableError } from "bullmq";
+import { z } from "zod";
+import { JOB_NAMES, QUEUE_NAMES, type QueueName } from "./names";
+
+/** A job: where it goes, what it is called, the shape of its payload and how it is retried. */
+export interface JobDefinition<Schema extends z.ZodType> {
+  queue: QueueName;
+  name: string;
+  schema: Schema;
+  options: JobsOptions;
+}
+
+/** Largest number of events in one apply-events job; ingest splits bigger batches. */
+export const MAX_EVENTS_PER_JOB = 500;
+
+/**
+ * A batch of normalised events. Enqueued by ingest, applied by the events worker in one transaction.
+ * Retried with a capped backoff for days, so a Postgres outage delays events but never drops them.
+ */
+export const applyEventsJob = {
+  queue: QUEUE_NAMES.events,
+  name: JOB_NAMES.applyEvents,
+  schema: z.object({ events: z.array(normalizedEventSchema).min(1).max(MAX_EVENTS_PER_JOB) }),
+  options: {
+    attempts: 10_000,
+    backoff: { type: "capped-exponential" },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+} satisfies JobDefinition<z.ZodType>;
+export type ApplyEventsPayload = z.infer<typeof applyEventsJob.schema>;
+
+/** One sweep of stale sessions. Cheap and repeated, so never retried: the next tick is the retry. */
+export const reapStaleJob = {
+  queue: QUEUE_NAMES.reaper,
+  name: JOB_NAMES.reapStale,
+  schema: z.object({ reason: z.enum(["schedule", "boot"]).default("schedule") }),
+  options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+} satisfies JobDefinition<z.ZodType>;
+export type ReapStalePayload = z.infer<typeof reapStaleJob.schema>;
+
+/** Backoff for "capped-exponential": 0.5 s, 1 s, 2 s … then every 30 s. */
+export function cappedExponentialBackoff(attemptsMade: number): number {
+  return Math.min(30_000, 500 * 2 ** Math.max(0, attemptsMade - 1));
+}
+
+/**
+ * Validates a job's payload in the worker (it was validated at ingest too). A payload that does not
+ * parse can never succeed, so it fails with UnrecoverableError instead of being retried for days.
+ */
+export function parseJobData<Schema extends z.ZodType>(definition: JobDefinition<Schema>, job: Pick<Job, "data" | "id">): z.infer<Schema> {
+  const parsed = definition.schema.safeParse(job.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UnrecoverableError(`job ${job.id} (${definition.name}) has an invalid payload: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

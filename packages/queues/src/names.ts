@@ -1,0 +1,24 @@
+/** Every queue, job and channel name Pulse uses. Producers and workers import them from here. */
+export const QUEUE_NAMES = {
+  /** Agent events waiting to be applied to Postgres. */
+  events: "events",
+  /** The stale-session sweep. */
+  reaper: "reaper",
+} as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export const JOB_NAMES = {
+  applyEvents: "apply-events",
+  reapStale: "reap-stale",
+} as const;
+
+/** Id of the job scheduler that runs the sweep every REAPER_INTERVAL_SECONDS. */
+export const REAP_STALE_SCHEDULER_ID = "reap-stale-every-interval";
+
+/** Prefix of every Redis key and channel Pulse owns (BullMQ's own default is "bull"). */
+export const DEFAULT_REDIS_PREFIX = "pulse";
+
+/** Redis channel on which every change to a session is published as `{"type":"session","session":…}`. */
+export function sessionsChannel(prefix: string = DEFAULT_REDIS_PREFIX): string {
+  return `${prefix}:sessions`;
+}

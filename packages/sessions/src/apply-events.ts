@@ -1,0 +1,97 @@
+import { applyEvent, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent } from "@pulse/core";
+import type { PrismaClient } from "@pulse/db";
+import { fromRow, SESSION_COLUMNS, type SessionStateRow, writeSessions } from "./rows";
+import { withDeadlockRetry } from "./retry";
+
+export interface ApplyResult {
+  /** Events stored and applied for the first time. */
+  applied: number;
+  /** Events already stored (same session and key): ignored. */
+  duplicates: number;
+  /** Sessions as they are after the batch; each one changed. */
+  sessions: SessionState[];
+}
+
+/** Keeps the first of each (session, key) and groups by session. */
+function groupNewKeys(events: NormalizedEvent[]): Map<string, NormalizedEvent[]> {
+  const seen = new Set<string>();
+  const bySession = new Map<string, NormalizedEvent[]>();
+  for (const event of events) {
+    const id = `${event.session_id}\u0000${event.key}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const list = bySession.get(event.session_id);
+    if (list) list.push(event);
+    else bySession.set(event.session_id, [event]);
+  }
+  return bySession;
+}
+
+/**
+ * Applies a batch of events in one transaction with a fixed number of statements, whatever the batch
+ * size: lock the sessions (creating missing ones), store the events (duplicates skipped by the
+ * unique (session_id, key)), fold the new ones into each session with the lifecycle rules, write the
+ * sessions back.
+ *
+ * Sessions are locked in id order before any event is inserted, so concurrent batches (several
+ * workers) serialise per session without deadlocking on each other's event keys, and the reaper
+ * (which skips locked rows) never ends a session while its newer events are being applied.
+ */
+export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEvent[]): Promise<ApplyResult> {
+  const bySession = groupNewKeys(events);
+  const sessionIds = [...bySession.keys()].sort();
+  if (sessionIds.length === 0) return { applied: 0, duplicates: 0, sessions: [] };
+  const unique = sessionIds.flatMap((id) => bySession.get(id)!);
+  const placeholders = sessionIds.map((id) => ({ id, source: bySession.get(id)![0].source }));
+  const eventRecords = unique.map((e) => ({
+    session_id: e.session_id,
+    key: e.key,
+    source: e.source,
+    kind: e.kind,
+    name: e.name,
+    time: e.time,
+    received_at: e.received_at,
+    tool: e.tool,
+    detail: e.detail,
+    payload: e.payload ?? null,
+    payload_truncated: e.payload_truncated,
+  }));
+
+  return withDeadlockRetry(() =>
+    prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`
+          INSERT INTO sessions (id, source)
+          SELECT p.id, p.source FROM jsonb_to_recordset(${JSON.stringify(placeholders)}::jsonb) AS p(id text, source text)
+          ORDER BY p.id
+          ON CONFLICT (id) DO NOTHING`;
+        const rows = await tx.$queryRaw<SessionStateRow[]>`
+          SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`;
+        const inserted = await tx.$queryRaw<Array<{ session_id: string; key: string }>>`
+          INSERT INTO events (session_id, key, source, kind, name, time, received_at, tool, detail, payload, payload_truncated)
+          SELECT e.session_id, e.key, e.source, e.kind, e.name, e.time, e.received_at, e.tool, e.detail, e.payload, e.payload_truncated
+          FROM jsonb_to_recordset(${JSON.stringify(eventRecords)}::jsonb) AS e(
+            session_id text, key text, source text, kind text, name text, time timestamptz,
+            received_at timestamptz, tool text, detail text, payload jsonb, payload_truncated boolean)
+          ON CONFLICT (session_id, key) DO NOTHING
+          RETURNING session_id, key`;
+
+        const isNew = new Set(inserted.map((r) => `${r.session_id}\u0000${r.key}`));
+        const current = new Map(rows.map((row) => [row.id, fromRow(row)]));
+        const changed: SessionState[] = [];
+        for (const id of sessionIds) {
+          const fresh = bySession.get(id)!.filter((e) => isNew.has(`${id}\u0000${e.key}`));
+          if (fresh.length === 0) continue;
+          // Oldest first (stable for equal times), so a batch gives the same result as the same
+          // events arriving one by one in time order.
+          const ordered = fresh.map(toLifecycleEvent).sort((a, b) => a.time - b.time);
+          const before = current.get(id) ?? newSession(id, fresh[0].source);
+          changed.push(ordered.reduce(applyEvent, before));
+        }
+        await writeSessions(tx, changed);
+        return { applied: inserted.length, duplicates: events.length - inserted.length, sessions: changed };
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    ),
+  );
+}

@@ -1,0 +1,22 @@
+import { close, type SessionState } from "@pulse/core";
+import type { PrismaClient } from "@pulse/db";
+import { fromRow, SESSION_COLUMNS, type SessionStateRow, writeSessions } from "./rows";
+
+export interface CloseResult {
+  session: SessionState;
+  /** False when the session had already ended (returned unchanged). */
+  changed: boolean;
+}
+
+/** Ends a session on a user's request (end_reason "closed", at its last event). Null if unknown. */
+export async function closeSession(prisma: PrismaClient, id: string): Promise<CloseResult | null> {
+  return prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<SessionStateRow[]>`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ${id} FOR UPDATE`;
+    if (!row) return null;
+    const before = fromRow(row);
+    const after = close(before);
+    if (after === before) return { session: before, changed: false };
+    await writeSessions(tx, [after]);
+    return { session: after, changed: true };
+  });
+}

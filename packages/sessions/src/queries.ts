@@ -1,0 +1,119 @@
+import type { SessionEventJson, SessionState, SessionStatus } from "@pulse/core";
+import type { Prisma, PrismaClient } from "@pulse/db";
+import { fromRow } from "./rows";
+
+const STATE_FIELDS = {
+  id: true, source: true, project: true, cwd: true, host: true, title: true, titleAt: true, status: true,
+  waitingReason: true, endReason: true, endDetail: true, startedAt: true, lastEventAt: true, statusAt: true,
+  endedAt: true, eventCount: true, reopenCount: true,
+} satisfies Prisma.SessionSelect;
+
+export interface SessionFilter {
+  statuses?: SessionStatus[];
+  project?: string;
+  source?: string;
+  /** Free text: matched against title, project, cwd, host and id. */
+  q?: string;
+}
+
+/** Position after the last session of a page: newest activity first, ties by id. */
+export interface SessionCursor {
+  lastEventAt: number;
+  id: string;
+}
+
+export function encodeCursor(cursor: SessionCursor): string {
+  return Buffer.from(JSON.stringify([cursor.lastEventAt, cursor.id])).toString("base64url");
+}
+
+/** Null when the text is not a cursor this API made. */
+export function decodeCursor(text: string): SessionCursor | null {
+  try {
+    const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+    if (Array.isArray(value) && Number.isFinite(value[0]) && typeof value[1] === "string") return { lastEventAt: value[0], id: value[1] };
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+function whereOf(filter: SessionFilter): Prisma.SessionWhereInput {
+  const where: Prisma.SessionWhereInput = { lastEventAt: { not: null } };
+  if (filter.statuses?.length) where.status = { in: filter.statuses };
+  if (filter.project) where.project = filter.project;
+  if (filter.source) where.source = filter.source;
+  if (filter.q) {
+    const contains = { contains: filter.q, mode: "insensitive" as const };
+    where.OR = [{ title: contains }, { project: contains }, { cwd: contains }, { host: contains }, { id: contains }];
+  }
+  return where;
+}
+
+export async function listSessions(
+  prisma: PrismaClient,
+  filter: SessionFilter & { limit: number; cursor?: SessionCursor },
+): Promise<{ items: SessionState[]; nextCursor: string | null }> {
+  const where = whereOf(filter);
+  if (filter.cursor) {
+    const at = new Date(filter.cursor.lastEventAt);
+    where.AND = [{ OR: [{ lastEventAt: { lt: at } }, { lastEventAt: at, id: { lt: filter.cursor.id } }] }];
+  }
+  const rows = await prisma.session.findMany({
+    where,
+    select: STATE_FIELDS,
+    orderBy: [{ lastEventAt: "desc" }, { id: "desc" }],
+    take: filter.limit + 1,
+  });
+  const page = rows.slice(0, filter.limit).map(fromRow);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > filter.limit && last ? encodeCursor({ lastEventAt: last.lastEventAt!, id: last.id }) : null;
+  return { items: page, nextCursor };
+}
+
+export async function getSession(prisma: PrismaClient, id: string): Promise<SessionState | null> {
+  const row = await prisma.session.findUnique({ where: { id }, select: STATE_FIELDS });
+  return row ? fromRow(row) : null;
+}
+
+/** The session's newest events, newest first. */
+export async function listSessionEvents(prisma: PrismaClient, sessionId: string, limit = 200): Promise<SessionEventJson[]> {
+  const rows = await prisma.event.findMany({
+    where: { sessionId },
+    orderBy: [{ time: "desc" }, { id: "desc" }],
+    take: limit,
+    select: { key: true, kind: true, name: true, time: true, tool: true, detail: true },
+  });
+  return rows.map((r) => ({ id: r.key, kind: r.kind, name: r.name, time: r.time.toISOString(), tool: r.tool, detail: r.detail }));
+}
+
+export interface SessionStats {
+  active: number;
+  waiting: number;
+  ended: number;
+  total: number;
+  /** Sessions the reaper ended whose end (their last activity) falls in the last 24 h. */
+  reaped_24h: number;
+  /** Mean duration of sessions that ended in the last 24 h; null when none did. */
+  avg_duration_ms_24h: number | null;
+}
+
+export async function getStats(prisma: PrismaClient, nowMs: number): Promise<SessionStats> {
+  const since = new Date(nowMs - 24 * 3600_000);
+  const [row] = await prisma.$queryRaw<Array<Record<keyof SessionStats, number | null>>>`
+    SELECT
+      count(*) FILTER (WHERE status = 'active')::int AS active,
+      count(*) FILTER (WHERE status = 'waiting')::int AS waiting,
+      count(*) FILTER (WHERE status = 'ended')::int AS ended,
+      count(*)::int AS total,
+      count(*) FILTER (WHERE end_reason = 'stale' AND ended_at >= ${since})::int AS reaped_24h,
+      round(avg(EXTRACT(EPOCH FROM (ended_at - started_at)) * 1000) FILTER (WHERE status = 'ended' AND ended_at >= ${since}))::float8 AS avg_duration_ms_24h
+    FROM sessions WHERE last_event_at IS NOT NULL`;
+  return {
+    active: row.active ?? 0,
+    waiting: row.waiting ?? 0,
+    ended: row.ended ?? 0,
+    total: row.total ?? 0,
+    reaped_24h: row.reaped_24h ?? 0,
+    avg_duration_ms_24h: row.avg_duration_ms_24h,
+  };
+}
