@@ -1,0 +1,19 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { NextConfig } from "next";
+
+const monorepoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+const config: NextConfig = {
+  // Server-sent events must reach the browser as they are written: gzip would hold them in a buffer.
+  compress: false,
+  poweredByHeader: false,
+  // Bull Board (proxied under /queues) redirects between "/queues" and "/queues/" itself.
+  skipTrailingSlashRedirect: true,
+  // Workspace packages and Redis clients run as plain Node modules on the server, not bundled.
+  serverExternalPackages: ["@pulse/core", "@pulse/queues", "ioredis", "bullmq"],
+  turbopack: { root: monorepoRoot },
+  outputFileTracingRoot: monorepoRoot,
+};
+
+export default config;

@@ -1,0 +1,35 @@
+import { isValidToken, safeNextPath, SESSION_COOKIE, SESSION_MAX_AGE_S, sessionCookieValue } from "@/lib/auth";
+import { webEnv } from "@/lib/env";
+
+export const dynamic = "force-dynamic";
+
+/** The login form posts here; a right token sets the httpOnly cookie, a wrong one goes back with an error. */
+export async function POST(request: Request): Promise<Response> {
+  const { PULSE_TOKEN } = webEnv();
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return Response.json({ error: "invalid_request", message: "expected a form with a token field" }, { status: 400 });
+  }
+  const next = safeNextPath(String(form.get("next") ?? "/"));
+  const url = new URL(request.url);
+  const redirect = (path: string) => new Response(null, { status: 303, headers: { location: path } });
+  if (!PULSE_TOKEN) return redirect(next);
+  const token = String(form.get("token") ?? "").trim();
+  if (!token || !isValidToken(token, PULSE_TOKEN)) {
+    return redirect(`/login?error=1&next=${encodeURIComponent(next)}`);
+  }
+  const secure = url.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const cookie = [
+    `${SESSION_COOKIE}=${sessionCookieValue(PULSE_TOKEN)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${SESSION_MAX_AGE_S}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+  const response = redirect(next);
+  response.headers.append("set-cookie", cookie);
+  return response;
+}

@@ -1,0 +1,34 @@
+import { type DashboardData, SessionsDashboard } from "@/components/sessions-dashboard";
+import { webEnv } from "@/lib/env";
+import { filtersToQuery, PAGE_SIZE, parseFilters, statusesOf } from "@/lib/filters";
+import { localMidnightIso } from "@/lib/format";
+import { getStats, getTimeline, listSessions } from "@/lib/ingest";
+
+export const dynamic = "force-dynamic";
+
+const reason = (result: PromiseSettledResult<unknown>) => (result.status === "rejected" ? (result.reason as Error).message : null);
+
+/** The sessions page: first render on the server (fast, no blank page), then live in the browser. */
+export default async function SessionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const filters = parseFilters(await searchParams);
+  const { INGEST_PUBLIC_URL, PULSE_TOKEN } = webEnv();
+  const [page, stats, timeline] = await Promise.allSettled([
+    listSessions({ status: statusesOf(filters), project: filters.project, source: filters.source, q: filters.q }, { limit: PAGE_SIZE }),
+    getStats(localMidnightIso(Date.now())),
+    getTimeline(),
+  ]);
+  const initial: DashboardData = {
+    page: page.status === "fulfilled" ? page.value : null,
+    stats: stats.status === "fulfilled" ? stats.value : null,
+    timeline: timeline.status === "fulfilled" ? timeline.value : null,
+    error: reason(page) ?? reason(stats),
+    timelineError: reason(timeline),
+  };
+  return (
+    <>
+      <h1 className="visually-hidden">Sessions</h1>
+      {/* A new filter is a new list: the dashboard starts over from this render. */}
+      <SessionsDashboard key={filtersToQuery(filters)} filters={filters} initial={initial} ingestUrl={INGEST_PUBLIC_URL} withToken={Boolean(PULSE_TOKEN)} />
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import Link from "next/link";
+import type { Stats } from "@/lib/api-types";
+import { formatCount, formatDuration } from "@/lib/format";
+
+interface Kpi {
+  label: string;
+  value: string;
+  hint: string;
+  tone: "working" | "waiting" | "neutral";
+  /** Where the card leads: the sessions it counts. */
+  href?: string;
+}
+
+function kpisOf(stats: Stats | null): Kpi[] {
+  const today = stats?.since;
+  return [
+    { label: "Working now", value: formatCount(stats?.active), hint: "agents busy right now", tone: "working", href: "/?status=active" },
+    { label: "Waiting on you", value: formatCount(stats?.waiting), hint: "permission, idle or turn ended", tone: "waiting", href: "/?status=waiting" },
+    { label: "Ended today", value: formatCount(today?.ended), hint: "since local midnight", tone: "neutral", href: "/?status=ended" },
+    { label: "Avg. duration today", value: today ? formatDuration(today.avg_duration_ms) : "—", hint: "of sessions ended today", tone: "neutral" },
+    { label: "Timed out (24 h)", value: formatCount(stats?.reaped_24h), hint: "ended by the reaper after silence", tone: "neutral" },
+  ];
+}
+
+/** The five figures a person checks first. Each links to the sessions it counts, where that makes sense. */
+export function KpiCards({ stats }: { stats: Stats | null }) {
+  return (
+    <ul className="kpis" aria-label="Key figures">
+      {kpisOf(stats).map((kpi) => {
+        const body = (
+          <>
+            <span className="kpi-label">{kpi.label}</span>
+            <span className="kpi-value" data-kpi={kpi.label}>
+              {kpi.value}
+            </span>
+            <span className="kpi-hint">{kpi.hint}</span>
+          </>
+        );
+        return (
+          <li key={kpi.label} className={`kpi kpi-${kpi.tone}`}>
+            {kpi.href ? (
+              <Link href={kpi.href} className="kpi-link">
+                {body}
+              </Link>
+            ) : (
+              <div className="kpi-body">{body}</div>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

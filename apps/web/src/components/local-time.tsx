@@ -1,0 +1,26 @@
+"use client";
+
+import { useHydrated } from "./clock";
+
+const timeOnly: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+const dateTime: Intl.DateTimeFormatOptions = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false };
+
+/**
+ * A time in the viewer's time zone ("14:03:12", or "Mar 3, 14:03" when not today). The server does
+ * not know that zone, so it renders UTC and the browser replaces it once hydrated.
+ */
+export function LocalTime({ iso, withSeconds = false }: { iso: string | null; withSeconds?: boolean }) {
+  const hydrated = useHydrated();
+  if (!iso) return <>—</>;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return <>—</>;
+  const timeZone = hydrated ? undefined : "UTC";
+  const sameDay = new Date().toDateString() === date.toDateString();
+  const options = sameDay || withSeconds ? { ...(sameDay ? {} : { month: "short" as const, day: "numeric" as const }), ...timeOnly } : dateTime;
+  const text = date.toLocaleString("en-GB", { ...options, timeZone }) + (hydrated ? "" : " UTC");
+  return (
+    <time dateTime={iso} title={date.toISOString()}>
+      {text}
+    </time>
+  );
+}

@@ -1,0 +1,118 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { Session, SessionWithEvents } from "@/lib/api-types";
+import { api, ApiError } from "@/lib/browser-api";
+import { formatCount } from "@/lib/format";
+import { sessionName } from "@/lib/labels";
+import { throttle } from "@/lib/throttle";
+import { Ago, LiveDuration } from "./clock";
+import { CloseSessionButton } from "./close-session-button";
+import { EventTimeline } from "./event-timeline";
+import { IngestBanner } from "./ingest-banner";
+import { useLive } from "./live-provider";
+import { LocalTime } from "./local-time";
+import { sessionHref } from "./session-table";
+import { SourceLabel } from "./source-label";
+import { StatusBadge } from "./status-badge";
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/**
+ * One session, kept current: a change on the stream updates the header at once, then the events
+ * are refetched (a burst of changes costs one refetch).
+ */
+export function SessionDetail({ initial }: { initial: SessionWithEvents }) {
+  const [session, setSession] = useState<SessionWithEvents>(initial);
+  const [error, setError] = useState<string | null>(null);
+  const id = initial.id;
+
+  const refetch = useMemo(
+    () =>
+      throttle(() => {
+        api<SessionWithEvents>(`/api/sessions/${encodeURIComponent(id)}`).then(
+          (fresh) => {
+            setSession(fresh);
+            setError(null);
+          },
+          (e) => setError(e instanceof ApiError && e.status === 404 ? "this session no longer exists" : (e as Error).message),
+        );
+      }, 500),
+    [id],
+  );
+  useEffect(() => () => refetch.cancel(), [refetch]);
+
+  const applyChange = useCallback((changed: Session) => setSession((s) => ({ ...s, ...changed, events: s.events })), []);
+
+  useLive({
+    onSession(changed) {
+      if (changed.id !== id) return;
+      applyChange(changed);
+      refetch.run();
+    },
+    onResync: () => refetch.run(),
+  });
+
+  const open = session.status !== "ended";
+  return (
+    <>
+      {error ? <IngestBanner message={error} /> : null}
+      <p className="breadcrumbs">
+        <Link href="/">Sessions</Link> / {session.project ?? "No project"}
+      </p>
+      <header className="session-header">
+        <div className="session-heading">
+          <StatusBadge session={session} />
+          <h1 className="session-title">{sessionName(session)}</h1>
+        </div>
+        {open ? <CloseSessionButton session={session} onClosed={(s) => (applyChange(s), refetch.run())} /> : null}
+      </header>
+      <dl className="facts">
+        <Fact label="Session id">
+          <code className="break">{session.id}</code>
+        </Fact>
+        <Fact label="Source">
+          <SourceLabel source={session.source} />
+        </Fact>
+        <Fact label="Project">{session.project ?? "—"}</Fact>
+        <Fact label="Folder">{session.cwd ? <code className="break">{session.cwd}</code> : "—"}</Fact>
+        <Fact label="Host">{session.host ?? "—"}</Fact>
+        <Fact label="Started">
+          <LocalTime iso={session.started_at} withSeconds />
+        </Fact>
+        <Fact label="Last seen">
+          <Ago iso={session.last_event_at} />
+        </Fact>
+        {session.ended_at ? (
+          <Fact label="Ended">
+            <LocalTime iso={session.ended_at} withSeconds />
+          </Fact>
+        ) : null}
+        <Fact label="Duration">
+          <LiveDuration startedAt={session.started_at} durationMs={session.duration_ms} open={open} />
+        </Fact>
+        <Fact label="Events">{formatCount(session.event_count)}</Fact>
+        <Fact label="Reopened">{session.reopen_count > 0 ? `${session.reopen_count}×` : "never"}</Fact>
+        {session.parent_session_id ? (
+          <Fact label="Continued from">
+            <Link href={sessionHref(session.parent_session_id)}>{session.parent_session_id.slice(0, 8)}…</Link>
+          </Fact>
+        ) : null}
+      </dl>
+      <section className="panel" aria-labelledby="events-heading">
+        <h2 id="events-heading" className="panel-title">
+          Timeline
+        </h2>
+        <EventTimeline session={session} events={session.events} />
+      </section>
+    </>
+  );
+}

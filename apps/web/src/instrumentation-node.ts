@@ -1,0 +1,10 @@
+import { webEnv } from "./lib/env";
+
+// A bad environment stops the server at boot with a message naming the variable, not at the first request.
+try {
+  const env = webEnv();
+  console.log(`pulse-web: reading sessions from ${env.INGEST_URL}; access ${env.PULSE_TOKEN ? "by token (login form)" : "open on loopback only (PULSE_TOKEN unset)"}`);
+} catch (error) {
+  console.error(`pulse-web: ${(error as Error).message}`);
+  process.exit(1);
+}

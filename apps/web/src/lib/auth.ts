@@ -1,0 +1,42 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/** httpOnly cookie that proves the browser was given PULSE_TOKEN once (login form). */
+export const SESSION_COOKIE = "pulse_session";
+export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+
+/**
+ * The cookie holds a value derived from the token, never the token itself: a copied cookie opens
+ * the dashboard but does not reveal the token agents use to post events. Changing PULSE_TOKEN
+ * invalidates every cookie.
+ */
+export function sessionCookieValue(token: string): string {
+  return createHmac("sha256", token).update("pulse-web-session-v1").digest("base64url");
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function isValidSessionCookie(cookie: string | undefined, token: string): boolean {
+  return cookie !== undefined && safeEqual(cookie, sessionCookieValue(token));
+}
+
+export function isValidToken(candidate: string, token: string): boolean {
+  // Compared as HMACs so the comparison is constant-time whatever the lengths.
+  return safeEqual(sessionCookieValue(candidate), sessionCookieValue(token));
+}
+
+/** Host names that can only come from this machine's browser (also a guard against DNS rebinding). */
+export function isLoopbackHost(hostHeader: string | null): boolean {
+  if (!hostHeader) return false;
+  const host = hostHeader.startsWith("[") ? hostHeader.slice(0, hostHeader.indexOf("]") + 1) : hostHeader.split(":")[0];
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host) || host.endsWith(".localhost");
+}
+
+/** A post-login destination that stays on this site ("/sessions/x"), never "//evil.example". */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}

@@ -1,0 +1,78 @@
+import type { CostByProject, SessionPage, SessionWithEvents, Stats, Session, Timeline } from "./api-types";
+import { webEnv } from "./env";
+
+/** Ingest did not answer (down, wrong INGEST_URL, timeout) or answered with an error. */
+export class IngestError extends Error {
+  override name = "IngestError";
+  constructor(
+    message: string,
+    /** 0 when ingest could not be reached at all. */
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+  get unreachable(): boolean {
+    return this.status === 0 || this.status === 503;
+  }
+}
+
+const TIMEOUT_MS = 5000;
+
+/** Calls the ingest API server side, with the bearer token when PULSE_TOKEN is set. */
+export async function ingestFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const { INGEST_URL, PULSE_TOKEN } = webEnv();
+  const headers = new Headers(init.headers);
+  headers.set("accept", "application/json");
+  if (PULSE_TOKEN) headers.set("authorization", `Bearer ${PULSE_TOKEN}`);
+  let response: Response;
+  try {
+    response = await fetch(`${INGEST_URL}${path}`, { ...init, headers, cache: "no-store", signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = (error as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new IngestError(`cannot reach the ingest API at ${INGEST_URL} (${why})`, 0, "ingest_unreachable");
+  }
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (a proxy's error page, say): reported below by status.
+  }
+  if (!response.ok) {
+    const apiError = body as { error?: string; message?: string } | null;
+    const message = apiError?.message ?? `ingest answered ${response.status} for ${path.split("?")[0]}`;
+    throw new IngestError(message, response.status, apiError?.error ?? "ingest_error");
+  }
+  return body as T;
+}
+
+export interface SessionFilters {
+  status?: string[];
+  project?: string;
+  source?: string;
+  q?: string;
+}
+
+export function listSessions(filters: SessionFilters, options: { limit?: number; cursor?: string } = {}): Promise<SessionPage> {
+  const params = new URLSearchParams();
+  if (filters.status?.length) params.set("status", filters.status.join(","));
+  if (filters.project) params.set("project", filters.project);
+  if (filters.source) params.set("source", filters.source);
+  if (filters.q) params.set("q", filters.q);
+  params.set("limit", String(options.limit ?? 100));
+  if (options.cursor) params.set("cursor", options.cursor);
+  return ingestFetch<SessionPage>(`/v1/sessions?${params}`);
+}
+
+export const getSession = (id: string) => ingestFetch<SessionWithEvents>(`/v1/sessions/${encodeURIComponent(id)}`);
+
+export const closeSession = (id: string) => ingestFetch<Session>(`/v1/sessions/${encodeURIComponent(id)}/close`, { method: "POST" });
+
+export const getStats = (since?: string) => ingestFetch<Stats>(`/v1/stats${since ? `?since=${encodeURIComponent(since)}` : ""}`);
+
+export const getTimeline = (hours = 24, buckets = 96) => ingestFetch<Timeline>(`/v1/stats/timeline?hours=${hours}&buckets=${buckets}`);
+
+export const getCostByProject = (days = 14, tz?: string) =>
+  ingestFetch<CostByProject>(`/v1/stats/cost-by-project?days=${days}${tz ? `&tz=${encodeURIComponent(tz)}` : ""}`);

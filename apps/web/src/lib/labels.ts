@@ -1,0 +1,37 @@
+import type { Session } from "./api-types";
+
+/** What the dashboard calls each status: "active" is the API's word, "working" the person's. */
+export const STATUS_LABELS: Record<string, string> = { active: "working", waiting: "waiting", ended: "ended" };
+
+const WAITING_REASONS: Record<string, string> = { permission: "permission", idle: "idle", turn_end: "turn ended", attention: "attention" };
+
+const END_REASONS: Record<string, string> = { session_end: "exited", process_exit: "process exited", closed: "closed", stale: "timed out" };
+
+export const waitingReasonLabel = (reason: string | null) => (reason ? (WAITING_REASONS[reason] ?? reason.replaceAll("_", " ")) : null);
+
+export const endReasonLabel = (reason: string | null) => (reason ? (END_REASONS[reason] ?? reason.replaceAll("_", " ")) : null);
+
+/** The badge's one line: "working", "waiting · permission", "ended · timed out". */
+export function statusDetail(session: Pick<Session, "status" | "waiting_reason" | "end_reason">): string | null {
+  if (session.status === "waiting") return waitingReasonLabel(session.waiting_reason);
+  if (session.status === "ended") return endReasonLabel(session.end_reason);
+  return null;
+}
+
+/** What a session is called when it has no title yet (no prompt seen). */
+export const sessionName = (session: Pick<Session, "title" | "id">) => session.title || `Session ${session.id.slice(0, 8)}`;
+
+const SOURCES: Record<string, string> = { "claude-code": "Claude Code", codex: "Codex", gemini: "Gemini", otel: "OpenTelemetry" };
+
+export const sourceLabel = (source: string) => SOURCES[source] ?? source;
+
+/** Event kinds as the timeline shows them. */
+export const EVENT_KIND_LABELS: Record<string, string> = {
+  start: "start",
+  prompt: "prompt",
+  tool: "tool",
+  activity: "activity",
+  turn_end: "turn end",
+  attention: "needs you",
+  end: "end",
+};

@@ -1,0 +1,17 @@
+import { IngestError } from "./ingest";
+
+/**
+ * Answers a browser's /api request with what ingest said, in the API's error shape. Ingest being
+ * down is a 502 with a message the dashboard shows in its banner, never a crash.
+ */
+export async function relay(call: () => Promise<unknown>, status = 200): Promise<Response> {
+  try {
+    return Response.json(await call(), { status, headers: { "cache-control": "no-store" } });
+  } catch (error) {
+    if (error instanceof IngestError) {
+      return Response.json({ error: error.code, message: error.message }, { status: error.status === 0 ? 502 : error.status });
+    }
+    console.error("pulse-web: unexpected error while calling ingest", error);
+    return Response.json({ error: "internal", message: "the dashboard server failed; see its log" }, { status: 500 });
+  }
+}

@@ -1,0 +1,43 @@
+import type { Session } from "./api-types";
+
+const lastEventMs = (s: Session) => (s.last_event_at ? Date.parse(s.last_event_at) : 0);
+
+/** The API's order: newest activity first, ties by id descending. */
+export function compareByActivity(a: Session, b: Session): number {
+  const diff = lastEventMs(b) - lastEventMs(a);
+  if (diff !== 0) return diff;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** Puts a changed session into a sorted list: replaced when present, dropped when it no longer matches. */
+export function upsertSession(list: readonly Session[], changed: Session, keep: boolean): Session[] {
+  const rest = list.filter((s) => s.id !== changed.id);
+  if (!keep) return rest.length === list.length ? (list as Session[]) : rest;
+  const index = rest.findIndex((s) => compareByActivity(changed, s) < 0);
+  if (index === -1) rest.push(changed);
+  else rest.splice(index, 0, changed);
+  return rest;
+}
+
+/** Merges a freshly fetched page into what is shown: fetched copies win, order is the API's. */
+export function mergeSessions(shown: readonly Session[], fetched: readonly Session[]): Session[] {
+  const byId = new Map(shown.map((s) => [s.id, s]));
+  for (const s of fetched) byId.set(s.id, s);
+  return [...byId.values()].sort(compareByActivity);
+}
+
+export interface ProjectGroup {
+  project: string | null;
+  sessions: Session[];
+}
+
+/** Groups sessions by project, keeping the list's order: the group with the newest activity first. */
+export function groupByProject(sessions: readonly Session[]): ProjectGroup[] {
+  const groups = new Map<string | null, Session[]>();
+  for (const s of sessions) {
+    const list = groups.get(s.project);
+    if (list) list.push(s);
+    else groups.set(s.project, [s]);
+  }
+  return [...groups].map(([project, list]) => ({ project, sessions: list }));
+}

@@ -1,0 +1,44 @@
+import type { Session, SessionEvent } from "./api-types";
+import { endReasonLabel } from "./labels";
+
+export type TimelineRow =
+  | { type: "event"; event: SessionEvent; gapMs: number | null }
+  | { type: "turn"; key: string; time: string; number: number }
+  | { type: "turn-end"; key: string; time: string }
+  | { type: "end"; key: string; time: string; label: string }
+  | { type: "reopen"; key: string; time: string };
+
+const byTime = (a: SessionEvent, b: SessionEvent) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * A session's events, oldest first, with what a reader looks for marked between them: each turn
+ * (from a prompt to the agent's turn end), each end, each reopening (an event after an end), and an
+ * end Pulse inferred (closed by hand, timed out) which is not an event of its own.
+ */
+export function timelineRows(session: Pick<Session, "status" | "end_reason" | "ended_at">, events: readonly SessionEvent[]): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  let previous: number | null = null;
+  let ended = false;
+  let turns = 0;
+  for (const event of [...events].sort(byTime)) {
+    const t = Date.parse(event.time);
+    if (ended && event.kind !== "end") {
+      rows.push({ type: "reopen", key: `reopen-${event.id}`, time: event.time });
+      ended = false;
+    }
+    if (event.kind === "prompt") rows.push({ type: "turn", key: `turn-${event.id}`, time: event.time, number: ++turns });
+    rows.push({ type: "event", event, gapMs: previous === null ? null : t - previous });
+    if (event.kind === "turn_end") rows.push({ type: "turn-end", key: `turn-end-${event.id}`, time: event.time });
+    if (event.kind === "end") {
+      rows.push({ type: "end", key: `end-${event.id}`, time: event.time, label: event.detail ? `ended: ${event.detail}` : "ended" });
+      ended = true;
+    }
+    previous = t;
+  }
+  const inferred = session.status === "ended" && (session.end_reason === "closed" || session.end_reason === "stale") && session.ended_at;
+  if (inferred && !ended) {
+    const label = session.end_reason === "closed" ? "closed from the dashboard" : "timed out: no event for longer than the stale timeout";
+    rows.push({ type: "end", key: "end-inferred", time: session.ended_at!, label: `${endReasonLabel(session.end_reason)} — ${label}` });
+  }
+  return rows;
+}
