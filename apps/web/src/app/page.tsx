@@ -1,6 +1,6 @@
-import { type DashboardData, SessionsDashboard } from "@/components/sessions-dashboard";
+import { type DashboardData, SessionsDashboard, type TimelineResult } from "@/components/sessions-dashboard";
 import { webEnv } from "@/lib/env";
-import { filtersToQuery, PAGE_SIZE, parseFilters, statusesOf } from "@/lib/filters";
+import { PAGE_SIZE, parseFilters, statusesOf } from "@/lib/filters";
 import { localMidnightIso } from "@/lib/format";
 import { getStats, getTimeline, listSessions } from "@/lib/ingest";
 
@@ -12,23 +12,26 @@ const reason = (result: PromiseSettledResult<unknown>) => (result.status === "re
 export default async function SessionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const filters = parseFilters(await searchParams);
   const { INGEST_PUBLIC_URL, PULSE_TOKEN } = webEnv();
-  const [page, stats, timeline] = await Promise.allSettled([
+  const [page, stats] = await Promise.allSettled([
     listSessions({ status: statusesOf(filters), project: filters.project, source: filters.source, q: filters.q }, { limit: PAGE_SIZE }),
     getStats(localMidnightIso(Date.now())),
-    getTimeline(),
   ]);
+  // Not awaited: the chart streams in when ready and the list does not wait for it. Asked for only
+  // now because ingest computes it on its request thread (hundreds of ms with 10,000 sessions), which
+  // would hold up the two cheap calls above.
+  const timeline: Promise<TimelineResult> = getTimeline().then(
+    (t) => ({ timeline: t, error: null }),
+    (e: Error) => ({ timeline: null, error: e.message }),
+  );
   const initial: DashboardData = {
     page: page.status === "fulfilled" ? page.value : null,
     stats: stats.status === "fulfilled" ? stats.value : null,
-    timeline: timeline.status === "fulfilled" ? timeline.value : null,
     error: reason(page) ?? reason(stats),
-    timelineError: reason(timeline),
   };
   return (
     <>
       <h1 className="visually-hidden">Sessions</h1>
-      {/* A new filter is a new list: the dashboard starts over from this render. */}
-      <SessionsDashboard key={filtersToQuery(filters)} filters={filters} initial={initial} ingestUrl={INGEST_PUBLIC_URL} withToken={Boolean(PULSE_TOKEN)} />
+      <SessionsDashboard filters={filters} initial={initial} initialTimeline={timeline} ingestUrl={INGEST_PUBLIC_URL} withToken={Boolean(PULSE_TOKEN)} />
     </>
   );
 }

@@ -62,7 +62,7 @@ export function EventTimeline({ session, events }: { session: Session; events: S
               return (
                 <li key={row.key} className="tl-marker tl-end" data-marker="end">
                   <span>
-                    Session {row.label} · <LocalTime iso={row.time} withSeconds />
+                    {row.label} · <LocalTime iso={row.time} withSeconds />
                   </span>
                 </li>
               );

@@ -1,10 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, use, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Session, SessionPage, Stats, Timeline } from "@/lib/api-types";
 import { api, ApiError } from "@/lib/browser-api";
-import { type Filters, hasFilters, matchesFilters, PAGE_SIZE, statusesOf } from "@/lib/filters";
+import { type Filters, filtersToQuery, hasFilters, matchesFilters, PAGE_SIZE, statusesOf } from "@/lib/filters";
 import { formatCount, localMidnightIso } from "@/lib/format";
 import { compareByActivity, groupByProject, mergeSessions, upsertSession } from "@/lib/session-order";
 import { throttle } from "@/lib/throttle";
@@ -23,11 +23,18 @@ const KNOWN_SOURCES = ["claude-code", "codex", "gemini"];
 export interface DashboardData {
   page: SessionPage | null;
   stats: Stats | null;
-  timeline: Timeline | null;
   /** Why sessions could not be read (ingest down…); null when they were. */
   error: string | null;
-  timelineError: string | null;
 }
+
+/** The chart's data can take longer to compute than the list: it streams in after the page. */
+export interface TimelineResult {
+  timeline: Timeline | null;
+  error: string | null;
+}
+
+/** How often the chart is refetched at most: its resolution is 15 minutes, its cost grows with sessions. */
+const TIMELINE_REFRESH_MS = 30_000;
 
 function sessionsQuery(filters: Filters, extra: Record<string, string>): string {
   const params = new URLSearchParams();
@@ -40,6 +47,12 @@ function sessionsQuery(filters: Filters, extra: Record<string, string>): string 
   return params.toString();
 }
 
+/** The chart: the server's data (waited for here, streamed) until a refetch replaces it. */
+function ConcurrencyPanel({ initial, latest }: { initial: Promise<TimelineResult>; latest: TimelineResult | null }) {
+  const result = latest ?? use(initial);
+  return <ConcurrencyChart timeline={result.timeline} error={result.error} />;
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -48,14 +61,41 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * (re)connect of the stream refetches, and changes arriving during that refetch are applied after
  * it, so none is lost and none is overwritten by an older copy.
  */
-export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { filters: Filters; initial: DashboardData; ingestUrl: string; withToken: boolean }) {
+export function SessionsDashboard({
+  filters,
+  initial,
+  initialTimeline,
+  ingestUrl,
+  withToken,
+}: {
+  filters: Filters;
+  initial: DashboardData;
+  initialTimeline: Promise<TimelineResult>;
+  ingestUrl: string;
+  withToken: boolean;
+}) {
   const [sessions, setSessions] = useState<Session[]>(initial.page?.items ?? []);
   const [cursor, setCursor] = useState<string | null>(initial.page?.next_cursor ?? null);
   const [stats, setStats] = useState<Stats | null>(initial.stats);
-  const [timeline, setTimeline] = useState<Timeline | null>(initial.timeline);
-  const [timelineError, setTimelineError] = useState<string | null>(initial.timelineError);
+  /** The chart's data once refetched here; until then the server's (initialTimeline). */
+  const [timeline, setTimeline] = useState<TimelineResult | null>(null);
   const [error, setError] = useState<string | null>(initial.error);
   const [loadingMore, setLoadingMore] = useState(false);
+
+  // New filters (the URL changed): the server rendered their first page; start the list over from it.
+  // The rest of the page (filter form included) stays mounted, so typing is never interrupted.
+  const query = filtersToQuery(filters);
+  const [listQuery, setListQuery] = useState(query);
+  if (query !== listQuery) {
+    setListQuery(query);
+    setSessions(initial.page?.items ?? []);
+    setCursor(initial.page?.next_cursor ?? null);
+    setError(initial.error);
+  }
+  const queryRef = useRef(query);
+  queryRef.current = query;
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
 
   const sessionsRef = useRef(sessions);
   sessionsRef.current = sessions;
@@ -74,15 +114,16 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
   );
   const refreshTimeline = useMemo(
     () =>
-      throttle(() => {
-        api<Timeline>("/api/stats/timeline").then(
-          (t) => {
-            setTimeline(t);
-            setTimelineError(null);
-          },
-          (e) => setTimelineError(messageOf(e)),
-        );
-      }, 5000),
+      throttle(
+        () => {
+          api<Timeline>("/api/stats/timeline").then(
+            (t) => setTimeline({ timeline: t, error: null }),
+            (e) => setTimeline((current) => ({ timeline: current?.timeline ?? null, error: messageOf(e) })),
+          );
+        },
+        TIMELINE_REFRESH_MS,
+        { justRan: true },
+      ),
     [],
   );
 
@@ -94,10 +135,10 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
         const last = list[list.length - 1];
         // Beyond the last loaded row (more pages not loaded yet) a session waits for "Show more".
         const withinLoaded = present || cursorRef.current === null || !last || compareByActivity(changed, last) < 0;
-        return upsertSession(list, changed, withinLoaded && matchesFilters(changed, filters));
+        return upsertSession(list, changed, withinLoaded && matchesFilters(changed, filtersRef.current));
       });
     },
-    [filters],
+    [],
   );
 
   const resync = useCallback(async () => {
@@ -106,9 +147,12 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
       return;
     }
     resyncing.current = true;
+    const startedFor = queryRef.current;
     try {
       const limit = Math.min(MAX_RESYNC, Math.max(PAGE_SIZE, sessionsRef.current.length));
       const page = await api<SessionPage>(`/api/sessions?${sessionsQuery(filters, { limit: String(limit) })}`);
+      // The filters changed while this was in flight: its answer is for a list no longer shown.
+      if (startedFor !== queryRef.current) return;
       setSessions(page.items);
       setCursor(page.next_cursor);
       cursorRef.current = page.next_cursor;
@@ -151,6 +195,12 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
     }, every);
     return () => clearInterval(timer);
   }, [error, resync, refreshStats, refreshTimeline]);
+  // Changes that arrived between the server's render of the new filters and now went to the old list.
+  const firstQuery = useRef(query);
+  useEffect(() => {
+    if (query !== firstQuery.current) void resync();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per new filter
+  }, [query]);
   // The server computed "today" in its own time zone; ask again for the viewer's.
   useEffect(() => refreshStats.run(), [refreshStats]);
   useEffect(
@@ -164,8 +214,10 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
   const loadMore = async () => {
     if (!cursor) return;
     setLoadingMore(true);
+    const startedFor = queryRef.current;
     try {
       const page = await api<SessionPage>(`/api/sessions?${sessionsQuery(filters, { limit: String(PAGE_SIZE), cursor })}`);
+      if (startedFor !== queryRef.current) return;
       setSessions((list) => mergeSessions(list, page.items));
       setCursor(page.next_cursor);
     } catch (e) {
@@ -190,7 +242,9 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
         <h2 id="chart-heading" className="panel-title">
           Concurrent sessions, last 24 h
         </h2>
-        <ConcurrencyChart timeline={timeline} error={timelineError} />
+        <Suspense fallback={<ConcurrencyChart timeline={null} error={null} />}>
+          <ConcurrencyPanel initial={initialTimeline} latest={timeline} />
+        </Suspense>
       </section>
       <section className="panel" aria-labelledby="sessions-heading">
         <div className="panel-head">

@@ -2,8 +2,9 @@
  * Runs `fn` at most once per `ms`: at once when idle, else once more at the end of the window, so
  * the last call is never lost. A burst of live changes costs one refetch, not one per change.
  */
-export function throttle(fn: () => void, ms: number): { run(): void; cancel(): void } {
-  let last = 0;
+export function throttle(fn: () => void, ms: number, options: { justRan?: boolean } = {}): { run(): void; cancel(): void } {
+  // justRan: the data is fresh already (the server rendered it), so the first call waits a window.
+  let last = options.justRan ? Date.now() : 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   return {
     run() {

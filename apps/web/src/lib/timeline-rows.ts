@@ -1,5 +1,4 @@
 import type { Session, SessionEvent } from "./api-types";
-import { endReasonLabel } from "./labels";
 
 export type TimelineRow =
   | { type: "event"; event: SessionEvent; gapMs: number | null }
@@ -30,15 +29,16 @@ export function timelineRows(session: Pick<Session, "status" | "end_reason" | "e
     rows.push({ type: "event", event, gapMs: previous === null ? null : t - previous });
     if (event.kind === "turn_end") rows.push({ type: "turn-end", key: `turn-end-${event.id}`, time: event.time });
     if (event.kind === "end") {
-      rows.push({ type: "end", key: `end-${event.id}`, time: event.time, label: event.detail ? `ended: ${event.detail}` : "ended" });
+      rows.push({ type: "end", key: `end-${event.id}`, time: event.time, label: `Session ended${event.detail ? ` (${event.detail})` : ""}` });
       ended = true;
     }
     previous = t;
   }
   const inferred = session.status === "ended" && (session.end_reason === "closed" || session.end_reason === "stale") && session.ended_at;
   if (inferred && !ended) {
-    const label = session.end_reason === "closed" ? "closed from the dashboard" : "timed out: no event for longer than the stale timeout";
-    rows.push({ type: "end", key: "end-inferred", time: session.ended_at!, label: `${endReasonLabel(session.end_reason)} — ${label}` });
+    const label =
+      session.end_reason === "closed" ? "Session closed by hand, at its last activity" : "Session timed out: no event for longer than the stale timeout, so the reaper ended it at its last activity";
+    rows.push({ type: "end", key: "end-inferred", time: session.ended_at!, label });
   }
   return rows;
 }

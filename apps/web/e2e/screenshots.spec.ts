@@ -1,0 +1,37 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { expect, test } from "@playwright/test";
+import { readStats } from "./agent";
+import { REPO_ROOT, SCREENSHOT_DIR } from "./paths";
+import { openLive } from "./ui";
+
+const run = promisify(execFile);
+
+// Saved as test artifacts (apps/web/test-results/screenshots/) for a person to look at.
+test("screenshots of the sessions page (laptop, phone) and of a session page", async ({ page }) => {
+  const before = (await readStats()).total;
+  await run(process.execPath, [path.join(REPO_ROOT, "apps/web/scripts/seed-demo.mjs"), process.env.E2E_INGEST_URL!, "40"], {
+    env: { ...process.env, PULSE_TOKEN: process.env.E2E_TOKEN },
+  });
+  await expect.poll(async () => (await readStats()).total, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 40);
+
+  await openLive(page, "/");
+  await expect(page.locator("tr[data-session-id^='demo-']").first()).toBeVisible();
+  await expect(page.locator(".chart-svg")).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page.png") });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page-full.png"), fullPage: true });
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page-phone.png") });
+  await page.locator("#sessions-heading").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-list-phone.png") });
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  const demo = page.locator("tr[data-session-id^='demo-0000'] a.session-link");
+  await demo.click();
+  await expect(page.getByRole("list", { name: "Events, oldest first" })).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "session-page.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "session-page-phone.png") });
+});
