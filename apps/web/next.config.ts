@@ -5,6 +5,9 @@ import type { NextConfig } from "next";
 const monorepoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 const config: NextConfig = {
+  // The Docker build (PULSE_WEB_STANDALONE=1) traces a self-contained server into .next/standalone:
+  // ~50 MB instead of the monorepo's node_modules. `next start` (the local way) needs the normal output.
+  output: process.env.PULSE_WEB_STANDALONE === "1" ? "standalone" : undefined,
   // Server-sent events must reach the browser as they are written: gzip would hold them in a buffer.
   compress: false,
   poweredByHeader: false,
