@@ -13,7 +13,15 @@ const auth = () => ({ authorization: `Bearer ${process.env.E2E_TOKEN}` });
 /** A name no other test (or run) uses, so tests can share one stack. */
 export const unique = (label: string) => `${label}-${randomBytes(4).toString("hex")}`;
 
-export type ClaudeCodeHook = "session-start" | "user-prompt-submit" | "pre-tool-use" | "notification-permission" | "stop" | "session-end";
+export type ClaudeCodeHook =
+  | "session-start"
+  | "user-prompt-submit"
+  | "pre-tool-use"
+  | "notification-permission"
+  | "stop"
+  | "session-end"
+  | "session-end-clear"
+  | "session-start-after-clear";
 
 export interface AgentSession {
   id: string;

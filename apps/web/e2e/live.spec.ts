@@ -15,7 +15,7 @@ test("a session posted by an agent appears without reload, turns amber on Stop a
   await expect(badgeIn(row)).toHaveText("working");
   await expect(row).toContainText("Make the flaky test pass");
   // Grouped under its project (named after the folder).
-  await expect(page.locator("section.project-group", { has: row }).getByRole("heading")).toContainText(session.project);
+  await expect(page.locator("tbody.project-group", { has: row }).locator(".group-row th")).toContainText(session.project);
 
   // "last seen" ticks without a reload.
   const lastSeen = row.locator(".cell-last-seen");

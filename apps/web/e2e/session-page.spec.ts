@@ -78,3 +78,20 @@ test("an unknown session id shows a not-found page", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "No such session" })).toBeVisible();
 });
+
+test("a session started by /clear links to the one it continues", async ({ page }) => {
+  const before = claudeCodeSession("before-clear");
+  const after = claudeCodeSession("after-clear", before.project);
+  await sendHook(before, "session-start");
+  await sendHook(before, "user-prompt-submit", { prompt: "First part of the work" });
+  await sendHook(before, "session-end-clear");
+  await sendHook(after, "session-start-after-clear");
+  await waitForSession(after.id, (s) => (s as { parent_session_id?: string | null }).parent_session_id === before.id);
+
+  await openLive(page, `/sessions/${encodeURIComponent(after.id)}`);
+  const link = page.getByTestId("parent-link");
+  await expect(link).toContainText(before.id.slice(0, 8));
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/sessions/${before.id}$`));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("First part of the work");
+});

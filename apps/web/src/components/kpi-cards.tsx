@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { Stats } from "@/lib/api-types";
-import { formatCount, formatDuration } from "@/lib/format";
+import { formatCost, formatCount, formatDuration } from "@/lib/format";
 
 interface Kpi {
   label: string;
@@ -19,10 +19,11 @@ function kpisOf(stats: Stats | null): Kpi[] {
     { label: "Ended today", value: formatCount(today?.ended), hint: "since local midnight", tone: "neutral", href: "/?status=ended" },
     { label: "Avg. duration today", value: today ? formatDuration(today.avg_duration_ms) : "—", hint: "of sessions ended today", tone: "neutral" },
     { label: "Timed out (24 h)", value: formatCount(stats?.reaped_24h), hint: "ended by the reaper after silence", tone: "neutral" },
+    { label: "Cost today", value: formatCost(today?.cost_usd), hint: "API cost reported since midnight", tone: "neutral" },
   ];
 }
 
-/** The five figures a person checks first. Each links to the sessions it counts, where that makes sense. */
+/** The figures a person checks first. Each links to the sessions it counts, where that makes sense. */
 export function KpiCards({ stats }: { stats: Stats | null }) {
   return (
     <ul className="kpis" aria-label="Key figures">

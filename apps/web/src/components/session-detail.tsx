@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Session, SessionWithEvents } from "@/lib/api-types";
 import { api, ApiError } from "@/lib/browser-api";
-import { formatCount } from "@/lib/format";
+import { formatCost, formatCount, formatTokens } from "@/lib/format";
 import { sessionName } from "@/lib/labels";
 import { throttle } from "@/lib/throttle";
 import { Ago, LiveDuration } from "./clock";
@@ -100,10 +100,22 @@ export function SessionDetail({ initial }: { initial: SessionWithEvents }) {
           <LiveDuration startedAt={session.started_at} durationMs={session.duration_ms} open={open} />
         </Fact>
         <Fact label="Events">{formatCount(session.event_count)}</Fact>
+        <Fact label="Model">{session.model ?? "—"}</Fact>
+        <Fact label="Cost">{formatCost(session.cost_usd)}</Fact>
+        <Fact label="Tokens in / out">
+          {formatTokens(session.input_tokens)} / {formatTokens(session.output_tokens)}
+        </Fact>
+        <Fact label="Cache read / write">
+          {formatTokens(session.cache_read_tokens)} / {formatTokens(session.cache_creation_tokens)}
+        </Fact>
+        <Fact label="Tool calls">{formatCount(session.tool_calls)}</Fact>
+        <Fact label="API errors">{formatCount(session.api_errors)}</Fact>
         <Fact label="Reopened">{session.reopen_count > 0 ? `${session.reopen_count}×` : "never"}</Fact>
         {session.parent_session_id ? (
           <Fact label="Continued from">
-            <Link href={sessionHref(session.parent_session_id)}>{session.parent_session_id.slice(0, 8)}…</Link>
+            <Link href={sessionHref(session.parent_session_id)} data-testid="parent-link">
+              {session.parent_session_id.slice(0, 8)}… (before /clear)
+            </Link>
           </Fact>
         ) : null}
       </dl>

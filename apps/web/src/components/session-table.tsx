@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { memo } from "react";
 import type { Session } from "@/lib/api-types";
-import { formatCount } from "@/lib/format";
+import { formatCost, formatCount, formatTokens } from "@/lib/format";
 import { sessionName } from "@/lib/labels";
 import type { ProjectGroup } from "@/lib/session-order";
 import { Ago, LiveDuration } from "./clock";
@@ -10,6 +10,19 @@ import { SourceLabel } from "./source-label";
 import { StatusBadge } from "./status-badge";
 
 export const sessionHref = (id: string) => `/sessions/${encodeURIComponent(id)}`;
+
+/** Cost, with the tokens it bought underneath: "$0.42" / "12.4K tok". Dashes when ingest reports none. */
+function Usage({ session }: { session: Session }) {
+  const tokens = (session.input_tokens ?? 0) + (session.output_tokens ?? 0) + (session.cache_read_tokens ?? 0) + (session.cache_creation_tokens ?? 0);
+  if (session.cost_usd === undefined && session.input_tokens === undefined) return <>—</>;
+  const title = `input ${formatTokens(session.input_tokens)}, output ${formatTokens(session.output_tokens)}, cache read ${formatTokens(session.cache_read_tokens)}, cache write ${formatTokens(session.cache_creation_tokens)}`;
+  return (
+    <span title={title}>
+      {session.cost_usd ? formatCost(session.cost_usd) : "—"}
+      {tokens > 0 ? <span className="tokens">{formatTokens(tokens)} tok</span> : null}
+    </span>
+  );
+}
 
 const SessionRow = memo(function SessionRow({ session }: { session: Session }) {
   const open = session.status !== "ended";
@@ -42,6 +55,9 @@ const SessionRow = memo(function SessionRow({ session }: { session: Session }) {
       <td data-label="Events" className="num">
         {formatCount(session.event_count)}
       </td>
+      <td data-label="Cost" className="num cell-cost">
+        <Usage session={session} />
+      </td>
       <td data-label="Reopened" className="num">
         {session.reopen_count > 0 ? `${session.reopen_count}×` : "—"}
       </td>
@@ -49,35 +65,37 @@ const SessionRow = memo(function SessionRow({ session }: { session: Session }) {
   );
 });
 
-/** One project's sessions, newest activity first. On a phone each row becomes a card (see globals.css). */
-export function SessionGroupTable({ group, index }: { group: ProjectGroup; index: number }) {
-  const name = group.project ?? "No project";
-  const headingId = `project-heading-${index}`;
+const COLUMNS = ["Status", "Session", "Source", "Host", "Started", "Last seen", "Duration", "Events", "Cost", "Reopened"];
+const NUMERIC = new Set(["Duration", "Events", "Cost", "Reopened"]);
+
+/**
+ * Every loaded session in one table (so columns line up), a row group per project, newest activity
+ * first. On a phone each row becomes a card (see globals.css).
+ */
+export function SessionsTable({ groups }: { groups: ProjectGroup[] }) {
   return (
-    <section className="project-group" aria-labelledby={headingId}>
-      <h3 id={headingId} className="project-name">
-        {name} <span className="project-count">{formatCount(group.sessions.length)}</span>
-      </h3>
-      <table className="sessions-table">
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Session</th>
-            <th scope="col">Source</th>
-            <th scope="col">Host</th>
-            <th scope="col">Started</th>
-            <th scope="col">Last seen</th>
-            <th scope="col" className="num">Duration</th>
-            <th scope="col" className="num">Events</th>
-            <th scope="col" className="num">Reopened</th>
+    <table className="sessions-table" aria-label="Sessions by project">
+      <thead>
+        <tr>
+          {COLUMNS.map((c) => (
+            <th key={c} scope="col" className={NUMERIC.has(c) ? "num" : undefined} data-col={c}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      {groups.map((group) => (
+        <tbody key={group.project ?? "\u0000none"} className="project-group" data-project={group.project ?? ""}>
+          <tr className="group-row">
+            <th scope="rowgroup" colSpan={COLUMNS.length} className="project-name">
+              {group.project ?? "No project"} <span className="project-count">{formatCount(group.sessions.length)}</span>
+            </th>
           </tr>
-        </thead>
-        <tbody>
           {group.sessions.map((s) => (
             <SessionRow key={s.id} session={s} />
           ))}
         </tbody>
-      </table>
-    </section>
+      ))}
+    </table>
   );
 }

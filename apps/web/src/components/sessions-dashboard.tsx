@@ -9,12 +9,13 @@ import { formatCount, localMidnightIso } from "@/lib/format";
 import { compareByActivity, groupByProject, mergeSessions, upsertSession } from "@/lib/session-order";
 import { throttle } from "@/lib/throttle";
 import { ConcurrencyChart } from "./concurrency-chart";
+import { CostChart } from "./cost-chart";
 import { EmptyState } from "./empty-state";
 import { FiltersBar } from "./filters-bar";
 import { IngestBanner } from "./ingest-banner";
 import { KpiCards } from "./kpi-cards";
 import { useLive } from "./live-provider";
-import { SessionGroupTable } from "./session-table";
+import { SessionsTable } from "./session-table";
 
 /** A resync refetches what is shown, up to the API's page limit. */
 const MAX_RESYNC = 500;
@@ -238,14 +239,22 @@ export function SessionsDashboard({
     <>
       {error ? <IngestBanner message={error} /> : null}
       <KpiCards stats={stats} />
-      <section className="panel" aria-labelledby="chart-heading">
-        <h2 id="chart-heading" className="panel-title">
-          Concurrent sessions, last 24 h
-        </h2>
-        <Suspense fallback={<ConcurrencyChart timeline={null} error={null} />}>
-          <ConcurrencyPanel initial={initialTimeline} latest={timeline} />
-        </Suspense>
-      </section>
+      <div className="chart-row">
+        <section className="panel" aria-labelledby="chart-heading">
+          <h2 id="chart-heading" className="panel-title">
+            Concurrent sessions, last 24 h
+          </h2>
+          <Suspense fallback={<ConcurrencyChart timeline={null} error={null} />}>
+            <ConcurrencyPanel initial={initialTimeline} latest={timeline} />
+          </Suspense>
+        </section>
+        <section className="panel" aria-labelledby="cost-heading">
+          <h2 id="cost-heading" className="panel-title">
+            Cost per project, last 14 days
+          </h2>
+          <CostChart />
+        </section>
+      </div>
       <section className="panel" aria-labelledby="sessions-heading">
         <div className="panel-head">
           <h2 id="sessions-heading" className="panel-title">
@@ -264,9 +273,7 @@ export function SessionsDashboard({
           </p>
         ) : (
           <div className="groups" data-testid="session-groups">
-            {groups.map((g, i) => (
-              <SessionGroupTable key={g.project ?? "\u0000none"} group={g} index={i} />
-            ))}
+            <SessionsTable groups={groups} />
           </div>
         )}
         {cursor ? (
