@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { basename } from "node:path";
+import { constants } from "node:os";
+import { pulseScriptPath } from "../agents/hook-command";
+import { stringOption } from "../cli/args";
+import type { Command, CommandContext } from "../cli/command";
+import { EXIT, UsageError } from "../cli/errors";
+import { spoolAndDeliver } from "../spool/deliver";
+import type { SpoolRecord } from "../spool/spool-files";
+import { readProc } from "../watch/proc-info";
+import { removeWatcherRecord } from "../watch/registry";
+import { spawnWatcher } from "../watch/start-watcher";
+
+/** How long the end event may take to deliver before pulse exits anyway (it stays spooled then). */
+const END_BUDGET_MS = 3000;
+
+/**
+ * Signals a terminal sends to the whole foreground process group: on a terminal the child has
+ * received them itself, so forwarding would deliver them twice (two Ctrl+C quit some agents).
+ */
+const TERMINAL_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGHUP"];
+/** Signals only sent to a pid (kill, a supervisor): always forwarded. */
+const DIRECT_SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGUSR1", "SIGUSR2"];
+
+function event(sessionId: string, source: string, fields: Record<string, unknown>, time: number, id: string): SpoolRecord {
+  return { v: 1, path: "/v1/events", time, key: id, body: JSON.stringify({ session_id: sessionId, source, time, id, ...fields }) };
+}
+
+function warn(message: string): void {
+  process.stderr.write(`pulse: ${message}\n`);
+}
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "Run an agent that has no hooks as a Pulse session: start, end with its exit code",
+  usage: "run [--source NAME] [--title TEXT] -- <command> [args…]",
+  options: {
+    source: { type: "string", valueName: "NAME", description: "the session's source (default: the command's name)" },
+    title: { type: "string", valueName: "TEXT", description: "a title for the session (default: the command line)" },
+  },
+  details: `Posts a start event, runs the command with the terminal, stdin and stdout untouched, forwards
+signals, posts an end event with the exit code in end_detail when it exits (Ctrl+C included) and exits
+with the command's exit code (128+N when a signal N killed it). The end is sent once however signals
+and exit race; if ingest is down both events wait in the spool. The child gets PULSE_SESSION_ID.
+If pulse itself is killed (kill -9), a watcher ends the session with end_reason process_exit.`,
+  async run(args, ctx) {
+    if (args.positionals.length > 0) throw new UsageError(`run: put the command after --, e.g. pulse run -- ${args.positionals.join(" ")}`);
+    const command = args.rest ?? [];
+    if (command.length === 0) throw new UsageError("run: no command; usage: pulse run [--source NAME] -- <command> [args…]");
+    const source = stringOption(args, "source") ?? basename(command[0]);
+    if (!source.trim() || source.length > 64) throw new UsageError("run: --source must be 1 to 64 characters");
+    return runWrapped(command, source, stringOption(args, "title"), ctx);
+  },
+};
+
+async function runWrapped(command: string[], source: string, title: string | undefined, ctx: CommandContext): Promise<number> {
+  const { spawn } = require("node:child_process") as typeof import("node:child_process");
+  const { isatty } = require("node:tty") as typeof import("node:tty");
+  const sessionId = randomUUID();
+  const commandLine = command.join(" ");
+  const child = spawn(command[0], command.slice(1), { stdio: "inherit", env: { ...process.env, PULSE_SESSION_ID: sessionId } });
+  // Handlers go in at once: from now on a signal must never kill pulse before the child has exited.
+  const onTerminal = isatty(0);
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (onTerminal && TERMINAL_SIGNALS.includes(signal)) return;
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const handlers = [...TERMINAL_SIGNALS, ...DIRECT_SIGNALS].map((signal) => {
+    const handler = forward(signal);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+
+  const spawned = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    child.once("spawn", () => resolve(null));
+    child.once("error", (error) => resolve(error as NodeJS.ErrnoException));
+  });
+  if (spawned) {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    warn(`cannot run ${command[0]}: ${spawned.code === "ENOENT" ? "command not found" : spawned.message}`);
+    return spawned.code === "ENOENT" ? 127 : 126;
+  }
+
+  const startedAt = Date.now();
+
+  // If pulse itself dies without running its exit path, this watcher still ends the session.
+  const self = readProc(process.pid);
+  const watching = self && !process.env.PULSE_NO_WATCH ? spawnWatcher(ctx.home, source, sessionId, { ...self, name: "pulse run" }, pulseScriptPath()) !== null : false;
+
+  const start = spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "start", name: "pulse run", cwd: ctx.cwd, detail: (title ?? commandLine).slice(0, 2000) }, startedAt, "run-start"), END_BUDGET_MS);
+
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const endedAt = Date.now();
+  const exitCode = exit.code ?? 128 + (exit.signal ? (constants.signals[exit.signal] ?? 0) : 0);
+  const detail = exit.code !== null ? `exit code ${exit.code}` : `killed by ${exit.signal} (exit code ${exitCode})`;
+
+  // The end is sent once: this runs once, after the child's single exit event, whatever signals came.
+  const startDelivery = await start;
+  const end = await spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "end", end_reason: "process_exit", end_detail: detail }, endedAt, "run-end"), END_BUDGET_MS);
+  if (watching) removeWatcherRecord(ctx.home, sessionId);
+  for (const delivery of [startDelivery, end]) {
+    if (delivery.spoolError && !delivery.delivered) warn(`cannot write the spool (${delivery.spoolError}) and ${delivery.failure}: an event of session ${sessionId} is lost`);
+  }
+  if (!end.delivered && !end.spoolError) warn(`${end.failure}; the session's events wait in the spool (\`pulse spool flush\`)`);
+  for (const [signal, handler] of handlers) process.off(signal, handler);
+  return exitCode;
+}

@@ -1,0 +1,73 @@
+import { callApi } from "../cli/api";
+import { flag, parseDurationMinutes, stringOption } from "../cli/args";
+import { type Command, JSON_OPTION } from "../cli/command";
+import { EXIT, UsageError } from "../cli/errors";
+import { formatCost, formatDuration } from "../cli/format";
+import { print, printJson, renderTable } from "../cli/output";
+import { cleanupCall } from "./cleanup";
+
+interface Totals {
+  active: number;
+  waiting: number;
+  ended: number;
+  total: number;
+  reaped_24h?: number;
+  avg_duration_ms_24h?: number | null;
+  cost_usd_24h?: number | null;
+}
+
+interface Daily {
+  tz: string;
+  days: Array<{ date: string; sessions: number; ended: number; avg_duration_ms: number | null; cost_usd?: number | null }>;
+}
+
+/** The machine's IANA time zone, so "per day" means the user's days. */
+function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+export const statsCommand: Command = {
+  name: "stats",
+  summary: "Counts by status, orphan candidates, sessions and average duration per day",
+  usage: "stats [--days 7] [--orphan-after 1h] [--json]",
+  options: {
+    days: { type: "string", valueName: "N", description: "days of history (default 7, max 90)" },
+    "orphan-after": { type: "string", valueName: "DURATION", description: "silence after which an open session is an orphan candidate (default 1h)" },
+    ...JSON_OPTION,
+  },
+  details: "Orphan candidates are open sessions silent for longer than --orphan-after: what `pulse cleanup` would end.",
+  async run(args, ctx) {
+    const daysText = stringOption(args, "days") ?? "7";
+    const days = Number(daysText);
+    if (!/^\d+$/.test(daysText) || days < 1 || days > 90) throw new UsageError(`--days must be a whole number from 1 to 90 (got "${daysText}")`);
+    const orphanMinutes = parseDurationMinutes(stringOption(args, "orphan-after") ?? "1h", "--orphan-after");
+    const tz = localTimeZone();
+    const [totals, daily, orphans] = await Promise.all([
+      callApi<Totals>(ctx.config, "GET", "/v1/stats"),
+      callApi<Daily>(ctx.config, "GET", `/v1/stats/daily?days=${days}&tz=${encodeURIComponent(tz)}`),
+      cleanupCall(ctx, orphanMinutes, true),
+    ]);
+    if (flag(args, "json")) {
+      printJson({
+        active: totals.active,
+        waiting: totals.waiting,
+        ended: totals.ended,
+        total: totals.total,
+        orphan_candidates: { older_than_minutes: orphanMinutes, count: orphans.count, session_ids: orphans.sessions.map((s) => s.id) },
+        tz: daily.tz,
+        days: daily.days,
+      });
+      return EXIT.OK;
+    }
+    print(
+      `${ctx.paint("green", `${totals.active} active`)}  ${ctx.paint("yellow", `${totals.waiting} waiting`)}  ${totals.ended} ended  (${totals.total} in all)`,
+    );
+    const orphanLine = `${orphans.count} orphan candidate(s): open but silent for more than ${formatDuration(orphanMinutes * 60_000)}`;
+    print(orphans.count ? ctx.paint("yellow", orphanLine) + " — `pulse cleanup` ends them" : orphanLine);
+    print();
+    const rows = daily.days.map((d) => [d.date, String(d.sessions), String(d.ended), formatDuration(d.avg_duration_ms), d.cost_usd === undefined ? "-" : formatCost(d.cost_usd)]);
+    process.stdout.write(renderTable([{ header: "DAY" }, { header: "SESSIONS", align: "right" }, { header: "ENDED", align: "right" }, { header: "AVG DURATION", align: "right" }, { header: "COST", align: "right" }], rows, { paint: ctx.paint }));
+    print(ctx.paint("dim", `Days in ${daily.tz}; sessions counted on the day they started.`));
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,77 @@
+import { acquireDrainLock, releaseDrainLock } from "./drain-lock";
+import { listSpool, moveToRejected, readSpoolRecord, removeSpoolFile, type SpoolRecord } from "./spool-files";
+
+export type SendOutcome =
+  | { kind: "sent" }
+  /** The API refused the event as invalid: retrying cannot help. */
+  | { kind: "rejected"; reason: string }
+  /** Not delivered (unreachable, 5xx, timeout, token refused): keep it and stop for now. */
+  | { kind: "failed"; reason: string };
+
+export type Sender = (record: SpoolRecord, deadline: number) => Promise<SendOutcome>;
+
+export interface DrainResult {
+  sent: number;
+  rejected: string[];
+  /** Why delivery stopped with events left, when it failed. */
+  failure: string | null;
+  /** Another process holds the drain lock and delivers the spool. */
+  busy: boolean;
+  remaining: number;
+}
+
+/**
+ * Delivers spooled events oldest first, one at a time, until the spool is empty, a delivery fails or
+ * the deadline passes. Holding the lock keeps the order across concurrent hooks; after releasing it,
+ * the spool is looked at once more, so an event spooled by a run that found the lock taken is not left
+ * behind.
+ */
+export async function drainSpool(dir: string, rejectedDir: string, send: Sender, deadline: number): Promise<DrainResult> {
+  const result: DrainResult = { sent: 0, rejected: [], failure: null, busy: false, remaining: 0 };
+  if (listSpool(dir).length === 0) return result;
+  if (!acquireDrainLock(dir)) {
+    result.busy = true;
+    result.remaining = listSpool(dir).length;
+    return result;
+  }
+  let held = true;
+  try {
+    outer: for (;;) {
+      const names = listSpool(dir);
+      if (names.length === 0) {
+        releaseDrainLock(dir);
+        held = false;
+        if (listSpool(dir).length > 0 && Date.now() < deadline && acquireDrainLock(dir)) {
+          held = true;
+          continue;
+        }
+        break;
+      }
+      for (const name of names) {
+        if (Date.now() >= deadline) break outer;
+        const record = readSpoolRecord(dir, name);
+        if (record === "missing") continue;
+        if (record === "corrupt") {
+          moveToRejected(dir, name, rejectedDir, "not a spool record");
+          result.rejected.push(`${name}: not a spool record`);
+          continue;
+        }
+        const outcome = await send(record, deadline);
+        if (outcome.kind === "sent") {
+          removeSpoolFile(dir, name);
+          result.sent += 1;
+        } else if (outcome.kind === "rejected") {
+          moveToRejected(dir, name, rejectedDir, outcome.reason);
+          result.rejected.push(outcome.reason);
+        } else {
+          result.failure = outcome.reason;
+          break outer;
+        }
+      }
+    }
+  } finally {
+    if (held) releaseDrainLock(dir);
+  }
+  result.remaining = listSpool(dir).length;
+  return result;
+}

@@ -1,0 +1,55 @@
+import { findAgentProcess, isPassThrough } from "./agent-process";
+import { type ProcInfo, parseProcStat } from "./proc-info";
+
+const proc = (pid: number, ppid: number, name: string, argv: string[]): ProcInfo => ({ pid, ppid, name, argv, startTime: String(pid * 10), state: "S" });
+
+/** A process table: Claude Code (native or node) → sh -c → node pulse.js hook. */
+function table(...procs: ProcInfo[]) {
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  return (pid: number) => byPid.get(pid) ?? null;
+}
+
+describe("findAgentProcess", () => {
+  it("skips the shell Claude Code runs the hook command with and finds the agent", () => {
+    const read = table(proc(100, 1, "claude", ["claude"]), proc(200, 100, "sh", ["/bin/sh", "-c", "NODE_EXTRA_CA_CERTS= node /x/pulse.js hook"]));
+    expect(findAgentProcess(200, read)?.pid).toBe(100);
+  });
+
+  it("finds a node-based agent (Claude Code's cli.js) but skips node running pulse, npm or npx", () => {
+    const read = table(
+      proc(100, 1, "node", ["node", "/usr/lib/node_modules/@anthropic-ai/claude-code/cli.js"]),
+      proc(150, 100, "bash", ["bash", "-c", "npx pulse hook"]),
+      proc(160, 150, "npm exec pulse", ["npm exec pulse hook"]),
+      proc(170, 160, "sh", ["sh", "-c", "pulse hook"]),
+      proc(180, 170, "node", ["node", "/repo/node_modules/.bin/pulse", "hook"]),
+    );
+    expect(findAgentProcess(180, read)?.pid).toBe(100);
+  });
+
+  it("takes the direct parent when the agent runs the hook without a shell (Codex notify)", () => {
+    const read = table(proc(300, 1, "codex", ["codex"]));
+    expect(findAgentProcess(300, read)?.name).toBe("codex");
+  });
+
+  it("gives up at init or when the process table cannot be read", () => {
+    expect(findAgentProcess(200, table(proc(200, 1, "sh", ["sh"])))).toBeNull();
+    expect(findAgentProcess(200, () => null)).toBeNull();
+  });
+
+  it("treats login shells (-bash) and wrappers as pass-through", () => {
+    expect(isPassThrough(proc(1, 0, "-bash", ["-bash"]))).toBe(true);
+    expect(isPassThrough(proc(1, 0, "timeout", ["timeout", "5", "pulse", "hook"]))).toBe(true);
+    expect(isPassThrough(proc(1, 0, "gemini", ["node", "/usr/bin/gemini"]))).toBe(false);
+  });
+});
+
+describe("parseProcStat", () => {
+  it("reads ppid, state and start time, even when the name has spaces and parentheses", () => {
+    const stat = "4242 (tmux: server (1)) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 200";
+    expect(parseProcStat(stat)).toEqual({ name: "tmux: server (1)", state: "S", ppid: 1, startTime: "987654" });
+  });
+
+  it("returns null for something that is not a stat line", () => {
+    expect(parseProcStat("garbage")).toBeNull();
+  });
+});
