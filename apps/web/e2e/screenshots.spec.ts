@@ -28,7 +28,7 @@ test("screenshots of the sessions page (laptop, phone) and of a session page", a
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-list-phone.png") });
   await page.setViewportSize({ width: 1400, height: 900 });
 
-  const demo = page.locator("tr[data-session-id^='demo-0000'] a.session-link");
+  const demo = page.locator("tr[data-session-id^='demo-0000'] a.session-link").first();
   await demo.click();
   await expect(page.getByRole("list", { name: "Events, oldest first" })).toBeVisible();
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "session-page.png"), fullPage: true });

