@@ -24,7 +24,7 @@ test("screenshots of the sessions page (laptop, phone) and of a session page", a
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page-phone.png") });
-  await page.locator("#sessions-heading").scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector("#sessions-heading")?.scrollIntoView());
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-list-phone.png") });
   await page.setViewportSize({ width: 1400, height: 900 });
 

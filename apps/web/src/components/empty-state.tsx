@@ -20,6 +20,10 @@ export function EmptyState({ ingestUrl, withToken }: { ingestUrl: string; withTo
           <code>{settings}</code>
         </pre>
       </div>
+      <p>
+        From a Pulse checkout you can let the <code>pulse</code> command do it instead (it also keeps events while Pulse is down):{" "}
+        <code>PULSE_URL={ingestUrl} npx pulse hooks install</code>.
+      </p>
       {withToken ? (
         <p>
           This Pulse requires a token: export <code>PULSE_TOKEN</code> in the shell that starts Claude Code.

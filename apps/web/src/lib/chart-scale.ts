@@ -8,9 +8,20 @@ export function niceMax(max: number): number {
   return 10 * magnitude;
 }
 
-/** Whole-number ticks from 0 to `max` (at most `count + 1` of them). */
-export function integerTicks(max: number, count = 4): number[] {
-  const step = Math.max(1, Math.ceil(max / count));
+/** Whole-number ticks from 0 to `max` in a round step (1, 2, 5, 10…) that divides it: at most 6 labels. */
+export function integerTicks(max: number): number[] {
+  let step = 1;
+  for (let magnitude = 1; ; magnitude *= 10) {
+    const found = [1, 2, 5].map((m) => m * magnitude).find((c) => max % c === 0 && max / c <= 5);
+    if (found !== undefined) {
+      step = found;
+      break;
+    }
+    if (magnitude > max) {
+      step = Math.max(1, max);
+      break;
+    }
+  }
   const ticks: number[] = [];
   for (let v = 0; v <= max; v += step) ticks.push(v);
   return ticks;
