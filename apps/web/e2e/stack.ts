@@ -26,6 +26,8 @@ export interface Stack {
   webUrl: string;
   /** A second dashboard whose ingest is down and which has no token: for the banner and loopback-only checks. */
   webNoIngestUrl: string;
+  /** A third dashboard without the token the real ingest requires: for the misconfiguration banner. */
+  webNoTokenUrl: string;
   databaseUrl: string;
   redisPrefix: string;
   token: string;
@@ -131,7 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const setupCode = await new Promise<number | null>((resolve) => setup.once("exit", resolve));
     if (setupCode !== 0) throw new Error(`database setup failed (exit ${setupCode}); see ${LOG_DIR}/db-setup.log`);
 
-    const [ingestPort, webPort, webNoIngestPort, closedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [ingestPort, webPort, webNoIngestPort, webNoTokenPort, closedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const backend = {
       DATABASE_URL: databaseUrl.toString(),
       REDIS_URL: options.redisUrl,
@@ -162,16 +164,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       INGEST_URL: `http://127.0.0.1:${closedPort}`,
     });
     children.push(webNoIngest);
+    const webNoToken = run("web-no-token", [next, "start", WEB_DIR, "--port", String(webNoTokenPort), "--hostname", "127.0.0.1"], {
+      ...webEnv,
+      WEB_PORT: String(webNoTokenPort),
+      INGEST_URL: ingestUrl,
+    });
+    children.push(webNoToken);
 
     await Promise.all([
       waitFor(`${ingestUrl}/readyz`, "ingest", ingest),
       waitFor(`http://127.0.0.1:${webPort}/api/health`, "web", web),
       waitFor(`http://127.0.0.1:${webNoIngestPort}/api/health`, "web (no ingest)", webNoIngest),
+      waitFor(`http://127.0.0.1:${webNoTokenPort}/api/health`, "web (no token)", webNoToken),
     ]);
     return {
       ingestUrl,
       webUrl: `http://127.0.0.1:${webPort}`,
       webNoIngestUrl: `http://127.0.0.1:${webNoIngestPort}`,
+      webNoTokenUrl: `http://127.0.0.1:${webNoTokenPort}`,
       databaseUrl: databaseUrl.toString(),
       redisPrefix,
       token: options.token,

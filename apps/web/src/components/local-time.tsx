@@ -15,7 +15,9 @@ export function LocalTime({ iso, withSeconds = false }: { iso: string | null; wi
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return <>—</>;
   const timeZone = hydrated ? undefined : "UTC";
-  const sameDay = new Date().toDateString() === date.toDateString();
+  // Same rule on the server and in the first browser render (UTC), so hydration sees the same text.
+  const today = new Date();
+  const sameDay = hydrated ? today.toDateString() === date.toDateString() : today.toISOString().slice(0, 10) === date.toISOString().slice(0, 10);
   const options = sameDay || withSeconds ? { ...(sameDay ? {} : { month: "short" as const, day: "numeric" as const }), ...timeOnly } : dateTime;
   const text = date.toLocaleString("en-GB", { ...options, timeZone }) + (hydrated ? "" : " UTC");
   return (

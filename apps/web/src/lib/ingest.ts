@@ -12,9 +12,6 @@ export class IngestError extends Error {
   ) {
     super(message);
   }
-  get unreachable(): boolean {
-    return this.status === 0 || this.status === 503;
-  }
 }
 
 const TIMEOUT_MS = 5000;
@@ -39,6 +36,11 @@ export async function ingestFetch<T>(path: string, init: RequestInit = {}): Prom
     body = text ? JSON.parse(text) : null;
   } catch {
     // Not JSON (a proxy's error page, say): reported below by status.
+  }
+  if (response.status === 401) {
+    // Not the viewer's fault: the dashboard's own PULSE_TOKEN is missing or differs from ingest's.
+    const why = PULSE_TOKEN ? "the dashboard's PULSE_TOKEN is not the one ingest was started with" : "ingest requires a token but the dashboard has no PULSE_TOKEN";
+    throw new IngestError(`ingest refused the dashboard: ${why}`, 401, "ingest_unauthorized");
   }
   if (!response.ok) {
     const apiError = body as { error?: string; message?: string } | null;

@@ -9,7 +9,10 @@ export async function relay(call: () => Promise<unknown>, status = 200): Promise
     return Response.json(await call(), { status, headers: { "cache-control": "no-store" } });
   } catch (error) {
     if (error instanceof IngestError) {
-      return Response.json({ error: error.code, message: error.message }, { status: error.status === 0 ? 502 : error.status });
+      // Ingest down, or refusing the dashboard's own token: a gateway problem, not the browser's (a 401
+      // here would send the viewer to the login form for nothing).
+      const status = error.status === 0 || error.status === 401 ? 502 : error.status;
+      return Response.json({ error: error.code, message: error.message }, { status });
     }
     console.error("pulse-web: unexpected error while calling ingest", error);
     return Response.json({ error: "internal", message: "the dashboard server failed; see its log" }, { status: 500 });
