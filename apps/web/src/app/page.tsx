@@ -1,8 +1,8 @@
-import { type DashboardData, SessionsDashboard, type TimelineResult } from "@/components/sessions-dashboard";
+import { type DashboardData, SessionsDashboard } from "@/components/sessions-dashboard";
 import { webEnv } from "@/lib/env";
 import { PAGE_SIZE, parseFilters, statusesOf } from "@/lib/filters";
 import { localMidnightIso } from "@/lib/format";
-import { getStats, getTimeline, listSessions } from "@/lib/ingest";
+import { getStats, listSessions } from "@/lib/ingest";
 
 export const dynamic = "force-dynamic";
 
@@ -16,13 +16,6 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
     listSessions({ status: statusesOf(filters), project: filters.project, source: filters.source, q: filters.q }, { limit: PAGE_SIZE }),
     getStats(localMidnightIso(Date.now())),
   ]);
-  // Not awaited: the chart streams in when ready and the list does not wait for it. Asked for only
-  // now because ingest computes it on its request thread (hundreds of ms with 10,000 sessions), which
-  // would hold up the two cheap calls above.
-  const timeline: Promise<TimelineResult> = getTimeline().then(
-    (t) => ({ timeline: t, error: null }),
-    (e: Error) => ({ timeline: null, error: e.message }),
-  );
   const initial: DashboardData = {
     page: page.status === "fulfilled" ? page.value : null,
     stats: stats.status === "fulfilled" ? stats.value : null,
@@ -31,7 +24,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <h1 className="visually-hidden">Sessions</h1>
-      <SessionsDashboard filters={filters} initial={initial} initialTimeline={timeline} ingestUrl={INGEST_PUBLIC_URL} withToken={Boolean(PULSE_TOKEN)} />
+      <SessionsDashboard filters={filters} initial={initial} ingestUrl={INGEST_PUBLIC_URL} withToken={Boolean(PULSE_TOKEN)} />
     </>
   );
 }

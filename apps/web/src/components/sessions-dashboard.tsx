@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { Suspense, use, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Session, SessionPage, Stats, Timeline } from "@/lib/api-types";
 import { api, ApiError } from "@/lib/browser-api";
 import { type Filters, filtersToQuery, hasFilters, matchesFilters, PAGE_SIZE, statusesOf } from "@/lib/filters";
@@ -28,8 +28,7 @@ export interface DashboardData {
   error: string | null;
 }
 
-/** The chart's data can take longer to compute than the list: it streams in after the page. */
-export interface TimelineResult {
+interface TimelineResult {
   timeline: Timeline | null;
   error: string | null;
 }
@@ -48,12 +47,6 @@ function sessionsQuery(filters: Filters, extra: Record<string, string>): string 
   return params.toString();
 }
 
-/** The chart: the server's data (waited for here, streamed) until a refetch replaces it. */
-function ConcurrencyPanel({ initial, latest }: { initial: Promise<TimelineResult>; latest: TimelineResult | null }) {
-  const result = latest ?? use(initial);
-  return <ConcurrencyChart timeline={result.timeline} error={result.error} />;
-}
-
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -62,23 +55,15 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * (re)connect of the stream refetches, and changes arriving during that refetch are applied after
  * it, so none is lost and none is overwritten by an older copy.
  */
-export function SessionsDashboard({
-  filters,
-  initial,
-  initialTimeline,
-  ingestUrl,
-  withToken,
-}: {
-  filters: Filters;
-  initial: DashboardData;
-  initialTimeline: Promise<TimelineResult>;
-  ingestUrl: string;
-  withToken: boolean;
-}) {
+export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { filters: Filters; initial: DashboardData; ingestUrl: string; withToken: boolean }) {
   const [sessions, setSessions] = useState<Session[]>(initial.page?.items ?? []);
   const [cursor, setCursor] = useState<string | null>(initial.page?.next_cursor ?? null);
   const [stats, setStats] = useState<Stats | null>(initial.stats);
-  /** The chart's data once refetched here; until then the server's (initialTimeline). */
+  /**
+   * The chart is fetched by the browser, not rendered with the page: ingest computes it on its request
+   * thread (hundreds of ms with 10,000 sessions), and it does not change with the filters, so a new
+   * filter must not pay for it again.
+   */
   const [timeline, setTimeline] = useState<TimelineResult | null>(null);
   const [error, setError] = useState<string | null>(initial.error);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -123,7 +108,6 @@ export function SessionsDashboard({
           );
         },
         TIMELINE_REFRESH_MS,
-        { justRan: true },
       ),
     [],
   );
@@ -202,8 +186,11 @@ export function SessionsDashboard({
     if (query !== firstQuery.current) void resync();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per new filter
   }, [query]);
-  // The server computed "today" in its own time zone; ask again for the viewer's.
-  useEffect(() => refreshStats.run(), [refreshStats]);
+  // The server computed "today" in its own time zone; ask again for the viewer's. And draw the chart.
+  useEffect(() => {
+    refreshStats.run();
+    refreshTimeline.run();
+  }, [refreshStats, refreshTimeline]);
   useEffect(
     () => () => {
       refreshStats.cancel();
@@ -244,9 +231,7 @@ export function SessionsDashboard({
           <h2 id="chart-heading" className="panel-title">
             Concurrent sessions, last 24 h
           </h2>
-          <Suspense fallback={<ConcurrencyChart timeline={null} error={null} />}>
-            <ConcurrencyPanel initial={initialTimeline} latest={timeline} />
-          </Suspense>
+          <ConcurrencyChart timeline={timeline?.timeline ?? null} error={timeline?.error ?? null} />
         </section>
         <section className="panel" aria-labelledby="cost-heading">
           <h2 id="cost-heading" className="panel-title">
