@@ -27,7 +27,7 @@ module.exports = {
       testMatch: ["<rootDir>/{apps,packages}/*/src/**/*.int.test.ts", "<rootDir>/test/**/*.int.test.ts"],
       globalSetup: "<rootDir>/test/global-setup.ts",
       globalTeardown: "<rootDir>/test/global-teardown.ts",
-      testTimeout: 30000,
+      setupFilesAfterEnv: ["<rootDir>/test/integration-timeout.ts"],
     },
   ],
 };

@@ -9,12 +9,17 @@ import type { Logger } from "pino";
 import type { IngestConfig } from "./config";
 import type { IngestDeps } from "./deps";
 import { EventEnqueuer } from "./enqueue/event-enqueuer";
+import { redisReady } from "./enqueue/redis-ready";
 import { unavailable } from "./http/api-error";
 import { installTokenCheck } from "./http/auth";
 import { BODY_LIMIT_BYTES, installJsonBodyParser } from "./http/body";
 import { ErrorFilter } from "./http/error.filter";
+import { mountQueueBoard } from "./http/queue-board";
 import { IngestModule } from "./ingest.module";
 import { NestPinoLogger } from "./logger";
+
+/** How long a request waits for a Redis connection that is not ready (booting, reconnecting). */
+const REDIS_WAIT_MS = 1_000;
 
 export interface IngestApp {
   app: NestFastifyApplication;
@@ -48,6 +53,8 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
     logger,
     now,
     async enqueue(events) {
+      // BullMQ would wait for a connection that is down for as long as it is down; answer soon instead.
+      if (!(await redisReady(redis, REDIS_WAIT_MS))) throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
       try {
         await enqueuer.enqueue(events);
       } catch (err) {
@@ -70,6 +77,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   installJsonBodyParser(fastify);
   installTokenCheck(fastify, config.PULSE_TOKEN);
   app.useGlobalFilters(new ErrorFilter(logger));
+  await mountQueueBoard(app, [eventsQueue, reaperQueue]);
   await app.init();
 
   return {

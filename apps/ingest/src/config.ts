@@ -1,4 +1,4 @@
-import { logLevel, parseEnv, positiveInt } from "@pulse/core";
+import { logLevel, parseEnv, positiveInt, staleTimeoutMinutes } from "@pulse/core";
 import { databaseEnv } from "@pulse/db";
 import { redisEnv } from "@pulse/queues";
 import { z } from "zod";
@@ -10,6 +10,8 @@ const schema = z.object({
   INGEST_PORT: positiveInt(6820).refine((p) => p < 65536, { error: "must be a port number (1–65535)" }),
   /** When set, every /v1 route (and the queue board) needs `Authorization: Bearer <token>`. */
   PULSE_TOKEN: z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+  /** Read here only to draw the timeline as the reaper decides (a silent session counts as ended). */
+  SESSION_STALE_TIMEOUT_MINUTES: staleTimeoutMinutes,
   LOG_LEVEL: logLevel,
 });
 

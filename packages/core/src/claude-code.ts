@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requiredOr, sessionIdSchema } from "./event";
+import { NO_USAGE, requiredOr, sessionIdSchema } from "./event";
 import type { MappedEvent } from "./normalize";
 import { optionalLine } from "./text";
 
@@ -67,7 +67,9 @@ export function mapClaudeCodeHook(hook: ClaudeCodeHook): MappedEvent {
     default:
       if (TOOL_EVENTS.has(name)) {
         const tool = optionalLine(h.tool_name, 200);
-        return { ...base("tool", name), tool, detail: summarizeToolInput(h.tool_input) ?? tool };
+        // PostToolUse is the one hook per completed call.
+        const usage = name === "PostToolUse" ? { ...NO_USAGE, tool_call: "hook" as const } : null;
+        return { ...base("tool", name), tool, detail: summarizeToolInput(h.tool_input) ?? tool, usage };
       }
       return { ...base("activity", name), detail: optionalLine(h.agent_type ?? h.trigger ?? h.message, 500) };
   }

@@ -23,6 +23,34 @@ export const sessionIdSchema = z
   .max(SESSION_ID_MAX, { error: `must be at most ${SESSION_ID_MAX} characters` });
 
 /**
+ * What an event reports about usage: tokens and cost (OpenTelemetry `api_request` records), an API
+ * error, a completed tool call (and who saw it: hooks or OpenTelemetry, which may both report the
+ * same call).
+ */
+export const eventUsageSchema = z.object({
+  input_tokens: z.number().int().nonnegative().nullable(),
+  output_tokens: z.number().int().nonnegative().nullable(),
+  cache_read_tokens: z.number().int().nonnegative().nullable(),
+  cache_creation_tokens: z.number().int().nonnegative().nullable(),
+  cost_usd: z.number().nonnegative().nullable(),
+  model: z.string().max(200).nullable(),
+  api_error: z.boolean(),
+  tool_call: z.enum(["hook", "otel"]).nullable(),
+});
+export type EventUsage = z.infer<typeof eventUsageSchema>;
+
+export const NO_USAGE: EventUsage = {
+  input_tokens: null,
+  output_tokens: null,
+  cache_read_tokens: null,
+  cache_creation_tokens: null,
+  cost_usd: null,
+  model: null,
+  api_error: false,
+  tool_call: null,
+};
+
+/**
  * An event after ingest normalised it: what goes through the queue and what the worker applies.
  * Times are ISO-8601 strings (UTC, ms precision) so the payload survives JSON unchanged.
  */
@@ -45,6 +73,7 @@ export const normalizedEventSchema = z.object({
   waiting_reason: z.string().max(64).nullable(),
   end_reason: z.enum(EVENT_END_REASONS).nullable(),
   end_detail: z.string().max(500).nullable(),
+  usage: eventUsageSchema.nullable(),
   /** The raw payload as received, capped (see capPayload). */
   payload: z.unknown(),
   payload_truncated: z.boolean(),

@@ -7,3 +7,6 @@ export * from "./claude-code";
 export * from "./lifecycle";
 export * from "./session-json";
 export * from "./config";
+export * from "./usage";
+export * from "./links";
+export * from "./timeline";

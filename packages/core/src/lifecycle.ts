@@ -3,8 +3,9 @@
  * and the API all change sessions only through these functions, so the rules live here and nowhere
  * else. Pure: times are epoch milliseconds passed in, never read from a clock.
  */
-import type { EventEndReason, EventKind } from "./event";
+import type { EventEndReason, EventKind, EventUsage } from "./event";
 import { oneLine } from "./text";
+import { addUsage, NO_SESSION_USAGE, type SessionUsage } from "./usage";
 
 export type SessionStatus = "active" | "waiting" | "ended";
 export const SESSION_STATUSES: readonly SessionStatus[] = ["active", "waiting", "ended"];
@@ -17,7 +18,7 @@ const INFERRED_END_REASONS: ReadonlySet<EndReason> = new Set(["closed", "stale"]
 
 export const TITLE_MAX_CHARS = 80;
 
-export interface SessionState {
+export interface SessionState extends SessionUsage {
   id: string;
   source: string;
   project: string | null;
@@ -37,6 +38,10 @@ export interface SessionState {
   endedAt: number | null;
   eventCount: number;
   reopenCount: number;
+  /** How the agent said it started (Claude Code: startup, resume, clear, compact). */
+  startReason: string | null;
+  /** The session this one continues after a `/clear`; linked by the store, not by events. */
+  parentSessionId: string | null;
 }
 
 /** The part of an event the lifecycle reads. */
@@ -51,6 +56,7 @@ export interface LifecycleEvent {
   waitingReason: string | null;
   endReason: EventEndReason | null;
   endDetail: string | null;
+  usage?: EventUsage | null;
 }
 
 /** A session Pulse has not seen an event of yet. */
@@ -73,6 +79,9 @@ export function newSession(id: string, source: string): SessionState {
     endedAt: null,
     eventCount: 0,
     reopenCount: 0,
+    startReason: null,
+    parentSessionId: null,
+    ...NO_SESSION_USAGE,
   };
 }
 
@@ -109,6 +118,8 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
   // Rule 2: started_at is the oldest event, last_event_at the newest, whatever order they arrive in.
   const next: SessionState = {
     ...session,
+    // Usage counts whenever it happened, even for an event that changes no status.
+    ...(event.usage ? addUsage(session, event.usage, t) : null),
     cwd: session.cwd ?? event.cwd,
     project: session.project ?? event.project,
     host: session.host ?? event.host,
@@ -116,6 +127,7 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
     lastEventAt: session.lastEventAt === null ? t : Math.max(session.lastEventAt, t),
     eventCount: session.eventCount + 1,
   };
+  if (event.kind === "start" && session.startReason === null) next.startReason = event.detail;
   if (event.kind === "prompt" && event.detail && (session.titleAt === null || t < session.titleAt)) {
     next.title = oneLine(event.detail, TITLE_MAX_CHARS);
     next.titleAt = t;

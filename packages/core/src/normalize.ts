@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, type EventKind, type NormalizedEvent, requiredOr, sessionIdSchema } from "./event";
+import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, type EventKind, type EventUsage, NO_USAGE, type NormalizedEvent, requiredOr, sessionIdSchema } from "./event";
 import { capPayload } from "./payload";
 import type { LifecycleEvent } from "./lifecycle";
 import { optionalLine, projectFromCwd } from "./text";
@@ -14,6 +14,7 @@ export interface MappedEvent {
   waiting_reason: string | null;
   end_reason: EventEndReason | null;
   end_detail: string | null;
+  usage?: EventUsage | null;
 }
 
 /** Facts about the delivery, decided by ingest. */
@@ -55,6 +56,7 @@ export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: Delive
     waiting_reason: mapped.waiting_reason,
     end_reason: mapped.end_reason,
     end_detail: mapped.end_detail,
+    usage: mapped.usage ?? null,
     payload: capped.payload,
     payload_truncated: capped.truncated,
   };
@@ -100,6 +102,8 @@ export function mapEventInput(input: EventInput): MappedEvent {
     waiting_reason: input.kind === "attention" ? (optionalLine(input.waiting_reason, 64) ?? "attention") : null,
     end_reason: input.kind === "end" ? (input.end_reason ?? "session_end") : null,
     end_detail: input.kind === "end" ? optionalLine(input.end_detail, 500) : null,
+    // Each tool event a custom agent sends is one call.
+    usage: input.kind === "tool" ? { ...NO_USAGE, tool_call: "hook" } : null,
   };
 }
 
@@ -127,5 +131,6 @@ export function toLifecycleEvent(event: NormalizedEvent): LifecycleEvent {
     waitingReason: event.waiting_reason,
     endReason: event.end_reason,
     endDetail: event.end_detail,
+    usage: event.usage,
   };
 }

@@ -1,4 +1,5 @@
 import { durationMs, type EndReason, type SessionState, type SessionStatus } from "./lifecycle";
+import { toolCalls } from "./usage";
 
 /** A session as the API returns it and as it is published on the sessions channel. */
 export interface SessionJson {
@@ -18,6 +19,15 @@ export interface SessionJson {
   duration_ms: number | null;
   event_count: number;
   reopen_count: number;
+  parent_session_id: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_creation_tokens: number;
+  cost_usd: number;
+  model: string | null;
+  api_errors: number;
+  tool_calls: number;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -40,6 +50,15 @@ export function toSessionJson(session: SessionState): SessionJson {
     duration_ms: durationMs(session),
     event_count: session.eventCount,
     reopen_count: session.reopenCount,
+    parent_session_id: session.parentSessionId,
+    input_tokens: session.inputTokens,
+    output_tokens: session.outputTokens,
+    cache_read_tokens: session.cacheReadTokens,
+    cache_creation_tokens: session.cacheCreationTokens,
+    cost_usd: session.costMicros / 1_000_000,
+    model: session.model,
+    api_errors: session.apiErrors,
+    tool_calls: toolCalls(session),
   };
 }
 

@@ -1,5 +1,6 @@
-import { applyEvent, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent } from "@pulse/core";
+import { applyEvent, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent, usdToMicros } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
+import { linkClearedSessions } from "./link-cleared";
 import { fromRow, SESSION_COLUMNS, type SessionStateRow, writeSessions } from "./rows";
 import { withDeadlockRetry } from "./retry";
 
@@ -55,6 +56,12 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
     detail: e.detail,
     payload: e.payload ?? null,
     payload_truncated: e.payload_truncated,
+    input_tokens: e.usage?.input_tokens ?? null,
+    output_tokens: e.usage?.output_tokens ?? null,
+    cache_read_tokens: e.usage?.cache_read_tokens ?? null,
+    cache_creation_tokens: e.usage?.cache_creation_tokens ?? null,
+    cost_micros: e.usage?.cost_usd == null ? null : usdToMicros(e.usage.cost_usd),
+    model: e.usage?.model ?? null,
   }));
 
   return withDeadlockRetry(() =>
@@ -68,11 +75,15 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
         const rows = await tx.$queryRaw<SessionStateRow[]>`
           SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`;
         const inserted = await tx.$queryRaw<Array<{ session_id: string; key: string }>>`
-          INSERT INTO events (session_id, key, source, kind, name, time, received_at, tool, detail, payload, payload_truncated)
-          SELECT e.session_id, e.key, e.source, e.kind, e.name, e.time, e.received_at, e.tool, e.detail, e.payload, e.payload_truncated
+          INSERT INTO events (session_id, key, source, kind, name, time, received_at, tool, detail, payload, payload_truncated,
+            input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model)
+          SELECT e.session_id, e.key, e.source, e.kind, e.name, e.time, e.received_at, e.tool, e.detail, e.payload, e.payload_truncated,
+            e.input_tokens, e.output_tokens, e.cache_read_tokens, e.cache_creation_tokens, e.cost_micros, e.model
           FROM jsonb_to_recordset(${JSON.stringify(eventRecords)}::jsonb) AS e(
             session_id text, key text, source text, kind text, name text, time timestamptz,
-            received_at timestamptz, tool text, detail text, payload jsonb, payload_truncated boolean)
+            received_at timestamptz, tool text, detail text, payload jsonb, payload_truncated boolean,
+            input_tokens int, output_tokens int, cache_read_tokens int, cache_creation_tokens int,
+            cost_micros bigint, model text)
           ON CONFLICT (session_id, key) DO NOTHING
           RETURNING session_id, key`;
 
@@ -89,7 +100,9 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
           changed.push(ordered.reduce(applyEvent, before));
         }
         await writeSessions(tx, changed);
-        return { applied: inserted.length, duplicates: events.length - inserted.length, sessions: changed };
+        const linked = await linkClearedSessions(tx, changed);
+        const sessions = [...changed.filter((s) => !linked.has(s.id)), ...linked.values()];
+        return { applied: inserted.length, duplicates: events.length - inserted.length, sessions };
       },
       { maxWait: 10_000, timeout: 60_000 },
     ),

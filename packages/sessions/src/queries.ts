@@ -5,7 +5,9 @@ import { fromRow } from "./rows";
 const STATE_FIELDS = {
   id: true, source: true, project: true, cwd: true, host: true, title: true, titleAt: true, status: true,
   waitingReason: true, endReason: true, endDetail: true, startedAt: true, lastEventAt: true, statusAt: true,
-  endedAt: true, eventCount: true, reopenCount: true,
+  endedAt: true, eventCount: true, reopenCount: true, startReason: true, parentSessionId: true,
+  inputTokens: true, outputTokens: true, cacheReadTokens: true, cacheCreationTokens: true, costMicros: true,
+  model: true, modelAt: true, apiErrors: true, toolCallsHooks: true, toolCallsOtel: true,
 } satisfies Prisma.SessionSelect;
 
 export interface SessionFilter {
@@ -84,36 +86,4 @@ export async function listSessionEvents(prisma: PrismaClient, sessionId: string,
     select: { key: true, kind: true, name: true, time: true, tool: true, detail: true },
   });
   return rows.map((r) => ({ id: r.key, kind: r.kind, name: r.name, time: r.time.toISOString(), tool: r.tool, detail: r.detail }));
-}
-
-export interface SessionStats {
-  active: number;
-  waiting: number;
-  ended: number;
-  total: number;
-  /** Sessions the reaper ended whose end (their last activity) falls in the last 24 h. */
-  reaped_24h: number;
-  /** Mean duration of sessions that ended in the last 24 h; null when none did. */
-  avg_duration_ms_24h: number | null;
-}
-
-export async function getStats(prisma: PrismaClient, nowMs: number): Promise<SessionStats> {
-  const since = new Date(nowMs - 24 * 3600_000);
-  const [row] = await prisma.$queryRaw<Array<Record<keyof SessionStats, number | null>>>`
-    SELECT
-      count(*) FILTER (WHERE status = 'active')::int AS active,
-      count(*) FILTER (WHERE status = 'waiting')::int AS waiting,
-      count(*) FILTER (WHERE status = 'ended')::int AS ended,
-      count(*)::int AS total,
-      count(*) FILTER (WHERE end_reason = 'stale' AND ended_at >= ${since})::int AS reaped_24h,
-      round(avg(EXTRACT(EPOCH FROM (ended_at - started_at)) * 1000) FILTER (WHERE status = 'ended' AND ended_at >= ${since}))::float8 AS avg_duration_ms_24h
-    FROM sessions WHERE last_event_at IS NOT NULL`;
-  return {
-    active: row.active ?? 0,
-    waiting: row.waiting ?? 0,
-    ended: row.ended ?? 0,
-    total: row.total ?? 0,
-    reaped_24h: row.reaped_24h ?? 0,
-    avg_duration_ms_24h: row.avg_duration_ms_24h,
-  };
 }

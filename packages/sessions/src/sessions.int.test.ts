@@ -4,7 +4,8 @@ import { Client } from "pg";
 import { createTestEnv, type TestEnv } from "../../../test/env";
 import { applyEventBatch } from "./apply-events";
 import { closeSession } from "./close-session";
-import { getSession, getStats, listSessionEvents, listSessions } from "./queries";
+import { getSession, listSessionEvents, listSessions } from "./queries";
+import { getStats } from "./stats";
 import { reapStaleSessions } from "./reap-stale";
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);

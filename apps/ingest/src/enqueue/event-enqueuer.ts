@@ -2,6 +2,9 @@ import type { NormalizedEvent } from "@pulse/core";
 import { applyEventsJob, MAX_EVENTS_PER_JOB } from "@pulse/queues";
 import type { Queue } from "bullmq";
 
+/** A write Redis has not confirmed by then fails the requests waiting on it (they get a 503 and retry). */
+export const WRITE_TIMEOUT_MS = 5_000;
+
 /** Keeps one job's JSON well under a megabyte even when events carry big payloads. */
 const MAX_JOB_BYTES = 900 * 1024;
 
@@ -47,7 +50,10 @@ export class EventEnqueuer {
       const batch = this.waiting;
       this.waiting = [];
       try {
-        await this.queue.addBulk(toJobs(batch).map((events) => ({ name: applyEventsJob.name, data: { events }, opts: applyEventsJob.options })));
+        await withTimeout(
+          this.queue.addBulk(toJobs(batch).map((events) => ({ name: applyEventsJob.name, data: { events }, opts: applyEventsJob.options }))),
+          WRITE_TIMEOUT_MS,
+        );
         for (const w of batch) w.resolve();
       } catch (error) {
         for (const w of batch) w.reject(error);
@@ -55,6 +61,14 @@ export class EventEnqueuer {
     }
     this.writing = null;
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not confirm the write within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function approximateBytes(event: NormalizedEvent): number {

@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query } from "@nestjs/common";
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from "@nestjs/common";
 import { SESSION_STATUSES, type SessionStatus, toSessionJson } from "@pulse/core";
-import { closeSession, decodeCursor, getSession, listSessionEvents, listSessions, publishSessions } from "@pulse/sessions";
+import { cleanupSessions, closeSession, decodeCursor, getSession, listSessionEvents, listSessions, publishSessions } from "@pulse/sessions";
 import { z } from "zod";
 import { badRequest, notFound } from "../http/api-error";
-import { parseOr400 } from "../http/validate";
+import { parseOr400, requireJsonObject } from "../http/validate";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
 
 export const MAX_PAGE_SIZE = 500;
@@ -29,6 +29,14 @@ const listQuery = z.object({
   cursor: z.string().max(1000).optional(),
 });
 
+/** Most sessions one clean-up call ends; a user with more runs it again. */
+export const MAX_CLEANUP = 10_000;
+
+const cleanupBody = z.object({
+  older_than_minutes: z.number({ error: (i) => (i.input === undefined ? "is required" : "must be a number of minutes") }).positive({ error: "must be greater than 0" }),
+  dry_run: z.boolean({ error: "must be true or false" }).default(false),
+});
+
 @Controller("v1/sessions")
 export class SessionsController {
   constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {}
@@ -41,6 +49,18 @@ export class SessionsController {
     if (cursor === null) throw badRequest("cursor: not a cursor returned by this API");
     const page = await listSessions(this.deps.prisma, { statuses: q.status, project: q.project || undefined, source: q.source || undefined, q: q.q || undefined, limit: q.limit, cursor });
     return { items: page.items.map(toSessionJson), next_cursor: page.nextCursor };
+  }
+
+  /** Closes every open session silent for longer than the threshold (or lists them: dry_run). */
+  @Post("cleanup")
+  @HttpCode(200)
+  async cleanup(@Body() body: unknown) {
+    const { older_than_minutes, dry_run } = parseOr400(cleanupBody, requireJsonObject(body));
+    const sessions = await cleanupSessions(this.deps.prisma, { cutoffMs: this.deps.now() - older_than_minutes * 60_000, dryRun: dry_run, limit: MAX_CLEANUP });
+    if (!dry_run) {
+      await publishSessions(this.deps.redis, this.deps.sessionsChannel, sessions).catch((err) => this.deps.logger.warn({ err: err.message }, "could not publish cleaned-up sessions"));
+    }
+    return { dry_run, older_than_minutes, count: sessions.length, sessions: sessions.map(toSessionJson) };
   }
 
   @Get(":id")

@@ -1,13 +1,80 @@
-import { Controller, Get, Inject } from "@nestjs/common";
-import { getStats } from "@pulse/sessions";
+import { Controller, Get, Inject, Query } from "@nestjs/common";
+import { parseEventTime } from "@pulse/core";
+import { getCostByProject, getDailyStats, getStats, getTimeline } from "@pulse/sessions";
+import { z } from "zod";
+import { parseOr400 } from "../http/validate";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
+
+const HOUR_MS = 3600_000;
+
+const sinceQuery = z.object({
+  since: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return undefined;
+      const parsed = parseEventTime(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.ms;
+    }),
+});
+
+const timelineQuery = z.object({
+  hours: z.coerce.number({ error: "must be a number" }).positive({ error: "must be greater than 0" }).max(24 * 31, { error: "must be at most 744 (31 days)" }).default(24),
+  buckets: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(2, { error: "must be at least 2" }).max(1000, { error: "must be at most 1000" }).default(96),
+});
+
+const validTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const calendarQuery = (defaultDays: number) =>
+  z.object({
+    days: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(366, { error: "must be at most 366" }).default(defaultDays),
+    tz: z.string().max(64).default("UTC").refine(validTimeZone, { error: "must be an IANA time zone such as Europe/Paris or UTC" }),
+  });
+const dailyQuery = calendarQuery(7);
+const costQuery = calendarQuery(14);
 
 @Controller("v1/stats")
 export class StatsController {
   constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {}
 
   @Get()
-  stats() {
-    return getStats(this.deps.prisma, this.deps.now());
+  stats(@Query() query: Record<string, unknown>) {
+    const { since } = parseOr400(sinceQuery, query);
+    return getStats(this.deps.prisma, this.deps.now(), since);
+  }
+
+  @Get("timeline")
+  timeline(@Query() query: Record<string, unknown>) {
+    const q = parseOr400(timelineQuery, query);
+    const toMs = this.deps.now();
+    return getTimeline(this.deps.prisma, {
+      fromMs: toMs - q.hours * HOUR_MS,
+      toMs,
+      buckets: q.buckets,
+      staleTimeoutMs: this.deps.config.SESSION_STALE_TIMEOUT_MINUTES * 60_000,
+    });
+  }
+
+  @Get("daily")
+  daily(@Query() query: Record<string, unknown>) {
+    const q = parseOr400(dailyQuery, query);
+    return getDailyStats(this.deps.prisma, { days: q.days, tz: q.tz, nowMs: this.deps.now() });
+  }
+
+  @Get("cost-by-project")
+  costByProject(@Query() query: Record<string, unknown>) {
+    const q = parseOr400(costQuery, query);
+    return getCostByProject(this.deps.prisma, { days: q.days, tz: q.tz, nowMs: this.deps.now() });
   }
 }

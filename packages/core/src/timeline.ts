@@ -1,0 +1,67 @@
+import { applyEvent, type LifecycleEvent, newSession, type SessionState } from "./lifecycle";
+
+export interface TimelineSession {
+  /** The session as it is now (its inferred end, if any, is not an event). */
+  current: SessionState;
+  /** Its events from the newest one before the window to the end of the window, oldest first. */
+  events: LifecycleEvent[];
+}
+
+export interface TimelinePoint {
+  t: string;
+  working: number;
+  waiting: number;
+}
+
+export interface Timeline {
+  from: string;
+  to: string;
+  step_ms: number;
+  points: TimelinePoint[];
+}
+
+export interface TimelineOptions {
+  fromMs: number;
+  /** The last instant drawn; also "now" for sessions with no event after it. */
+  toMs: number;
+  buckets: number;
+  staleTimeoutMs: number;
+}
+
+/**
+ * How many sessions were working and waiting at each of `buckets` instants from `fromMs` to `toMs`,
+ * replaying each session's events through the lifecycle, so the picture agrees with the durations:
+ * - a silence longer than the stale timeout ended the session at the event before it (what the
+ *   reaper decides), unless the silence ends with the agent's own end event, which replaces an
+ *   inferred end;
+ * - a session closed or reaped now is ended from its `ended_at` unless an event came after.
+ */
+export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs, buckets, staleTimeoutMs }: TimelineOptions): Timeline {
+  const step = Math.max(1, Math.floor((toMs - fromMs) / Math.max(1, buckets - 1)));
+  const instants = Array.from({ length: buckets }, (_, i) => Math.min(toMs, fromMs + i * step));
+  const working = new Array<number>(buckets).fill(0);
+  const waiting = new Array<number>(buckets).fill(0);
+
+  for (const { current, events } of sessions) {
+    const inferredEnd = current.status === "ended" && (current.endReason === "stale" || current.endReason === "closed") ? current.endedAt : null;
+    let state = newSession(current.id, current.source);
+    let next = 0;
+    instants.forEach((t, i) => {
+      while (next < events.length && events[next].time <= t) state = applyEvent(state, events[next++]);
+      if (state.lastEventAt === null || state.status === "ended") return;
+      const following = events[next];
+      const silenceEnds = following ? following.time : toMs;
+      if (silenceEnds - state.lastEventAt > staleTimeoutMs && following?.kind !== "end") return;
+      if (inferredEnd !== null && t >= inferredEnd && state.lastEventAt <= inferredEnd) return;
+      if (state.status === "waiting") waiting[i]++;
+      else working[i]++;
+    });
+  }
+
+  return {
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    step_ms: step,
+    points: instants.map((t, i) => ({ t: new Date(t).toISOString(), working: working[i], waiting: waiting[i] })),
+  };
+}
