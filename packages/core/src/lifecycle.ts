@@ -14,7 +14,7 @@ export type EndReason = EventEndReason | "closed" | "stale";
 export const END_REASONS: readonly EndReason[] = ["session_end", "process_exit", "closed", "stale"];
 
 /** Ends Pulse or the user inferred from silence; an explicit end from the agent is truer and replaces them. */
-const INFERRED_END_REASONS: ReadonlySet<EndReason> = new Set(["closed", "stale"]);
+export const INFERRED_END_REASONS: ReadonlySet<EndReason> = new Set(["closed", "stale"]);
 
 export const TITLE_MAX_CHARS = 80;
 
@@ -162,7 +162,29 @@ function lastActivity(session: SessionState): number | null {
   return session.lastEventAt ?? session.startedAt;
 }
 
-/** Rule 6: a session not ended whose last activity is older than the cutoff is stale. */
+/**
+ * An end Pulse infers (rules 6 and close) as data: the store applies it to many sessions in one
+ * statement (`ended_at` and `status_at` = the last activity, waiting reason and end detail cleared),
+ * and `reap`/`close` below apply the very same to one session.
+ */
+export interface InferredEnd {
+  status: "ended";
+  endReason: "stale" | "closed";
+  /** Where the end is placed: always the session's last activity, never the time of the decision. */
+  endedAt: "last_activity";
+}
+export const STALE_END: InferredEnd = { status: "ended", endReason: "stale", endedAt: "last_activity" };
+export const CLOSED_END: InferredEnd = { status: "ended", endReason: "closed", endedAt: "last_activity" };
+
+export function applyInferredEnd(session: SessionState, end: InferredEnd): SessionState {
+  const at = lastActivity(session);
+  return { ...session, status: end.status, waitingReason: null, endReason: end.endReason, endDetail: null, endedAt: at, statusAt: at };
+}
+
+/**
+ * Rule 6: a session not ended whose last activity is older than the cutoff is stale. The store's
+ * candidate query (`status IN ('active','waiting') AND last_event_at < cutoff`) is this test.
+ */
 export function isStale(session: SessionState, cutoffMs: number): boolean {
   const at = lastActivity(session);
   return session.status !== "ended" && at !== null && at < cutoffMs;
@@ -170,16 +192,12 @@ export function isStale(session: SessionState, cutoffMs: number): boolean {
 
 /** Rule 6: the reaper's end of a stale session, at its last activity; null when it is not stale. */
 export function reap(session: SessionState, cutoffMs: number): SessionState | null {
-  if (!isStale(session, cutoffMs)) return null;
-  const at = lastActivity(session);
-  return { ...session, status: "ended", waitingReason: null, endReason: "stale", endDetail: null, endedAt: at, statusAt: at };
+  return isStale(session, cutoffMs) ? applyInferredEnd(session, STALE_END) : null;
 }
 
 /** A user closing a session: ended at its last activity. Idempotent: an ended session is returned unchanged. */
 export function close(session: SessionState): SessionState {
-  if (session.status === "ended") return session;
-  const at = lastActivity(session);
-  return { ...session, status: "ended", waitingReason: null, endReason: "closed", endDetail: null, endedAt: at, statusAt: at };
+  return session.status === "ended" ? session : applyInferredEnd(session, CLOSED_END);
 }
 
 /** `ended_at − started_at` once ended, `last_event_at − started_at` before. */

@@ -1,4 +1,4 @@
-import { applyEvent, type LifecycleEvent, newSession, type SessionState } from "./lifecycle";
+import { applyEvent, INFERRED_END_REASONS, type LifecycleEvent, newSession, type SessionState } from "./lifecycle";
 
 export interface TimelineSession {
   /** The session as it is now (its inferred end, if any, is not an event). */
@@ -43,7 +43,7 @@ export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs,
   const waiting = new Array<number>(buckets).fill(0);
 
   for (const { current, events } of sessions) {
-    const inferredEnd = current.status === "ended" && (current.endReason === "stale" || current.endReason === "closed") ? current.endedAt : null;
+    const inferredEnd = current.status === "ended" && current.endReason !== null && INFERRED_END_REASONS.has(current.endReason) ? current.endedAt : null;
     let state = newSession(current.id, current.source);
     let next = 0;
     instants.forEach((t, i) => {

@@ -1,4 +1,4 @@
-import { reap, type SessionState } from "@pulse/core";
+import { STALE_END } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
 import { endSilentSessions } from "./end-silent";
 
@@ -9,7 +9,7 @@ export interface ReapOptions {
   limit: number;
 }
 
-/** Rule 6: ends up to `limit` stale sessions at their last activity (the lifecycle's `reap`). */
-export function reapStaleSessions(prisma: PrismaClient, { cutoffMs, limit }: ReapOptions): Promise<SessionState[]> {
-  return endSilentSessions(prisma, { cutoffMs, limit, end: (session) => reap(session, cutoffMs) });
+/** Rule 6: ends up to `limit` stale sessions at their last activity. Returns their ids. */
+export function reapStaleSessions(prisma: PrismaClient, { cutoffMs, limit }: ReapOptions): Promise<string[]> {
+  return endSilentSessions(prisma, { cutoffMs, limit, end: STALE_END });
 }

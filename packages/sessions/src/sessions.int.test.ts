@@ -1,4 +1,4 @@
-import { buildEvent, type EventKind, eventInputSchema, mapEventInput, type NormalizedEvent, PAYLOAD_CAP_BYTES } from "@pulse/core";
+import { buildEvent, type EventKind, eventInputSchema, mapEventInput, type NormalizedEvent, PAYLOAD_CAP_BYTES, reap } from "@pulse/core";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
 import { Client } from "pg";
 import { createTestEnv, type TestEnv } from "../../../test/env";
@@ -105,11 +105,14 @@ describe("reapStaleSessions", () => {
       event("quiet-but-ended", "end", NOW - 60 * MIN),
     ]);
     const cutoff = NOW - 5 * MIN;
+    const before = await Promise.all(["st-1", "st-2", "st-3", "fresh"].map(sessionOf));
     const first = await reapStaleSessions(prisma, { cutoffMs: cutoff, limit: 2 });
     // Oldest first, two per call: the third waits for the next call.
-    expect(first.map((s) => s.id).sort()).toEqual(["st-2", "st-3"]);
+    expect(first.sort()).toEqual(["st-2", "st-3"]);
     const second = await reapStaleSessions(prisma, { cutoffMs: cutoff, limit: 2 });
-    expect(second.map((s) => s.id)).toContain("st-1");
+    expect(second).toContain("st-1");
+    // The one-statement sweep did to each session exactly what the lifecycle's `reap` does to one.
+    for (const session of before) expect(await sessionOf(session.id)).toEqual(reap(session, cutoff) ?? session);
     expect(await sessionOf("st-1")).toMatchObject({ status: "ended", endReason: "stale", endedAt: NOW - 30 * MIN, waitingReason: null });
     expect((await sessionOf("fresh")).status).toBe("active");
     expect((await sessionOf("quiet-but-ended")).endReason).toBe("session_end");
@@ -123,11 +126,11 @@ describe("reapStaleSessions", () => {
     await worker.query("BEGIN");
     await worker.query("SELECT id FROM sessions WHERE id = 'race' FOR UPDATE");
     const reaped = await reapStaleSessions(prisma, { cutoffMs: NOW - 5 * MIN, limit: 100 });
-    expect(reaped.map((s) => s.id)).not.toContain("race");
+    expect(reaped).not.toContain("race");
     await worker.query("UPDATE sessions SET last_event_at = $1, status_at = $1 WHERE id = 'race'", [new Date(NOW)]);
     await worker.query("COMMIT");
     await worker.end();
-    expect(await reapStaleSessions(prisma, { cutoffMs: NOW - 5 * MIN, limit: 100 })).not.toContainEqual(expect.objectContaining({ id: "race" }));
+    expect(await reapStaleSessions(prisma, { cutoffMs: NOW - 5 * MIN, limit: 100 })).not.toContain("race");
     expect((await sessionOf("race")).status).toBe("active");
   });
 

@@ -1,7 +1,7 @@
 import { staleCutoff } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
 import { reapStaleJob, parseJobData } from "@pulse/queues";
-import { publishSessions, reapStaleSessions } from "@pulse/sessions";
+import { loadSessions, publishSessions, reapStaleSessions } from "@pulse/sessions";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -13,6 +13,9 @@ import type { WorkerDefinition } from "./register";
  * worker was stopped, a burst): sessions would be judged on data that has not landed yet.
  */
 export const BACKLOG_TOLERANCE_MS = 5_000;
+
+/** Reaped sessions are read back and published this many at a time. */
+const PUBLISH_CHUNK = 5_000;
 
 export interface ReaperWorkerDeps {
   prisma: PrismaClient;
@@ -43,7 +46,11 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
       const reaped = await reapStaleSessions(prisma, { cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
       if (reaped.length > 0) {
         logger.info({ reaped: reaped.length }, "ended stale sessions");
-        await publishSessions(publisher, channel, reaped).catch((err) => logger.warn({ err }, "could not publish reaped sessions"));
+        // Announced after the sweep committed, in chunks: its locks are not held while this runs.
+        for (let i = 0; i < reaped.length; i += PUBLISH_CHUNK) {
+          const sessions = await loadSessions(prisma, reaped.slice(i, i + PUBLISH_CHUNK));
+          await publishSessions(publisher, channel, sessions).catch((err) => logger.warn({ err }, "could not publish reaped sessions"));
+        }
       }
       if (reaped.length === batchSize) {
         // More may be waiting: sweep again now rather than next tick. Deduplicated while pending.

@@ -1,0 +1,141 @@
+import { buildEvent, eventInputSchema, type EventKind, mapEventInput } from "@pulse/core";
+import { createPrismaClient, type PrismaClient } from "@pulse/db";
+import { applyEventsJob, JOB_NAMES, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID } from "@pulse/queues";
+import { applyEventBatch, getSession } from "@pulse/sessions";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import pino from "pino";
+import { createTestEnv, type TestEnv, waitFor } from "../../../test/env";
+import { startReaper } from "./app";
+import { loadReaperConfig } from "./config";
+
+const MIN = 60_000;
+const silent = pino({ level: "silent" });
+
+let env: TestEnv;
+let prisma: PrismaClient;
+let redis: Redis;
+let eventsQueue: Queue;
+let reaperQueue: Queue;
+
+beforeEach(async () => {
+  env = await createTestEnv("reaper");
+  prisma = createPrismaClient(env.databaseUrl);
+  redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  eventsQueue = new Queue(QUEUE_NAMES.events, { connection: redis, prefix: env.redisPrefix });
+  reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix: env.redisPrefix });
+});
+afterEach(async () => {
+  await eventsQueue.close();
+  await reaperQueue.close();
+  await redis.quit();
+  await prisma.$disconnect();
+  await env.cleanup();
+});
+
+const config = (vars: Record<string, string> = {}) =>
+  loadReaperConfig({ DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PULSE_REDIS_PREFIX: env.redisPrefix, ...vars });
+
+let seq = 0;
+function event(session: string, kind: EventKind, time: number) {
+  const input = eventInputSchema.parse({ session_id: session, source: "test", kind, time });
+  return buildEvent(input, mapEventInput(input), { key: `k${++seq}`, receivedMs: Date.now(), stampedMs: time, host: null }, input);
+}
+
+describe("the reaper app", () => {
+  it("at boot, ends sessions that went silent while Pulse was down, at their true last activity", async () => {
+    const t = Date.now() - 40 * MIN;
+    await applyEventBatch(prisma, [event("died", "start", t), event("died", "turn_end", t + 10 * MIN), event("alive", "tool", Date.now() - MIN)]);
+    const subscriber = new Redis(env.redisUrl);
+    const published: any[] = [];
+    await subscriber.subscribe(`${env.redisPrefix}:sessions`);
+    subscriber.on("message", (_c, m) => published.push(JSON.parse(m)));
+
+    // An interval far longer than the test: only the boot run can do this.
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600" }), { logger: silent });
+    const died = await waitFor(async () => {
+      const s = await getSession(prisma, "died");
+      return s?.status === "ended" ? s : undefined;
+    }, { what: "the boot sweep" });
+    expect(died).toMatchObject({ endReason: "stale", endedAt: t + 10 * MIN, startedAt: t, waitingReason: null });
+    expect((await getSession(prisma, "alive"))?.status).toBe("active");
+    await waitFor(() => published.find((m) => m.session.id === "died" && m.session.end_reason === "stale"), { what: "the reaped session on the channel" });
+    expect(published.find((m) => m.session.id === "died").session.duration_ms).toBe(10 * MIN);
+
+    // The scheduler exists once, with the configured interval, however often the app boots.
+    const again = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600" }), { logger: silent });
+    const schedulers = await reaperQueue.getJobSchedulers();
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ key: REAP_STALE_SCHEDULER_ID, every: 3_600_000, name: JOB_NAMES.reapStale });
+    await again.stop();
+    await app.stop();
+    await subscriber.quit();
+  });
+
+  it("sweeps every REAPER_INTERVAL_SECONDS, and a later event revives a reaped session", async () => {
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "0.5", SESSION_STALE_TIMEOUT_MINUTES: "0.05" }), { logger: silent });
+    // Applied through the real queue and worker; 3 s of silence is stale at this timeout.
+    const t = Date.now() - 20_000;
+    await eventsQueue.add(applyEventsJob.name, { events: [event("revive", "start", t), event("revive", "turn_end", t + 1000)] }, applyEventsJob.options);
+    const reaped = await waitFor(async () => {
+      const s = await getSession(prisma, "revive");
+      return s?.endReason === "stale" ? s : undefined;
+    }, { what: "a scheduled sweep" });
+    expect(reaped.endedAt).toBe(t + 1000);
+    await eventsQueue.add(applyEventsJob.name, { events: [event("revive", "prompt", Date.now())] }, applyEventsJob.options);
+    const revived = await waitFor(async () => {
+      const s = await getSession(prisma, "revive");
+      return s?.reopenCount === 1 ? s : undefined;
+    }, { what: "the revival" });
+    expect(revived).toMatchObject({ status: "active", endReason: null, endedAt: null });
+    await app.stop();
+  });
+
+  it("does not judge sessions while the events queue has a backlog, and catches up once it drains", async () => {
+    await applyEventBatch(prisma, [event("behind", "tool", Date.now() - 30 * MIN)]);
+    // An event for it has been waiting in the queue for a minute (the worker was down, say): it is
+    // not applied yet, so the session may well be alive.
+    await eventsQueue.add(applyEventsJob.name, { events: [event("behind", "tool", Date.now() - 10_000)] }, { ...applyEventsJob.options, delay: 60 * MIN, timestamp: Date.now() - MIN });
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "0.3" }), { logger: silent });
+    await waitFor(async () => ((await reaperQueue.getJobCounts("completed")).completed >= 3 ? true : undefined), { what: "three sweeps" });
+    expect((await getSession(prisma, "behind"))?.status).toBe("active");
+    // The backlog drains (here: the job is promoted and applied): the event keeps the session alive.
+    const [job] = await eventsQueue.getDelayed();
+    await job.promote();
+    await waitFor(async () => ((await getSession(prisma, "behind"))?.eventCount === 2 ? true : undefined), { what: "the backlog applied" });
+    const completed = (await reaperQueue.getJobCounts("completed")).completed;
+    await waitFor(async () => ((await reaperQueue.getJobCounts("completed")).completed >= completed + 2 ? true : undefined), { what: "two more sweeps" });
+    expect((await getSession(prisma, "behind"))?.status).toBe("active");
+    await app.stop();
+  });
+
+  it("several reapers at once end each stale session exactly once", async () => {
+    const t = Date.now() - 60 * MIN;
+    const ids = Array.from({ length: 300 }, (_, i) => `many-${i}`);
+    await applyEventBatch(prisma, ids.map((id, i) => event(id, "turn_end", t + i)));
+    const subscriber = new Redis(env.redisUrl);
+    const reapedIds: string[] = [];
+    await subscriber.subscribe(`${env.redisPrefix}:sessions`);
+    subscriber.on("message", (_c, m) => reapedIds.push(JSON.parse(m).session.id));
+    // Small batches, so a sweep queues its own continuation and the three apps share the work.
+    const apps = await Promise.all([1, 2, 3].map(() => startReaper(config({ REAPER_BATCH_SIZE: "40", REAPER_INTERVAL_SECONDS: "0.2" }), { logger: silent })));
+    await waitFor(async () => ((await prisma.session.count({ where: { status: "ended" } })) === 300 ? true : undefined), { what: "all 300 reaped" });
+    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(apps.map((a) => a.stop()));
+    expect(reapedIds).toHaveLength(300);
+    expect(new Set(reapedIds).size).toBe(300);
+    const rows = await prisma.session.findMany({ where: { id: { in: ids } } });
+    expect(rows.every((r) => r.endReason === "stale" && r.endedAt!.getTime() === r.lastEventAt!.getTime())).toBe(true);
+    await subscriber.quit();
+  });
+
+  it("a job whose payload cannot be valid fails at once instead of being retried for days", async () => {
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600" }), { logger: silent });
+    const job = await eventsQueue.add(applyEventsJob.name, { events: [{ session_id: "x", kind: "nap" }] }, applyEventsJob.options);
+    await waitFor(async () => ((await job.getState()) === "failed" ? true : undefined), { what: "the job to fail" });
+    const failed = await eventsQueue.getJob(job.id!);
+    expect(failed?.attemptsMade).toBe(1);
+    expect(failed?.failedReason).toMatch(/invalid payload: events\.0\./);
+    await app.stop();
+  });
+});

@@ -1,0 +1,220 @@
+// The spine's benchmark: ingest → queue → worker → Postgres, and the reaper's sweep.
+// Runs the built apps as separate processes on a database and Redis prefix of its own, prints
+// figures, and removes what it created. Figures, not pass/fail: compare them with the targets.
+//
+//   node bench/spine.mjs [--events 100000] [--sessions 1000] [--seconds 10]
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { performance } from "node:perf_hooks";
+import autocannon from "autocannon";
+import pg from "pg";
+
+const require = createRequire(import.meta.url);
+const root = new URL("..", import.meta.url).pathname;
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const EVENTS = arg("events", 100_000);
+const SESSIONS = arg("sessions", 1_000);
+const SECONDS = arg("seconds", 10);
+const SWEEP_SESSIONS = arg("sweep-sessions", 100_000);
+
+const id = randomBytes(4).toString("hex");
+const dbName = `pulse_bench_${id}`;
+const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `pulse-bench-${id}`;
+
+const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const line = (label, value, target = "") => console.log(`  ${label.padEnd(52)} ${String(value).padStart(14)}  ${target}`);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const children = [];
+function startApp(app, env) {
+  const child = spawn(process.execPath, [`${root}apps/${app}/dist/main.js`], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(check, what, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const db = new pg.Client({ connectionString: dbUrl });
+const appliedEvents = async () => Number((await db.query("SELECT count(*) FROM events")).rows[0].count);
+
+async function cleanup() {
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on("exit", r)) : null)));
+  await db.end().catch(() => {});
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+  const { Redis } = require("ioredis");
+  const redis = new Redis(redisUrl);
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== "0");
+  redis.disconnect();
+}
+
+async function main() {
+  console.log(`Pulse spine benchmark — ${new Date().toISOString()} — node ${process.version}, ${require("node:os").cpus().length} cores`);
+  const setup = spawnSync(process.execPath, [`${root}packages/db/scripts/setup.mjs`], { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: "pipe" });
+  if (setup.status !== 0) throw new Error(`database setup failed: ${setup.stderr}`);
+  await db.connect();
+
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: dbUrl,
+    REDIS_URL: redisUrl,
+    PULSE_REDIS_PREFIX: prefix,
+    INGEST_PORT: String(port),
+    LOG_LEVEL: "warn",
+    // The sweep is measured on its own below; here it must not end the sessions being written.
+    SESSION_STALE_TIMEOUT_MINUTES: "100000",
+  };
+  startApp("ingest", env);
+  startApp("reaper", env);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok, "ingest ready", 30_000);
+
+  // 1. Batched: EVENTS events over SESSIONS sessions, 1000 per POST, 4 in flight.
+  console.log(`\n1. /v1/events batches: ${fmt(EVENTS)} events over ${fmt(SESSIONS)} sessions, 1000 per request, 4 requests in flight`);
+  const base = Date.now() - 3600_000;
+  const kinds = ["prompt", "tool", "tool", "tool", "activity", "turn_end"];
+  const batches = [];
+  for (let offset = 0; offset < EVENTS; offset += 1000) {
+    const batch = [];
+    for (let i = offset; i < Math.min(EVENTS, offset + 1000); i++) {
+      batch.push({ session_id: `bench-${i % SESSIONS}`, source: "bench", kind: kinds[i % kinds.length], id: `b${i}`, time: base + i, cwd: `/bench/project-${i % 20}`, detail: "bench event" });
+    }
+    batches.push(JSON.stringify(batch));
+  }
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < batches.length) {
+        const body = batches[next++];
+        const reply = await fetch(`${url}/v1/events`, { method: "POST", body, headers: { "content-type": "application/json" } });
+        if (reply.status !== 202) throw new Error(`batch refused: ${reply.status} ${await reply.text()}`);
+      }
+    }),
+  );
+  const acceptedMs = performance.now() - t0;
+  await waitFor(async () => (await appliedEvents()) >= EVENTS, "batched events applied");
+  const batchedMs = performance.now() - t0;
+  line("accepted by ingest", `${fmt(EVENTS / (acceptedMs / 1000))} ev/s`);
+  line("end to end (POST → applied in Postgres)", `${fmt(EVENTS / (batchedMs / 1000))} ev/s`, "target ≥ 10,000 ev/s");
+  line("wall time", `${fmt(batchedMs / 1000, 2)} s`);
+
+  // 2. Single Claude Code hook POSTs, as fast as ingest takes them.
+  console.log(`\n2. single POST /v1/hooks/claude-code, ${SECONDS} s, 64 connections`);
+  const before = await appliedEvents();
+  const hookBody = (n) => JSON.stringify({ session_id: `hook-${n % SESSIONS}`, transcript_path: "/tmp/t.jsonl", cwd: "/bench/hooks", permission_mode: "default", hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: { command: "npm test" }, tool_response: { stdout: "ok" }, tool_use_id: `toolu_${n}` });
+  let counter = 0;
+  const single = await autocannon({
+    url: `${url}/v1/hooks/claude-code`,
+    method: "POST",
+    connections: 64,
+    duration: SECONDS,
+    headers: { "content-type": "application/json" },
+    requests: [{ setupRequest: (req) => ({ ...req, body: hookBody(counter), headers: { ...req.headers, "idempotency-key": `h${counter++}` } }) }],
+  });
+  const accepted = single["2xx"];
+  const t1 = performance.now();
+  await waitFor(async () => (await appliedEvents()) >= before + accepted, "hook events applied");
+  const drainMs = performance.now() - t1;
+  line("accepted (202)", `${fmt(accepted / (single.duration || SECONDS))} req/s`, "target ≥ 5,000 req/s");
+  line("non-2xx / errors / timeouts", `${single.non2xx} / ${single.errors} / ${single.timeouts}`);
+  line("latency p50 / p99 under this load", `${single.latency.p50} / ${single.latency.p99} ms`);
+  line("backlog drained after the run", `${fmt(drainMs / 1000, 2)} s`);
+  line("applied exactly once", `${fmt((await appliedEvents()) - before)} of ${fmt(accepted)}`);
+
+  // 3. Latency at a steady 1,000 POSTs/s.
+  console.log(`\n3. latency at 1,000 single hook POSTs/s, ${SECONDS} s`);
+  const steady = await autocannon({
+    url: `${url}/v1/hooks/claude-code`,
+    method: "POST",
+    connections: 20,
+    overallRate: 1000,
+    duration: SECONDS,
+    headers: { "content-type": "application/json" },
+    requests: [{ setupRequest: (req) => ({ ...req, body: hookBody(counter), headers: { ...req.headers, "idempotency-key": `h${counter++}` } }) }],
+  });
+  line("sent", `${fmt(steady.requests.average)} req/s`);
+  line("latency p50", `${steady.latency.p50} ms`);
+  line("latency p90", `${steady.latency.p90} ms`);
+  line("latency p99", `${steady.latency.p99} ms`, "target < 20 ms");
+  line("non-2xx / errors", `${steady.non2xx} / ${steady.errors}`);
+
+  // 4. The reaper's sweep over SWEEP_SESSIONS live sessions.
+  console.log(`\n4. reaper sweep over ${fmt(SWEEP_SESSIONS)} live sessions`);
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on("exit", r) : r()))));
+  children.length = 0;
+  const now = Date.now();
+  await db.query(
+    `INSERT INTO sessions (id, source, status, started_at, last_event_at, status_at, event_count, updated_at)
+     SELECT 'sweep-' || g, 'bench', CASE WHEN g % 3 = 0 THEN 'waiting' ELSE 'active' END,
+            to_timestamp(($1::float8 - 3600000 - g) / 1000), to_timestamp(($1::float8 - 600000 - g) / 1000),
+            to_timestamp(($1::float8 - 600000 - g) / 1000), 1, now()
+     FROM generate_series(1, $2::int) AS g`,
+    [now, SWEEP_SESSIONS],
+  );
+  await db.query("ANALYZE sessions");
+  const { createPrismaClient } = require(`${root}packages/db/dist/index.js`);
+  const { reapStaleSessions } = require(`${root}packages/sessions/dist/index.js`);
+  const prisma = createPrismaClient(dbUrl);
+  await prisma.$queryRaw`SELECT 1`;
+  // Nothing stale yet (timeout 1 h; the last events are 10 min old): the tick every 30 s costs this.
+  let t = performance.now();
+  const none = await reapStaleSessions(prisma, { cutoffMs: now - 3600_000, limit: 20_000 });
+  line(`tick with nothing stale (${fmt(SWEEP_SESSIONS)} live)`, `${fmt(performance.now() - t, 1)} ms`, `ended ${none.length}`);
+  // All of them stale (timeout 5 min): one sweep at the default batch size, then the rest.
+  t = performance.now();
+  const first = await reapStaleSessions(prisma, { cutoffMs: now - 300_000, limit: 20_000 });
+  const firstMs = performance.now() - t;
+  let total = first.length;
+  let rounds = 1;
+  for (;;) {
+    const more = await reapStaleSessions(prisma, { cutoffMs: now - 300_000, limit: 20_000 });
+    if (more.length === 0) break;
+    total += more.length;
+    rounds++;
+  }
+  const allMs = performance.now() - t;
+  line("one sweep, batch of 20,000 stale", `${fmt(firstMs, 0)} ms`);
+  line(`all ${fmt(total)} stale ended, ${rounds} sweeps of ≤ 20,000`, `${fmt(allMs, 0)} ms`, "target < 1 s");
+  await prisma.$disconnect();
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
