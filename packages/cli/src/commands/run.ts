@@ -38,6 +38,8 @@ export const runCommand: Command = {
     source: { type: "string", valueName: "NAME", description: "the session's source (default: the command's name)" },
     title: { type: "string", valueName: "TEXT", description: "a title for the session (default: the command line)" },
   },
+  // Words before `--` are refused in run() with a hint, not by the generic parser.
+  positionals: [0, Number.MAX_SAFE_INTEGER],
   details: `Posts a start event, runs the command with the terminal, stdin and stdout untouched, forwards
 signals, posts an end event with the exit code in end_detail when it exits (Ctrl+C included) and exits
 with the command's exit code (128+N when a signal N killed it). The end is sent once however signals
@@ -58,28 +60,36 @@ async function runWrapped(command: string[], source: string, title: string | und
   const { isatty } = require("node:tty") as typeof import("node:tty");
   const sessionId = randomUUID();
   const commandLine = command.join(" ");
-  const child = spawn(command[0], command.slice(1), { stdio: "inherit", env: { ...process.env, PULSE_SESSION_ID: sessionId } });
-  // Handlers go in at once: from now on a signal must never kill pulse before the child has exited.
+  // Signal handlers go in before the child exists: from now on no signal may kill pulse before the
+  // child has exited (that would lose the end and hide the exit code). One that arrives before the
+  // child is running is passed on as soon as it is.
   const onTerminal = isatty(0);
-  const forward = (signal: NodeJS.Signals) => () => {
+  let child: import("node:child_process").ChildProcess | null = null;
+  const early: NodeJS.Signals[] = [];
+  const forward = (signal: NodeJS.Signals) => {
     if (onTerminal && TERMINAL_SIGNALS.includes(signal)) return;
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (!child || child.pid === undefined) early.push(signal);
+    else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   const handlers = [...TERMINAL_SIGNALS, ...DIRECT_SIGNALS].map((signal) => {
-    const handler = forward(signal);
+    const handler = () => forward(signal);
     process.on(signal, handler);
     return [signal, handler] as const;
   });
 
-  const spawned = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
-    child.once("spawn", () => resolve(null));
-    child.once("error", (error) => resolve(error as NodeJS.ErrnoException));
+  const spawned = spawn(command[0], command.slice(1), { stdio: "inherit", env: { ...process.env, PULSE_SESSION_ID: sessionId } });
+  child = spawned;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => spawned.once("exit", (code, signal) => resolve({ code, signal })));
+  const spawnError = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    spawned.once("spawn", () => resolve(null));
+    spawned.once("error", (error) => resolve(error as NodeJS.ErrnoException));
   });
-  if (spawned) {
+  if (spawnError) {
     for (const [signal, handler] of handlers) process.off(signal, handler);
-    warn(`cannot run ${command[0]}: ${spawned.code === "ENOENT" ? "command not found" : spawned.message}`);
-    return spawned.code === "ENOENT" ? 127 : 126;
+    warn(`cannot run ${command[0]}: ${spawnError.code === "ENOENT" ? "command not found" : spawnError.message}`);
+    return spawnError.code === "ENOENT" ? 127 : 126;
   }
+  for (const signal of early.splice(0)) forward(signal);
 
   const startedAt = Date.now();
 
@@ -89,7 +99,7 @@ async function runWrapped(command: string[], source: string, title: string | und
 
   const start = spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "start", name: "pulse run", cwd: ctx.cwd, detail: (title ?? commandLine).slice(0, 2000) }, startedAt, "run-start"), END_BUDGET_MS);
 
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exit = await exited;
   const endedAt = Date.now();
   const exitCode = exit.code ?? 128 + (exit.signal ? (constants.signals[exit.signal] ?? 0) : 0);
   const detail = exit.code !== null ? `exit code ${exit.code}` : `killed by ${exit.signal} (exit code ${exitCode})`;
@@ -102,6 +112,7 @@ async function runWrapped(command: string[], source: string, title: string | und
     if (delivery.spoolError && !delivery.delivered) warn(`cannot write the spool (${delivery.spoolError}) and ${delivery.failure}: an event of session ${sessionId} is lost`);
   }
   if (!end.delivered && !end.spoolError) warn(`${end.failure}; the session's events wait in the spool (\`pulse spool flush\`)`);
-  for (const [signal, handler] of handlers) process.off(signal, handler);
+  // The handlers stay until pulse exits: a late Ctrl+C must not kill it with a signal of its own,
+  // which would hide the child's exit code.
   return exitCode;
 }

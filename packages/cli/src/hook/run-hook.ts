@@ -90,7 +90,7 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   try {
     writeSpoolRecord(spool, record);
   } catch (error) {
-    spoolError = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    spoolError = (error as Error).message;
   }
 
   const sessionId = agent.sessionId(fields);

@@ -27,7 +27,7 @@ export async function spoolAndDeliver(home: string, config: ClientConfig, record
   try {
     name = writeSpoolRecord(dir, record);
   } catch (error) {
-    spoolError = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    spoolError = (error as Error).message;
   }
   const result = await drainSpool(dir, rejectedDir(home), send, deadline);
   if (name) {
