@@ -103,7 +103,13 @@ async function dispatch(argv: string[]): Promise<number> {
       if (error.code === "EPIPE") process.exit(EXIT.OK);
     });
   }
-  return command.run(args, ctx);
+  try {
+    return await command.run(args, ctx);
+  } catch (error) {
+    // Usage errors name the command, wherever they were found.
+    if (error instanceof UsageError && !error.message.startsWith(`${command.name}:`)) throw new UsageError(`${command.name}: ${error.message}`);
+    throw error;
+  }
 }
 
 export function main(argv: string[]): void {

@@ -46,11 +46,11 @@ with the command's exit code (128+N when a signal N killed it). The end is sent 
 and exit race; if ingest is down both events wait in the spool. The child gets PULSE_SESSION_ID.
 If pulse itself is killed (kill -9), a watcher ends the session with end_reason process_exit.`,
   async run(args, ctx) {
-    if (args.positionals.length > 0) throw new UsageError(`run: put the command after --, e.g. pulse run -- ${args.positionals.join(" ")}`);
+    if (args.positionals.length > 0) throw new UsageError(`put the command after --, e.g. pulse run -- ${args.positionals.join(" ")}`);
     const command = args.rest ?? [];
-    if (command.length === 0) throw new UsageError("run: no command; usage: pulse run [--source NAME] -- <command> [args…]");
+    if (command.length === 0) throw new UsageError("no command; usage: pulse run [--source NAME] -- <command> [args…]");
     const source = stringOption(args, "source") ?? basename(command[0]);
-    if (!source.trim() || source.length > 64) throw new UsageError("run: --source must be 1 to 64 characters");
+    if (!source.trim() || source.length > 64) throw new UsageError("--source must be 1 to 64 characters");
     return runWrapped(command, source, stringOption(args, "title"), ctx);
   },
 };
