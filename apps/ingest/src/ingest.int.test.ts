@@ -237,6 +237,9 @@ describe("reading sessions", () => {
     expect(ids).toEqual(events.map((e) => e.session_id).reverse());
     const beta = await api.get("/v1/sessions?project=paging&source=beta&status=active,waiting&q=PAGE-1");
     expect(beta.body.items.map((s: any) => s.id)).toEqual(["page-11", "page-10"]);
+    const facets = await api.get("/v1/facets");
+    expect(facets.body.projects).toContainEqual({ name: "paging", sessions: 12 });
+    expect(facets.body.sources).toEqual(expect.arrayContaining([{ name: "alpha", sessions: 6 }, { name: "beta", sessions: 6 }]));
   });
 
   it("closes a session at its last event, idempotently, and publishes it", async () => {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from "@nestjs/common";
 import { INGEST_DEPS, type IngestDeps } from "./deps";
 import { EventsController } from "./routes/events.controller";
+import { FacetsController } from "./routes/facets.controller";
 import { HealthController } from "./routes/health.controller";
 import { HooksController } from "./routes/hooks.controller";
 import { SessionsController } from "./routes/sessions.controller";
@@ -11,7 +12,7 @@ export class IngestModule {
   static register(deps: IngestDeps): DynamicModule {
     return {
       module: IngestModule,
-      controllers: [HooksController, EventsController, SessionsController, StatsController, HealthController],
+      controllers: [HooksController, EventsController, SessionsController, FacetsController, StatsController, HealthController],
       providers: [{ provide: INGEST_DEPS, useValue: deps }],
     };
   }

@@ -21,7 +21,8 @@ const ev = (kind: EventKind, minutesAgo: number): LifecycleEvent => ({
 
 function session(id: string, events: LifecycleEvent[], finish?: (s: SessionState) => SessionState): TimelineSession {
   const folded = events.reduce(applyEvent, newSession(id, "x"));
-  return { current: finish ? finish(folded) : folded, events };
+  const current = finish ? finish(folded) : folded;
+  return { id, source: "x", status: current.status, endReason: current.endReason, endedAt: current.endedAt, events };
 }
 
 /** [working, waiting] at each of the given minutes-ago instants (oldest first, 10-minute steps). */

@@ -1,8 +1,12 @@
-import { applyEvent, INFERRED_END_REASONS, type LifecycleEvent, newSession, type SessionState } from "./lifecycle";
+import { applyEvent, type EndReason, INFERRED_END_REASONS, type LifecycleEvent, newSession, type SessionState, type SessionStatus } from "./lifecycle";
 
 export interface TimelineSession {
-  /** The session as it is now (its inferred end, if any, is not an event). */
-  current: SessionState;
+  id: string;
+  source: string;
+  /** How the session stands now: an inferred end (closed, stale) is not among its events. */
+  status: SessionStatus;
+  endReason: EndReason | null;
+  endedAt: number | null;
   /** Its events from the newest one before the window to the end of the window, oldest first. */
   events: LifecycleEvent[];
 }
@@ -42,13 +46,18 @@ export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs,
   const working = new Array<number>(buckets).fill(0);
   const waiting = new Array<number>(buckets).fill(0);
 
-  for (const { current, events } of sessions) {
+  for (const current of sessions) {
+    const { events } = current;
     const inferredEnd = current.status === "ended" && current.endReason !== null && INFERRED_END_REASONS.has(current.endReason) ? current.endedAt : null;
-    let state = newSession(current.id, current.source);
+    let state: SessionState | null = null;
     let next = 0;
     instants.forEach((t, i) => {
-      while (next < events.length && events[next].time <= t) state = applyEvent(state, events[next++]);
-      if (state.lastEventAt === null || state.status === "ended") return;
+      const before = next;
+      while (next < events.length && events[next].time <= t) next++;
+      // Replayed in time order, the newest event at or before t alone decides the state (rule 3; an
+      // end, or a revival after one, is itself that newest event): apply just it.
+      if (next !== before) state = applyEvent(newSession(current.id, current.source), events[next - 1]);
+      if (state === null || state.lastEventAt === null || state.status === "ended") return;
       const following = events[next];
       const silenceEnds = following ? following.time : toMs;
       if (silenceEnds - state.lastEventAt > staleTimeoutMs && following?.kind !== "end") return;

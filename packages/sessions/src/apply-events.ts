@@ -1,4 +1,4 @@
-import { applyEvent, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent, usdToMicros } from "@pulse/core";
+import { applyEvent, isClearBoundary, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent, usdToMicros } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
 import { linkClearedSessions } from "./link-cleared";
 import { fromRow, SESSION_COLUMNS, type SessionStateRow, writeSessions } from "./rows";
@@ -64,9 +64,17 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
     model: e.usage?.model ?? null,
   }));
 
+  // The two sides of a /clear (old session's end, new session's start) land within milliseconds, in
+  // different batches: batches touching a /clear in the same cwd take turns, so whichever commits
+  // second sees the other and links them.
+  const clearCwds = [...new Set(unique.filter((e) => isClearBoundary(e) && e.cwd).map((e) => e.cwd!))].sort();
+
   return withDeadlockRetry(() =>
     prisma.$transaction(
       async (tx) => {
+        if (clearCwds.length > 0) {
+          await tx.$queryRaw`SELECT count(pg_advisory_xact_lock(hashtext('pulse:clear:' || c))) FROM unnest(${clearCwds}::text[]) AS c`;
+        }
         await tx.$executeRaw`
           INSERT INTO sessions (id, source)
           SELECT p.id, p.source FROM jsonb_to_recordset(${JSON.stringify(placeholders)}::jsonb) AS p(id text, source text)

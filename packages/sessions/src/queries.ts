@@ -87,3 +87,21 @@ export async function listSessionEvents(prisma: PrismaClient, sessionId: string,
   });
   return rows.map((r) => ({ id: r.key, kind: r.kind, name: r.name, time: r.time.toISOString(), tool: r.tool, detail: r.detail }));
 }
+
+export interface Facets {
+  projects: Array<{ name: string; sessions: number }>;
+  sources: Array<{ name: string; sessions: number }>;
+}
+
+/** The projects and sources sessions have, most used first: what the filters can offer. */
+export async function getFacets(prisma: PrismaClient, limit = 200): Promise<Facets> {
+  const [projects, sources] = await Promise.all([
+    prisma.$queryRaw<Array<{ name: string; sessions: number }>>`
+      SELECT project AS name, count(*)::int AS sessions FROM sessions WHERE project IS NOT NULL AND last_event_at IS NOT NULL
+      GROUP BY project ORDER BY sessions DESC, project LIMIT ${limit}`,
+    prisma.$queryRaw<Array<{ name: string; sessions: number }>>`
+      SELECT source AS name, count(*)::int AS sessions FROM sessions WHERE last_event_at IS NOT NULL
+      GROUP BY source ORDER BY sessions DESC, source LIMIT ${limit}`,
+  ]);
+  return { projects, sources };
+}

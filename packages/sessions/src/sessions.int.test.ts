@@ -96,6 +96,27 @@ describe("applyEventBatch", () => {
   });
 });
 
+describe("/clear links", () => {
+  it("links the new session to the one /clear ended even when both sides land at the same moment", async () => {
+    for (let i = 0; i < 15; i++) {
+      const cwd = `/home/dev/clear-race-${i}`;
+      await applyEventBatch(prisma, [event(`old-${i}`, "start", NOW - 10 * MIN, { cwd })]);
+      // Two workers apply the two sides concurrently.
+      await Promise.all([
+        applyEventBatch(prisma, [event(`old-${i}`, "end", NOW - MIN, { cwd, end_detail: "clear" })]),
+        applyEventBatch(prisma, [event(`new-${i}`, "start", NOW - MIN + 5, { cwd, detail: "clear" })]),
+      ]);
+      expect([i, (await sessionOf(`new-${i}`)).parentSessionId]).toEqual([i, `old-${i}`]);
+    }
+  });
+
+  it("does not link across folders, or to a session that did not end with /clear", async () => {
+    await applyEventBatch(prisma, [event("other-old", "end", NOW - MIN, { cwd: "/a", end_detail: "clear" }), event("plain-old", "end", NOW - MIN, { cwd: "/b", end_detail: "exit" })]);
+    await applyEventBatch(prisma, [event("other-new", "start", NOW - MIN + 5, { cwd: "/b", detail: "clear" })]);
+    expect((await sessionOf("other-new")).parentSessionId).toBeNull();
+  });
+});
+
 describe("reapStaleSessions", () => {
   it("ends silent sessions at their last event, bounded per call, and leaves live ones alone", async () => {
     const stale = ["st-1", "st-2", "st-3"];

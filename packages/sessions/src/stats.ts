@@ -1,8 +1,8 @@
-import { concurrencyTimeline, type EventKind, type LifecycleEvent, type Timeline, type TimelineSession } from "@pulse/core";
+import { concurrencyTimeline, type EndReason, type EventKind, type LifecycleEvent, type SessionStatus, type Timeline, type TimelineSession } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
-import { fromRow, SESSION_COLUMNS, type SessionStateRow } from "./rows";
 
 const DAY_MS = 24 * 3600_000;
+const TIMELINE_CHUNK = 2_000;
 
 /** What happened since a moment: sessions by `ended_at`, usage by event time. */
 export interface WindowStats {
@@ -89,25 +89,36 @@ export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: nu
 export async function getTimeline(prisma: PrismaClient, options: { fromMs: number; toMs: number; buckets: number; staleTimeoutMs: number }): Promise<Timeline> {
   const from = new Date(options.fromMs);
   const to = new Date(options.toMs);
-  const rows = await prisma.$queryRaw<SessionStateRow[]>`
-    SELECT ${SESSION_COLUMNS} FROM sessions
+  const rows = await prisma.$queryRaw<Array<{ id: string; source: string; status: string; end_reason: string | null; ended_ms: number | null }>>`
+    SELECT id, source, status, end_reason, (EXTRACT(EPOCH FROM ended_at) * 1000)::float8 AS ended_ms FROM sessions
     WHERE started_at <= ${to} AND (ended_at IS NULL OR ended_at >= ${from}) AND last_event_at IS NOT NULL`;
-  const ids = rows.map((r) => r.id);
-  const events = ids.length
-    ? await prisma.$queryRaw<Array<{ session_id: string; kind: string; time: Date }>>`
-        (SELECT DISTINCT ON (session_id) session_id, kind, time FROM events
+  const bySession = new Map<string, LifecycleEvent[]>();
+  // Read in chunks of sessions: each result is mapped in one synchronous stretch on this (ingest's)
+  // event loop, and a chunk keeps that stretch short for the requests waiting behind it.
+  for (let i = 0; i < rows.length; i += TIMELINE_CHUNK) {
+    const ids = rows.slice(i, i + TIMELINE_CHUNK).map((r) => r.id);
+    // Times as epoch-ms numbers: building 100,000 Dates costs more than the query.
+    const events = await prisma.$queryRaw<Array<{ session_id: string; kind: string; ms: number }>>`
+      SELECT session_id, kind, (EXTRACT(EPOCH FROM time) * 1000)::float8 AS ms FROM (
+        (SELECT DISTINCT ON (session_id) session_id, kind, time, id FROM events
          WHERE session_id = ANY(${ids}::text[]) AND time < ${from} ORDER BY session_id, time DESC, id DESC)
         UNION ALL
-        (SELECT session_id, kind, time FROM events WHERE session_id = ANY(${ids}::text[]) AND time >= ${from} AND time <= ${to})
-        ORDER BY session_id, time`
-    : [];
-  const bySession = new Map<string, LifecycleEvent[]>();
-  for (const e of events) {
-    const list = bySession.get(e.session_id) ?? [];
-    list.push({ kind: e.kind as EventKind, time: e.time.getTime(), source: "", cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason: null, endDetail: null });
-    bySession.set(e.session_id, list);
+        (SELECT session_id, kind, time, id FROM events WHERE session_id = ANY(${ids}::text[]) AND time >= ${from} AND time <= ${to})
+      ) AS e ORDER BY session_id, time, id`;
+    for (const e of events) {
+      const list = bySession.get(e.session_id) ?? [];
+      list.push({ kind: e.kind as EventKind, time: e.ms, source: "", cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason: null, endDetail: null });
+      bySession.set(e.session_id, list);
+    }
   }
-  const sessions: TimelineSession[] = rows.map((row) => ({ current: fromRow(row), events: bySession.get(row.id) ?? [] }));
+  const sessions: TimelineSession[] = rows.map((row) => ({
+    id: row.id,
+    source: row.source,
+    status: row.status as SessionStatus,
+    endReason: row.end_reason as EndReason | null,
+    endedAt: row.ended_ms,
+    events: bySession.get(row.id) ?? [],
+  }));
   return concurrencyTimeline(sessions, options);
 }
 

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Query } from "@nestjs/common";
-import { parseEventTime } from "@pulse/core";
+import { parseEventTime, type Timeline } from "@pulse/core";
 import { getCostByProject, getDailyStats, getStats, getTimeline } from "@pulse/sessions";
 import { z } from "zod";
 import { parseOr400 } from "../http/validate";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
+import { RecentResults } from "./recent-results";
 
 const HOUR_MS = 3600_000;
 
@@ -44,9 +45,16 @@ const calendarQuery = (defaultDays: number) =>
 const dailyQuery = calendarQuery(7);
 const costQuery = calendarQuery(14);
 
+/** How long a computed timeline is served again (the dashboard polls it; every tab would recompute). */
+export const TIMELINE_REUSE_MS = 15_000;
+
 @Controller("v1/stats")
 export class StatsController {
-  constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {}
+  private readonly timelines: RecentResults<Timeline>;
+
+  constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {
+    this.timelines = new RecentResults<Timeline>(TIMELINE_REUSE_MS, deps.now);
+  }
 
   @Get()
   stats(@Query() query: Record<string, unknown>) {
@@ -57,12 +65,14 @@ export class StatsController {
   @Get("timeline")
   timeline(@Query() query: Record<string, unknown>) {
     const q = parseOr400(timelineQuery, query);
-    const toMs = this.deps.now();
-    return getTimeline(this.deps.prisma, {
-      fromMs: toMs - q.hours * HOUR_MS,
-      toMs,
-      buckets: q.buckets,
-      staleTimeoutMs: this.deps.config.SESSION_STALE_TIMEOUT_MINUTES * 60_000,
+    return this.timelines.get(`${q.hours}:${q.buckets}`, () => {
+      const toMs = this.deps.now();
+      return getTimeline(this.deps.prisma, {
+        fromMs: toMs - q.hours * HOUR_MS,
+        toMs,
+        buckets: q.buckets,
+        staleTimeoutMs: this.deps.config.SESSION_STALE_TIMEOUT_MINUTES * 60_000,
+      });
     });
   }
 
