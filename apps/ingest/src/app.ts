@@ -12,7 +12,7 @@ import { EventEnqueuer } from "./enqueue/event-enqueuer";
 import { redisReady } from "./enqueue/redis-ready";
 import { unavailable } from "./http/api-error";
 import { installTokenCheck } from "./http/auth";
-import { BODY_LIMIT_BYTES, installJsonBodyParser } from "./http/body";
+import { BODY_LIMIT_BYTES, installBodyParser } from "./http/body";
 import { ErrorFilter } from "./http/error.filter";
 import { mountQueueBoard } from "./http/queue-board";
 import { IngestModule } from "./ingest.module";
@@ -74,7 +74,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   });
   const app = await NestFactory.create<NestFastifyApplication>(IngestModule.register(deps), adapter, { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
-  installJsonBodyParser(fastify);
+  installBodyParser(fastify);
   installTokenCheck(fastify, config.PULSE_TOKEN);
   app.useGlobalFilters(new ErrorFilter(logger));
   await mountQueueBoard(app, [eventsQueue, reaperQueue]);

@@ -4,6 +4,7 @@ import { EventsController } from "./routes/events.controller";
 import { FacetsController } from "./routes/facets.controller";
 import { HealthController } from "./routes/health.controller";
 import { HooksController } from "./routes/hooks.controller";
+import { OtlpController } from "./routes/otlp.controller";
 import { SessionsController } from "./routes/sessions.controller";
 import { StatsController } from "./routes/stats.controller";
 
@@ -12,7 +13,7 @@ export class IngestModule {
   static register(deps: IngestDeps): DynamicModule {
     return {
       module: IngestModule,
-      controllers: [HooksController, EventsController, SessionsController, FacetsController, StatsController, HealthController],
+      controllers: [HooksController, OtlpController, EventsController, SessionsController, FacetsController, StatsController, HealthController],
       providers: [{ provide: INGEST_DEPS, useValue: deps }],
     };
   }

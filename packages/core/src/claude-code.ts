@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NO_USAGE, requiredOr, sessionIdSchema } from "./event";
+import { mappedEvent, summarizeToolInput } from "./agent-hooks";
 import type { MappedEvent } from "./normalize";
 import { optionalLine } from "./text";
 
@@ -25,22 +26,7 @@ const WAITING_NOTIFICATIONS: Record<string, string> = {
 
 const TOOL_EVENTS = new Set(["PreToolUse", "PostToolUse", "PermissionRequest"]);
 
-/** The tool_input field that best says what a tool call does, in order of preference. */
-const TOOL_SUMMARY_FIELDS = ["command", "file_path", "path", "pattern", "url", "query", "description", "prompt"];
-
-function summarizeToolInput(input: unknown): string | null {
-  if (!input || typeof input !== "object") return null;
-  const record = input as Record<string, unknown>;
-  for (const field of TOOL_SUMMARY_FIELDS) {
-    const line = optionalLine(record[field], 500);
-    if (line) return line;
-  }
-  return null;
-}
-
-function base(kind: MappedEvent["kind"], name: string): MappedEvent {
-  return { kind, name, detail: null, tool: null, waiting_reason: null, end_reason: null, end_detail: null };
-}
+const base = mappedEvent;
 
 /** Lifecycle rule 1: Claude Code hook events onto event kinds. Unknown names are activity, never an error. */
 export function mapClaudeCodeHook(hook: ClaudeCodeHook): MappedEvent {
@@ -69,7 +55,7 @@ export function mapClaudeCodeHook(hook: ClaudeCodeHook): MappedEvent {
         const tool = optionalLine(h.tool_name, 200);
         // PostToolUse is the one hook per completed call.
         const usage = name === "PostToolUse" ? { ...NO_USAGE, tool_call: "hook" as const } : null;
-        return { ...base("tool", name), tool, detail: summarizeToolInput(h.tool_input) ?? tool, usage };
+        return { ...base("tool", name), tool, detail: summarizeToolInput(h.tool_input, optionalLine) ?? tool, usage };
       }
       return { ...base("activity", name), detail: optionalLine(h.agent_type ?? h.trigger ?? h.message, 500) };
   }

@@ -4,6 +4,13 @@ import { z } from "zod";
 export const EVENT_KINDS = ["start", "prompt", "tool", "activity", "turn_end", "attention", "end"] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/**
+ * Kinds an event may have inside Pulse: the public ones, plus `span` (an OpenTelemetry span that is
+ * no explicit end: counted per session, never a change of status).
+ */
+export const NORMALIZED_KINDS = [...EVENT_KINDS, "span"] as const;
+export type NormalizedKind = (typeof NORMALIZED_KINDS)[number];
+
 /** How an `end` event says the session ended. `closed` and `stale` are Pulse's own and never arrive as events. */
 export const EVENT_END_REASONS = ["session_end", "process_exit"] as const;
 export type EventEndReason = (typeof EVENT_END_REASONS)[number];
@@ -59,7 +66,7 @@ export const normalizedEventSchema = z.object({
   key: z.string().min(1).max(200),
   session_id: sessionIdSchema,
   source: z.string().min(1).max(64),
-  kind: z.enum(EVENT_KINDS),
+  kind: z.enum(NORMALIZED_KINDS),
   name: z.string().max(200).nullable(),
   /** When it happened: client-stamped, or the time ingest received it. */
   time: z.iso.datetime(),
@@ -70,6 +77,8 @@ export const normalizedEventSchema = z.object({
   /** One human-readable line: the prompt, the tool's command, the notification text… */
   detail: z.string().max(2000).nullable(),
   tool: z.string().max(200).nullable(),
+  /** A prompt the event carries that can title the session (Codex's notify has no prompt event). */
+  title: z.string().max(2000).nullable().default(null),
   waiting_reason: z.string().max(64).nullable(),
   end_reason: z.enum(EVENT_END_REASONS).nullable(),
   end_detail: z.string().max(500).nullable(),

@@ -10,3 +10,7 @@ export * from "./config";
 export * from "./usage";
 export * from "./links";
 export * from "./timeline";
+export * from "./agent-hooks";
+export * from "./codex";
+export * from "./gemini";
+export * from "./otlp";

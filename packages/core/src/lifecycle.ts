@@ -3,7 +3,7 @@
  * and the API all change sessions only through these functions, so the rules live here and nowhere
  * else. Pure: times are epoch milliseconds passed in, never read from a clock.
  */
-import type { EventEndReason, EventKind, EventUsage } from "./event";
+import type { EventEndReason, EventUsage, NormalizedKind } from "./event";
 import { oneLine } from "./text";
 import { addUsage, NO_SESSION_USAGE, type SessionUsage } from "./usage";
 
@@ -42,11 +42,13 @@ export interface SessionState extends SessionUsage {
   startReason: string | null;
   /** The session this one continues after a `/clear`; linked by the store, not by events. */
   parentSessionId: string | null;
+  /** OpenTelemetry spans seen for the session (they never change its status). */
+  spanCount: number;
 }
 
 /** The part of an event the lifecycle reads. */
 export interface LifecycleEvent {
-  kind: EventKind;
+  kind: NormalizedKind;
   time: number;
   source: string;
   cwd: string | null;
@@ -57,6 +59,8 @@ export interface LifecycleEvent {
   endReason: EventEndReason | null;
   endDetail: string | null;
   usage?: EventUsage | null;
+  /** A prompt carried by an event that is not a prompt event (see MappedEvent.title). */
+  title?: string | null;
 }
 
 /** A session Pulse has not seen an event of yet. */
@@ -81,6 +85,7 @@ export function newSession(id: string, source: string): SessionState {
     reopenCount: 0,
     startReason: null,
     parentSessionId: null,
+    spanCount: 0,
     ...NO_SESSION_USAGE,
   };
 }
@@ -114,6 +119,9 @@ function endedBy(event: LifecycleEvent): Partial<SessionState> {
  * The result does not depend on the worker's clock, only on event times.
  */
 export function applyEvent(session: SessionState, event: LifecycleEvent): SessionState {
+  // A span is telemetry about work, not a sign of life or of an end (an exporter may flush spans
+  // late, or send zero-length ones): it is counted, nothing more. Explicit end spans arrive as `end`.
+  if (event.kind === "span") return { ...session, spanCount: session.spanCount + 1 };
   const t = event.time;
   // Rule 2: started_at is the oldest event, last_event_at the newest, whatever order they arrive in.
   const next: SessionState = {
@@ -128,8 +136,9 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
     eventCount: session.eventCount + 1,
   };
   if (event.kind === "start" && session.startReason === null) next.startReason = event.detail;
-  if (event.kind === "prompt" && event.detail && (session.titleAt === null || t < session.titleAt)) {
-    next.title = oneLine(event.detail, TITLE_MAX_CHARS);
+  const prompt = event.title ?? (event.kind === "prompt" ? event.detail : null);
+  if (prompt && (session.titleAt === null || t < session.titleAt)) {
+    next.title = oneLine(prompt, TITLE_MAX_CHARS);
     next.titleAt = t;
   }
 

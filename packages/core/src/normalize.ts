@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, type EventKind, type EventUsage, NO_USAGE, type NormalizedEvent, requiredOr, sessionIdSchema } from "./event";
+import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, type EventUsage, NO_USAGE, type NormalizedEvent, type NormalizedKind, requiredOr, sessionIdSchema } from "./event";
 import { capPayload } from "./payload";
 import type { LifecycleEvent } from "./lifecycle";
 import { optionalLine, projectFromCwd } from "./text";
@@ -7,7 +7,7 @@ import { effectiveEventTime, parseEventTime, toIso } from "./time";
 
 /** What a source mapping decides about one agent event; the rest comes from the request. */
 export interface MappedEvent {
-  kind: EventKind;
+  kind: NormalizedKind;
   name: string | null;
   detail: string | null;
   tool: string | null;
@@ -15,6 +15,8 @@ export interface MappedEvent {
   end_reason: EventEndReason | null;
   end_detail: string | null;
   usage?: EventUsage | null;
+  /** A prompt that may title the session when the event is not itself a prompt. */
+  title?: string | null;
 }
 
 /** Facts about the delivery, decided by ingest. */
@@ -53,6 +55,7 @@ export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: Delive
     host: (origin.host ?? ctx.host)?.slice(0, 255) ?? null,
     detail: mapped.detail,
     tool: mapped.tool,
+    title: mapped.title ?? null,
     waiting_reason: mapped.waiting_reason,
     end_reason: mapped.end_reason,
     end_detail: mapped.end_detail,
@@ -132,5 +135,6 @@ export function toLifecycleEvent(event: NormalizedEvent): LifecycleEvent {
     endReason: event.end_reason,
     endDetail: event.end_detail,
     usage: event.usage,
+    title: event.title,
   };
 }

@@ -28,6 +28,7 @@ export interface SessionJson {
   model: string | null;
   api_errors: number;
   tool_calls: number;
+  span_count: number;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -59,6 +60,7 @@ export function toSessionJson(session: SessionState): SessionJson {
     model: session.model,
     api_errors: session.apiErrors,
     tool_calls: toolCalls(session),
+    span_count: session.spanCount,
   };
 }
 

@@ -7,7 +7,7 @@ const STATE_FIELDS = {
   waitingReason: true, endReason: true, endDetail: true, startedAt: true, lastEventAt: true, statusAt: true,
   endedAt: true, eventCount: true, reopenCount: true, startReason: true, parentSessionId: true,
   inputTokens: true, outputTokens: true, cacheReadTokens: true, cacheCreationTokens: true, costMicros: true,
-  model: true, modelAt: true, apiErrors: true, toolCallsHooks: true, toolCallsOtel: true,
+  model: true, modelAt: true, apiErrors: true, toolCallsHooks: true, toolCallsOtel: true, spanCount: true,
 } satisfies Prisma.SessionSelect;
 
 export interface SessionFilter {

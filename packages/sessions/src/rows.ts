@@ -12,7 +12,7 @@ export const SESSION_COLUMNS = Prisma.sql`id, source, project, cwd, host, title,
   parent_session_id AS "parentSessionId", input_tokens AS "inputTokens", output_tokens AS "outputTokens",
   cache_read_tokens AS "cacheReadTokens", cache_creation_tokens AS "cacheCreationTokens",
   cost_micros AS "costMicros", model, model_at AS "modelAt", api_errors AS "apiErrors",
-  tool_calls_hooks AS "toolCallsHooks", tool_calls_otel AS "toolCallsOtel"`;
+  tool_calls_hooks AS "toolCallsHooks", tool_calls_otel AS "toolCallsOtel", span_count AS "spanCount"`;
 
 export type SessionStateRow = Pick<
   SessionRow,
@@ -45,6 +45,7 @@ export type SessionStateRow = Pick<
   | "apiErrors"
   | "toolCallsHooks"
   | "toolCallsOtel"
+  | "spanCount"
 >;
 
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
@@ -81,6 +82,7 @@ export function fromRow(row: SessionStateRow): SessionState {
     apiErrors: row.apiErrors,
     toolCallsHooks: row.toolCallsHooks,
     toolCallsOtel: row.toolCallsOtel,
+    spanCount: row.spanCount,
   };
 }
 
@@ -120,6 +122,7 @@ export async function writeSessions(db: Db, sessions: SessionState[]): Promise<v
     api_errors: s.apiErrors,
     tool_calls_hooks: s.toolCallsHooks,
     tool_calls_otel: s.toolCallsOtel,
+    span_count: s.spanCount,
   }));
   await db.$executeRaw`
     UPDATE sessions AS s SET
@@ -131,13 +134,13 @@ export async function writeSessions(db: Db, sessions: SessionState[]): Promise<v
       input_tokens = u.input_tokens, output_tokens = u.output_tokens, cache_read_tokens = u.cache_read_tokens,
       cache_creation_tokens = u.cache_creation_tokens, cost_micros = u.cost_micros, model = u.model,
       model_at = u.model_at, api_errors = u.api_errors, tool_calls_hooks = u.tool_calls_hooks,
-      tool_calls_otel = u.tool_calls_otel, updated_at = now()
+      tool_calls_otel = u.tool_calls_otel, span_count = u.span_count, updated_at = now()
     FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS u(
       id text, source text, project text, cwd text, host text, title text, title_at timestamptz,
       status text, waiting_reason text, end_reason text, end_detail text, started_at timestamptz,
       last_event_at timestamptz, status_at timestamptz, ended_at timestamptz, event_count int,
       reopen_count int, start_reason text, input_tokens bigint, output_tokens bigint,
       cache_read_tokens bigint, cache_creation_tokens bigint, cost_micros bigint, model text,
-      model_at timestamptz, api_errors int, tool_calls_hooks int, tool_calls_otel int)
+      model_at timestamptz, api_errors int, tool_calls_hooks int, tool_calls_otel int, span_count int)
     WHERE s.id = u.id`;
 }

@@ -101,9 +101,9 @@ export async function getTimeline(prisma: PrismaClient, options: { fromMs: numbe
     const events = await prisma.$queryRaw<Array<{ session_id: string; kind: string; ms: number }>>`
       SELECT session_id, kind, (EXTRACT(EPOCH FROM time) * 1000)::float8 AS ms FROM (
         (SELECT DISTINCT ON (session_id) session_id, kind, time, id FROM events
-         WHERE session_id = ANY(${ids}::text[]) AND time < ${from} ORDER BY session_id, time DESC, id DESC)
+         WHERE session_id = ANY(${ids}::text[]) AND time < ${from} AND kind <> 'span' ORDER BY session_id, time DESC, id DESC)
         UNION ALL
-        (SELECT session_id, kind, time, id FROM events WHERE session_id = ANY(${ids}::text[]) AND time >= ${from} AND time <= ${to})
+        (SELECT session_id, kind, time, id FROM events WHERE session_id = ANY(${ids}::text[]) AND time >= ${from} AND time <= ${to} AND kind <> 'span')
       ) AS e ORDER BY session_id, time, id`;
     for (const e of events) {
       const list = bySession.get(e.session_id) ?? [];

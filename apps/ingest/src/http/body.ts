@@ -1,23 +1,54 @@
+import { gunzip, inflate } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 
-/** Bodies above this are refused with 413 before they are parsed. */
+/** Bodies above this (as sent, compressed or not) are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** A compressed body may not inflate beyond this (OTLP batches compress well; zip bombs do too). */
+export const INFLATED_LIMIT_BYTES = 16 * 1024 * 1024;
+
+const PROTOBUF = /^application\/(x-)?protobuf\b/i;
+
+const bodyError = (statusCode: number, code: string, message: string) => Object.assign(new Error(message), { statusCode, code });
+
+function inflateBody(encoding: string, body: Buffer): Promise<Buffer> {
+  const inflater = encoding === "deflate" ? inflate : gunzip;
+  return new Promise((resolve, reject) =>
+    inflater(body, { maxOutputLength: INFLATED_LIMIT_BYTES }, (error, result) => {
+      if (!error) return resolve(result);
+      if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        return reject(bodyError(413, "PULSE_BODY_TOO_LARGE", `the body inflates to more than ${INFLATED_LIMIT_BYTES} bytes`));
+      }
+      reject(bodyError(400, "PULSE_BAD_ENCODING", `the body is not valid ${encoding}: ${error.message}`));
+    }),
+  );
+}
 
 /**
- * Agents and scripts post JSON with whatever content type their HTTP tool picks (`curl -d` says
- * form-urlencoded, some send none): every body is parsed as JSON, and failing that refused with 400.
+ * One parser for every body. Agents and scripts post JSON with whatever content type their HTTP tool
+ * picks (`curl -d` says form-urlencoded, some send none), so anything that is not protobuf is parsed
+ * as JSON; OTLP exporters may send protobuf (kept as bytes for the route) and gzip (inflated here).
  */
-export function installJsonBodyParser(fastify: FastifyInstance): void {
+export function installBodyParser(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser("*", { parseAs: "string", bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
-    const text = String(body);
-    // No body at all: the route decides (ours answer 400 "the body must be …"; the queue board's
-    // action buttons send none).
-    if (text.trim() === "") return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(Object.assign(new Error(`the body is not valid JSON: ${(error as Error).message}`), { statusCode: 400, code: "FST_ERR_CTP_INVALID_JSON_BODY" }), undefined);
-    }
+  fastify.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: BODY_LIMIT_BYTES }, (request, raw, done) => {
+    void (async () => {
+      let body = raw as Buffer;
+      const encoding = String(request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+      if (encoding === "gzip" || encoding === "x-gzip" || encoding === "deflate") body = await inflateBody(encoding === "deflate" ? "deflate" : "gzip", body);
+      else if (encoding !== "identity" && encoding !== "") throw bodyError(415, "PULSE_BAD_ENCODING", `unsupported Content-Encoding "${encoding}": use gzip, deflate or none`);
+      if (PROTOBUF.test(String(request.headers["content-type"] ?? ""))) return body;
+      const text = body.toString("utf8");
+      // No body at all: the route decides (ours answer 400 "the body must be …"; the queue board's
+      // action buttons send none).
+      if (text.trim() === "") return undefined;
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        throw bodyError(400, "FST_ERR_CTP_INVALID_JSON_BODY", `the body is not valid JSON: ${(error as Error).message}`);
+      }
+    })().then(
+      (parsed) => done(null, parsed),
+      (error) => done(error, undefined),
+    );
   });
 }

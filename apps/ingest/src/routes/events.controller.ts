@@ -22,7 +22,7 @@ export class EventsController {
     const list = Array.isArray(body) ? body : [body];
     if (list.length === 0) throw badRequest("the body is an empty array; send at least one event");
     if (list.length > MAX_EVENTS_PER_REQUEST) throw badRequest(`at most ${MAX_EVENTS_PER_REQUEST} events per request (got ${list.length})`);
-    if (!Array.isArray(body) && (typeof body !== "object" || body === null)) throw badRequest("the body must be an event object or an array of them");
+    if (!Array.isArray(body) && (typeof body !== "object" || body === null || Buffer.isBuffer(body))) throw badRequest("the body must be an event object or an array of them");
     // A batch is accepted whole or not at all, so a client never has to work out which half landed.
     const inputs = Array.isArray(body) ? parseOr400(batchSchema, list) : [parseOr400(eventInputSchema, body)];
     const events = inputs.map((input, i) => {

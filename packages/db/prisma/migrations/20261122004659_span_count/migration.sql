@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "sessions" ADD COLUMN     "span_count" INTEGER NOT NULL DEFAULT 0;
+
