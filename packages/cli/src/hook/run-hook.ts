@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { describeBadUrl, loadClientConfig } from "../env/client-config";
 import { pulseHome, rejectedDir, spoolDir } from "../env/paths";
+import { uniqueId } from "../env/unique-id";
 import { drainSpool } from "../spool/drain";
 import { sendRecord } from "../spool/send-record";
 import { type SpoolRecord, writeSpoolRecord } from "../spool/spool-files";
@@ -16,13 +16,31 @@ function warn(message: string): void {
   process.stderr.write(`pulse: ${message}\n`);
 }
 
+/**
+ * Reads fd 0 to its end with fs.read, not process.stdin: the stream machinery costs ~2 ms to load.
+ * The reads run on libuv's thread pool, so a stdin that never closes cannot stop the hard timeout.
+ */
 function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return Promise.resolve("");
+  const { fstatSync, read } = require("node:fs") as typeof import("node:fs");
+  // A person running `pulse hook` in a terminal gets no wait. (node:tty is only loaded for character
+  // devices: it pulls in net and streams.)
+  try {
+    if (fstatSync(0).isCharacterDevice() && (require("node:tty") as typeof import("node:tty")).isatty(0)) return Promise.resolve("");
+  } catch {
+    return Promise.resolve(""); // no stdin at all
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    process.stdin.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    const next = () => {
+      const buffer = Buffer.allocUnsafe(65536);
+      read(0, buffer, 0, buffer.length, null, (error, bytes) => {
+        if (error && error.code === "EAGAIN") return void setTimeout(next, 5); // a non-blocking pipe
+        if (error || bytes === 0) return resolve(Buffer.concat(chunks).toString("utf8"));
+        chunks.push(buffer.subarray(0, bytes));
+        next();
+      });
+    };
+    next();
   });
 }
 
@@ -51,7 +69,8 @@ function parseHookArgs(argv: string[]): HookArgs | string {
  * first, and exits 0 whatever happens, within a second.
  */
 export function runHook(argv: string[]): void {
-  const origin = performance.timeOrigin;
+  // When this process started (performance.timeOrigin would load perf_hooks, ~1 ms).
+  const origin = Date.now() - process.uptime() * 1000;
   setTimeout(() => process.exit(0), Math.max(1, origin + HARD_TIMEOUT_MS - 20 - Date.now())).unref();
   process.on("uncaughtException", (error) => {
     warn(`internal error in hook: ${error.message}`);
@@ -83,7 +102,7 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
 
   const home = pulseHome();
   const spool = spoolDir(home);
-  const record: SpoolRecord = { v: 1, path: agent.path, time: agent.ownTime(fields) ?? startedAt, key: `${args.agent}-${randomUUID()}`, body: raw };
+  const record: SpoolRecord = { v: 1, path: agent.path, time: agent.ownTime(fields) ?? startedAt, key: `${args.agent}-${uniqueId()}`, body: raw };
   // Spooled before anything is sent: a crash or a timeout mid-request cannot lose it, and its
   // idempotency key makes a resend after a lost answer harmless.
   let spoolError: string | null = null;

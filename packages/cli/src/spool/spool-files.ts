@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { uniqueId } from "../env/unique-id";
 
 /** One event waiting to be delivered: the HTTP request to replay, exactly as first stamped. */
 export interface SpoolRecord {
@@ -18,12 +18,12 @@ export interface SpoolRecord {
 let sequence = 0;
 
 /**
- * File names sort oldest first: zero-padded event time, then pid and a per-process counter (two events
- * of one process in the same millisecond keep their order), then randomness against collisions.
+ * File names sort oldest first: zero-padded event time, then a per-process counter (two events of one
+ * process in the same millisecond keep their order), then a unique id against collisions.
  */
 function spoolName(time: number): string {
   sequence += 1;
-  return `${String(time).padStart(15, "0")}-${process.pid}-${String(sequence).padStart(4, "0")}-${randomBytes(3).toString("hex")}.json`;
+  return `${String(time).padStart(15, "0")}-${String(sequence).padStart(4, "0")}-${uniqueId()}.json`;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { IncomingMessage, RequestOptions } from "node:http";
 export interface HttpResponse {
   status: number;
   body: string;
-  headers: IncomingMessage["headers"];
+  headers: IncomingMessage["headers"] | Record<string, string>;
 }
 
 export interface HttpRequest {
@@ -26,19 +26,21 @@ export class TransportError extends Error {
 }
 
 /**
- * One HTTP request with node:http(s), not global fetch: undici costs tens of milliseconds to load,
- * which the hook cannot afford. The timeout covers the whole exchange, not just the connection.
+ * One HTTP request, never global fetch (undici costs tens of milliseconds to load, which the hook
+ * cannot afford): plain http through a minimal client (plain-http.ts), https through node:https.
+ * The timeout covers the whole exchange, not just the connection.
  */
 export function httpRequest(config: ClientConfig, request: HttpRequest): Promise<HttpResponse> {
   const url = new URL(config.url + request.path);
   const https = url.protocol === "https:";
-  const transport: typeof import("node:http") = https ? require("node:https") : require("node:http");
   const headers: Record<string, string> = { accept: "application/json", ...request.headers };
   if (config.token) headers.authorization = `Bearer ${config.token}`;
   if (request.body !== undefined) {
     headers["content-type"] = "application/json";
     headers["content-length"] = String(Buffer.byteLength(request.body));
   }
+  if (!https) return (require("./plain-http") as typeof import("./plain-http")).plainHttpRequest(url, request, headers);
+  const transport = require("node:https") as typeof import("node:https");
   // agent: false — one connection per request, closed after it: a kept-alive socket would hold a
   // short-lived CLI process open for seconds after its work is done.
   const options: RequestOptions & { ca?: (string | Buffer)[] } = { method: request.method, headers, agent: false };

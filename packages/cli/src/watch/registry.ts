@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { watchersDir } from "../env/paths";
+import { fnv1a } from "../env/unique-id";
 
 /**
  * One file per watched session under $PULSE_HOME/watchers. Its existence means "this session is being
@@ -17,9 +17,13 @@ export interface WatcherRecord {
   started_at: string;
 }
 
-/** Session ids are arbitrary strings: the file name is a hash, the id is inside. */
+/**
+ * Session ids are arbitrary strings: the file name is the id made safe and short, plus a digest of
+ * the whole id so two ids that read the same once made safe still get two files. The id is inside.
+ */
 export function watcherFile(home: string, sessionId: string): string {
-  return join(watchersDir(home), createHash("sha256").update(sessionId).digest("hex").slice(0, 32) + ".json");
+  const safe = sessionId.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 80);
+  return join(watchersDir(home), `${safe}-${fnv1a(sessionId)}.json`);
 }
 
 export function readWatcherFile(path: string): WatcherRecord | null {
