@@ -66,8 +66,8 @@ function hookChecks(ctx: CommandContext): Check[] {
   const claude = complete.filter((s) => s.agent === "claude-code");
   if (claude.length) checks.push({ name: "hooks", level: "ok", message: `Claude Code hooks installed (${claude.map((s) => `${s.scope}: ${s.path}`).join("; ")})` });
   if (complete.length === 0) checks.push({ name: "hooks", level: "fail", message: "no agent has Pulse's hooks installed", fix: "run `pulse hooks install` (Claude Code; --agent codex|gemini for the others)" });
-  for (const s of complete.filter((s) => s.agent !== "claude-code")) checks.push({ name: "hooks", level: "ok", message: `${s.agent} hooks installed (${s.scope}: ${s.path})` });
-  for (const s of statuses) for (const problem of s.problems) checks.push({ name: "hooks", level: "warn", message: `${s.agent} ${s.scope} (${s.path}): ${problem}` });
+  for (const s of complete.filter((s) => s.agent !== "claude-code")) checks.push({ name: "hooks", level: "ok", message: `${s.agent} ${s.what} installed (${s.scope}: ${s.path})` });
+  for (const s of statuses) for (const problem of s.problems) checks.push({ name: "hooks", level: "warn", message: `${s.agent} ${s.scope} ${s.what} (${s.path}): ${problem}` });
   return checks;
 }
 

@@ -111,10 +111,11 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
     expect(some.code).toBe(0);
     const statuses = JSON.parse(some.stdout);
     const user = statuses.find((s: any) => s.agent === "claude-code" && s.scope === "user");
-    expect(user).toMatchObject({ complete: true, installed: EVENTS, missing: [], foreign_hooks: 3, problems: [] });
+    expect(user).toMatchObject({ what: "hooks", complete: true, installed: EVENTS, missing: [], foreign_hooks: 3, problems: [] });
     expect(statuses.find((s: any) => s.agent === "claude-code" && s.scope === "project")).toMatchObject({ exists: false, complete: false });
     const table = await runCli(["hooks", "status"], { env: sandbox.env(), cwd: sandbox.root });
-    expect(table.stdout).toMatch(/claude-code\s+user\s+~\/\.claude\/settings\.json\s+installed \(10 events\)\s+3/);
+    expect(table.stdout).toMatch(/^claude-code\s+user\s+hooks\s+~\/\.claude\/settings\.json\s+installed \(10 events\)\s+3$/m);
+    expect(table.stdout).toMatch(/^codex\s+user\s+notify\s+~\/\.codex\/config\.toml\s+no file\s+0$/m);
   });
 
   it("installs into ./.claude/settings.json with --scope project, creating it", async () => {

@@ -8,6 +8,8 @@ export interface HookAgent {
   eventName(payload: Record<string, unknown>): string | null;
   /** When the payload carries its own time (Gemini's `timestamp`), that is the event time. */
   ownTime(payload: Record<string, unknown>): number | null;
+  /** An idempotency key the event has by nature, when two deliveries report the same thing. */
+  naturalKey?(payload: Record<string, unknown>): string | null;
 }
 
 const str = (value: unknown): string | null => (typeof value === "string" && value.trim() !== "" ? value : null);
@@ -26,6 +28,14 @@ export const HOOK_AGENTS: Record<string, HookAgent> = {
     sessionId: (p) => str(p.session_id) ?? str(p["thread-id"]),
     eventName: (p) => str(p.hook_event_name) ?? str(p.type),
     ownTime: () => null,
+    // Codex reports a turn's end twice when both its Stop hook and notify are installed: one key for
+    // both, so ingest keeps the first and drops the other.
+    naturalKey: (p) => {
+      const session = str(p.session_id) ?? str(p["thread-id"]);
+      const turn = p.turn_id ?? p["turn-id"];
+      const isTurnEnd = p.hook_event_name === "Stop" || p.type === "agent-turn-complete";
+      return isTurnEnd && session && (typeof turn === "string" || typeof turn === "number") ? `codex-turn-end:${turn}:${session}`.slice(0, 200) : null;
+    },
   },
   gemini: {
     ...common,

@@ -102,7 +102,7 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
 
   const home = pulseHome();
   const spool = spoolDir(home);
-  const record: SpoolRecord = { v: 1, path: agent.path, time: agent.ownTime(fields) ?? startedAt, key: `${args.agent}-${uniqueId()}`, body: raw };
+  const record: SpoolRecord = { v: 1, path: agent.path, time: agent.ownTime(fields) ?? startedAt, key: agent.naturalKey?.(fields) ?? `${args.agent}-${uniqueId()}`, body: raw };
   // Spooled before anything is sent: a crash or a timeout mid-request cannot lose it, and its
   // idempotency key makes a resend after a lost answer harmless.
   let spoolError: string | null = null;
