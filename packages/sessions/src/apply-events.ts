@@ -1,7 +1,7 @@
 import { applyEvent, isClearBoundary, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent, usdToMicros } from "@pulse/core";
-import type { PrismaClient } from "@pulse/db";
 import { linkClearedSessions } from "./link-cleared";
-import { fromRow, SESSION_COLUMNS, type SessionStateRow, writeSessions } from "./rows";
+import { Prisma, type PrismaClient } from "@pulse/db";
+import { selectSessions, writeSessions } from "./rows";
 import { withDeadlockRetry } from "./retry";
 
 export interface ApplyResult {
@@ -44,25 +44,26 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
   if (sessionIds.length === 0) return { applied: 0, duplicates: 0, sessions: [] };
   const unique = sessionIds.flatMap((id) => bySession.get(id)!);
   const placeholders = sessionIds.map((id) => ({ id, source: bySession.get(id)![0].source }));
-  const eventRecords = unique.map((e) => ({
-    session_id: e.session_id,
-    key: e.key,
-    source: e.source,
-    kind: e.kind,
-    name: e.name,
-    time: e.time,
-    received_at: e.received_at,
-    tool: e.tool,
-    detail: e.detail,
-    payload: e.payload ?? null,
-    payload_truncated: e.payload_truncated,
-    input_tokens: e.usage?.input_tokens ?? null,
-    output_tokens: e.usage?.output_tokens ?? null,
-    cache_read_tokens: e.usage?.cache_read_tokens ?? null,
-    cache_creation_tokens: e.usage?.cache_creation_tokens ?? null,
-    cost_micros: e.usage?.cost_usd == null ? null : usdToMicros(e.usage.cost_usd),
-    model: e.usage?.model ?? null,
-  }));
+  // Positional rows (see rows.ts): the columns of the INSERT below, in order.
+  const eventRows = unique.map((e) => [
+    e.session_id,
+    e.key,
+    e.source,
+    e.kind,
+    e.name,
+    e.time,
+    e.received_at,
+    e.tool,
+    e.detail,
+    e.payload ?? null,
+    e.payload_truncated,
+    e.usage?.input_tokens ?? null,
+    e.usage?.output_tokens ?? null,
+    e.usage?.cache_read_tokens ?? null,
+    e.usage?.cache_creation_tokens ?? null,
+    e.usage?.cost_usd == null ? null : usdToMicros(e.usage.cost_usd),
+    e.usage?.model ?? null,
+  ]);
 
   // The two sides of a /clear (old session's end, new session's start) land within milliseconds, in
   // different batches: batches touching a /clear in the same cwd take turns, so whichever commits
@@ -80,23 +81,23 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
           SELECT p.id, p.source FROM jsonb_to_recordset(${JSON.stringify(placeholders)}::jsonb) AS p(id text, source text)
           ORDER BY p.id
           ON CONFLICT (id) DO NOTHING`;
-        const rows = await tx.$queryRaw<SessionStateRow[]>`
-          SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`;
-        const inserted = await tx.$queryRaw<Array<{ session_id: string; key: string }>>`
-          INSERT INTO events (session_id, key, source, kind, name, time, received_at, tool, detail, payload, payload_truncated,
-            input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model)
-          SELECT e.session_id, e.key, e.source, e.kind, e.name, e.time, e.received_at, e.tool, e.detail, e.payload, e.payload_truncated,
-            e.input_tokens, e.output_tokens, e.cache_read_tokens, e.cache_creation_tokens, e.cost_micros, e.model
-          FROM jsonb_to_recordset(${JSON.stringify(eventRecords)}::jsonb) AS e(
-            session_id text, key text, source text, kind text, name text, time timestamptz,
-            received_at timestamptz, tool text, detail text, payload jsonb, payload_truncated boolean,
-            input_tokens int, output_tokens int, cache_read_tokens int, cache_creation_tokens int,
-            cost_micros bigint, model text)
-          ON CONFLICT (session_id, key) DO NOTHING
-          RETURNING session_id, key`;
+        const locked = await selectSessions(tx, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`);
+        const [{ rows: insertedJson }] = await tx.$queryRaw<Array<{ rows: string }>>`
+          WITH inserted AS (
+            INSERT INTO events (session_id, key, source, kind, name, time, received_at, tool, detail, payload, payload_truncated,
+              input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model)
+            SELECT r->>0, r->>1, r->>2, r->>3, r->>4, (r->>5)::timestamptz, (r->>6)::timestamptz, r->>7, r->>8, r->9, (r->>10)::boolean,
+              (r->>11)::int, (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::bigint, r->>16
+            FROM jsonb_array_elements(${JSON.stringify(eventRows)}::jsonb) WITH ORDINALITY AS input(r, ord)
+            ORDER BY ord
+            ON CONFLICT (session_id, key) DO NOTHING
+            RETURNING session_id, key
+          )
+          SELECT coalesce(json_agg(json_build_array(session_id, key)), '[]')::text AS rows FROM inserted`;
+        const inserted = JSON.parse(insertedJson) as Array<[string, string]>;
 
-        const isNew = new Set(inserted.map((r) => `${r.session_id}\u0000${r.key}`));
-        const current = new Map(rows.map((row) => [row.id, fromRow(row)]));
+        const isNew = new Set(inserted.map(([sessionId, key]) => `${sessionId}\u0000${key}`));
+        const current = new Map(locked.map((session) => [session.id, session]));
         const changed: SessionState[] = [];
         for (const id of sessionIds) {
           const fresh = bySession.get(id)!.filter((e) => isNew.has(`${id}\u0000${e.key}`));

@@ -1,6 +1,6 @@
 import { close, type SessionState } from "@pulse/core";
-import type { PrismaClient } from "@pulse/db";
-import { fromRow, SESSION_COLUMNS, type SessionStateRow, writeSessions } from "./rows";
+import { Prisma, type PrismaClient } from "@pulse/db";
+import { selectSessions, writeSessions } from "./rows";
 
 export interface CloseResult {
   session: SessionState;
@@ -11,9 +11,8 @@ export interface CloseResult {
 /** Ends a session on a user's request (end_reason "closed", at its last event). Null if unknown. */
 export async function closeSession(prisma: PrismaClient, id: string): Promise<CloseResult | null> {
   return prisma.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<SessionStateRow[]>`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ${id} FOR UPDATE`;
-    if (!row) return null;
-    const before = fromRow(row);
+    const [before] = await selectSessions(tx, Prisma.sql`SELECT * FROM sessions WHERE id = ${id} FOR UPDATE`);
+    if (!before) return null;
     const after = close(before);
     if (after === before) return { session: before, changed: false };
     await writeSessions(tx, [after]);

@@ -1,6 +1,6 @@
 import type { InferredEnd, SessionState } from "@pulse/core";
-import type { PrismaClient } from "@pulse/db";
-import { fromRow, SESSION_COLUMNS, type SessionStateRow } from "./rows";
+import { Prisma, type PrismaClient } from "@pulse/db";
+import { selectSessions } from "./rows";
 
 export interface EndSilentOptions {
   /** Open sessions whose last event is before this (epoch ms) are ended. */
@@ -52,8 +52,7 @@ export async function loadSessions(prisma: PrismaClient, ids: string[], chunk = 
   const byId = new Map<string, SessionState>();
   for (let i = 0; i < ids.length; i += chunk) {
     const part = ids.slice(i, i + chunk);
-    const rows = await prisma.$queryRaw<SessionStateRow[]>`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ANY(${part}::text[])`;
-    for (const row of rows) byId.set(row.id, fromRow(row));
+    for (const session of await selectSessions(prisma, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${part}::text[])`)) byId.set(session.id, session);
   }
   return ids.map((id) => byId.get(id)).filter((s): s is SessionState => s !== undefined);
 }

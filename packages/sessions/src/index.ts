@@ -6,4 +6,4 @@ export * from "./close-session";
 export * from "./queries";
 export * from "./stats";
 export * from "./publish";
-export { fromRow, writeSessions, type Db } from "./rows";
+export { fromRow, selectSessions, writeSessions, type Db } from "./rows";

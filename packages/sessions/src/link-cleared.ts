@@ -1,5 +1,6 @@
 import { CLEAR_LINK_WINDOW_MS, CLEAR_REASON, type SessionState } from "@pulse/core";
-import { type Db, fromRow, SESSION_COLUMNS, type SessionStateRow } from "./rows";
+import { Prisma } from "@pulse/db";
+import { type Db, selectSessions } from "./rows";
 
 /**
  * Sets `parent_session_id` on sessions that started with `/clear`, pointing at the session in the
@@ -12,7 +13,7 @@ export async function linkClearedSessions(db: Db, changed: SessionState[]): Prom
   const cwds = [...new Set(changed.filter((s) => s.endDetail === CLEAR_REASON && s.cwd).map((s) => s.cwd!))];
   if (children.length === 0 && cwds.length === 0) return new Map();
   const windowSeconds = CLEAR_LINK_WINDOW_MS / 1000;
-  const rows = await db.$queryRaw<SessionStateRow[]>`
+  const linked = await db.$queryRaw<Array<{ id: string }>>`
     WITH candidates AS (
       SELECT c.id AS child_id, (
         SELECT p.id FROM sessions p
@@ -26,6 +27,8 @@ export async function linkClearedSessions(db: Db, changed: SessionState[]): Prom
     )
     UPDATE sessions s SET parent_session_id = candidates.parent, updated_at = now()
     FROM candidates WHERE s.id = candidates.child_id AND candidates.parent IS NOT NULL
-    RETURNING ${SESSION_COLUMNS}`;
-  return new Map(rows.map((row) => [row.id, fromRow(row)]));
+    RETURNING s.id`;
+  if (linked.length === 0) return new Map();
+  const sessions = await selectSessions(db, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${linked.map((r) => r.id)}::text[])`);
+  return new Map(sessions.map((session) => [session.id, session]));
 }

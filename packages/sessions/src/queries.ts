@@ -1,14 +1,8 @@
 import type { SessionEventJson, SessionState, SessionStatus } from "@pulse/core";
 import type { Prisma, PrismaClient } from "@pulse/db";
-import { fromRow } from "./rows";
+import { fromRow, STATE_SELECT } from "./rows";
 
-const STATE_FIELDS = {
-  id: true, source: true, project: true, cwd: true, host: true, title: true, titleAt: true, status: true,
-  waitingReason: true, endReason: true, endDetail: true, startedAt: true, lastEventAt: true, statusAt: true,
-  endedAt: true, eventCount: true, reopenCount: true, startReason: true, parentSessionId: true,
-  inputTokens: true, outputTokens: true, cacheReadTokens: true, cacheCreationTokens: true, costMicros: true,
-  model: true, modelAt: true, apiErrors: true, toolCallsHooks: true, toolCallsOtel: true, spanCount: true,
-} satisfies Prisma.SessionSelect;
+const STATE_FIELDS = STATE_SELECT;
 
 export interface SessionFilter {
   statuses?: SessionStatus[];
