@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadClientConfig } from "../env/client-config";
 import { pulseHome, rejectedDir, spoolDir } from "../env/paths";
@@ -6,7 +6,7 @@ import { drainSpool } from "../spool/drain";
 import { sendRecord } from "../spool/send-record";
 import { listSpool, type SpoolRecord, writeSpoolRecord } from "../spool/spool-files";
 import { isSameProcessAlive } from "./proc-info";
-import { isWatcherAlive, readWatcher, removeWatcherRecord, replaceWatcherRecord } from "./registry";
+import { isWatcherAlive, readWatcher, removeWatcherRecord, replaceWatcherRecord, watcherFile, type WatcherRecord } from "./registry";
 
 /** How often the agent's pid is checked: a signal-0 and one /proc read, so ~nothing. */
 const POLL_MS = 500;
@@ -57,12 +57,34 @@ export function runWatcher(argv: string[]): void {
   );
 }
 
+/** The session's record, re-read only when the file changed: most polls are one stat. */
+function recordReader(home: string, sessionId: string): () => WatcherRecord | null {
+  const path = watcherFile(home, sessionId);
+  let seen = "";
+  let cached: WatcherRecord | null = null;
+  return () => {
+    let stamp: string;
+    try {
+      const stat = statSync(path);
+      stamp = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return null;
+    }
+    if (stamp !== seen) {
+      cached = readWatcher(home, sessionId);
+      seen = stamp;
+    }
+    return cached;
+  };
+}
+
 async function watch(target: WatchTarget): Promise<void> {
   const home = pulseHome();
   const began = Date.now();
+  const readRecord = recordReader(home, target.sessionId);
   let lastSpoolCheck = Date.now();
   for (;;) {
-    const record = readWatcher(home, target.sessionId);
+    const record = readRecord();
     if (!record) {
       if (Date.now() - began < RECORD_GRACE_MS) {
         await sleep(POLL_MS / 5);
