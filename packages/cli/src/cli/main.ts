@@ -3,7 +3,7 @@ import { pulseHome } from "../env/paths";
 import { parseArgs } from "./args";
 import type { Command, CommandContext } from "./command";
 import { CliError, EXIT, UsageError } from "./errors";
-import { commandHelp, mainHelp } from "./help";
+import { commandHelp, groupHelp as renderGroupHelp, mainHelp } from "./help";
 import { colorEnabled, painter } from "./output";
 
 /** Every command, loaded only when chosen so `pulse sessions` does not pay for `pulse run`. */
@@ -45,7 +45,7 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
 function groupHelp(group: string): string | null {
   const members = COMMANDS.filter((c) => c.name.startsWith(group + " ")).map((c) => c.load());
   if (members.length === 0) return null;
-  return mainHelp(members).replace("pulse <command>", `pulse ${group} <command>`);
+  return renderGroupHelp(group, members);
 }
 
 async function dispatch(argv: string[]): Promise<number> {

@@ -85,7 +85,8 @@ describe("pulse run", () => {
   });
 
   it("forwards SIGTERM and returns 143", async () => {
-    const child = spawn(process.execPath, [PULSE_JS, "run", "--source", "term", "--", "sh", "-c", "echo ready; sleep 30"], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+    const agent = [process.execPath, "-e", "console.log('ready'); setInterval(() => {}, 1000)"];
+    const child = spawn(process.execPath, [PULSE_JS, "run", "--source", "term", "--", ...agent], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
     await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
 import { assertBuilt, fixture, runCli, Sandbox } from "../test-support/cli-process";
-import { getJson, restartIngest, startIngestOn, startProxy } from "../test-support/ingest-control";
+import { closeRestartedIngests, getJson, restartIngest, startIngestOn, startProxy } from "../test-support/ingest-control";
 
 let stack: TestStack;
 let sandbox: Sandbox;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   stack = await startStack({ label: "clihook" });
 });
 afterAll(async () => {
+  await closeRestartedIngests();
   await stack?.stop();
 });
 beforeEach(() => {

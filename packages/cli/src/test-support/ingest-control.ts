@@ -5,9 +5,20 @@ import { createIngestApp } from "../../../../apps/ingest/src/app";
 import { loadIngestConfig } from "../../../../apps/ingest/src/config";
 import type { TestStack } from "../../../../test/stack";
 
-/** The stack's ingest, started again on the same port (after `stack.ingest.close()` simulated an outage). */
+/**
+ * The stack's ingest, started again on the same port (after `stack.ingest.close()` simulated an
+ * outage). `stack.stop()` only closes the ingest it started itself: close this one with
+ * `closeRestartedIngests()` first.
+ */
 export async function restartIngest(stack: TestStack, env: Record<string, string> = {}): Promise<void> {
   stack.ingest = await startIngestOn(stack, Number(new URL(stack.url).port), env);
+  restarted.push(stack.ingest);
+}
+
+const restarted: Array<{ close(): Promise<void> }> = [];
+
+export async function closeRestartedIngests(): Promise<void> {
+  for (const ingest of restarted.splice(0)) await ingest.close();
 }
 
 /** Another ingest on the stack's database and Redis prefix (env overrides, e.g. a dead REDIS_URL). */

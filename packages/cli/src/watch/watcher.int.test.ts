@@ -2,7 +2,7 @@ import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
 import { assertBuilt, fixture, Sandbox } from "../test-support/cli-process";
 import { DummyAgent } from "../test-support/dummy-agent";
-import { getJson, restartIngest } from "../test-support/ingest-control";
+import { closeRestartedIngests, getJson, restartIngest } from "../test-support/ingest-control";
 
 let stack: TestStack;
 let sandbox: Sandbox;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   stack = await startStack({ label: "cliwatch" });
 });
 afterAll(async () => {
+  await closeRestartedIngests();
   await stack?.stop();
 });
 beforeEach(() => {

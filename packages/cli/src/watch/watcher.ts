@@ -44,6 +44,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * first (the SessionEnd hook removes the watcher's record, which stops the watcher quietly).
  */
 export function runWatcher(argv: string[]): void {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write("pulse watch: internal, started detached by `pulse hook` to watch an agent's process (see docs/cli.md).\n");
+    process.exit(0);
+  }
   const target = parseWatchArgs(argv);
   if (!target) {
     process.stderr.write("pulse watch: internal command; needs --session ID --pid PID\n");
