@@ -52,6 +52,9 @@ export interface SessionJson {
   parent_session_id?: string | null;
   cost_usd?: number | null;
   model?: string | null;
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  tool_calls?: number | null;
 }
 
 export interface SessionEventJson {

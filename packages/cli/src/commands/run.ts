@@ -4,7 +4,7 @@ import { constants } from "node:os";
 import { pulseScriptPath } from "../agents/hook-command";
 import { stringOption } from "../cli/args";
 import type { Command, CommandContext } from "../cli/command";
-import { EXIT, UsageError } from "../cli/errors";
+import { UsageError } from "../cli/errors";
 import { spoolAndDeliver } from "../spool/deliver";
 import type { SpoolRecord } from "../spool/spool-files";
 import { readProc } from "../watch/proc-info";

@@ -128,6 +128,8 @@ export const showCommand: Command = {
       ["Events", `${session.event_count}${session.reopen_count ? ` (reopened ${session.reopen_count}×)` : ""}`],
       ["After /clear of", session.parent_session_id],
       ["Model", session.model],
+      ["Tokens", session.input_tokens || session.output_tokens ? `${session.input_tokens ?? 0} in, ${session.output_tokens ?? 0} out` : null],
+      ["Tool calls", session.tool_calls ? String(session.tool_calls) : null],
       ["Cost", session.cost_usd ? formatCost(session.cost_usd) : null],
     ];
     const shown = fields.filter(([, value]) => value !== null && value !== undefined && value !== "");
