@@ -52,11 +52,11 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
     sessionsChannel: sessionsChannel(prefix),
     logger,
     now,
-    async enqueue(events) {
+    async enqueue(events, bytes) {
       // BullMQ would wait for a connection that is down for as long as it is down; answer soon instead.
       if (!(await redisReady(redis, REDIS_WAIT_MS))) throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
       try {
-        await enqueuer.enqueue(events);
+        await enqueuer.enqueue(events, bytes);
       } catch (err) {
         logger.warn({ err: (err as Error).message, events: events.length }, "could not queue events");
         throw unavailable("events could not be queued: Redis is unavailable; retry shortly");

@@ -15,8 +15,11 @@ export interface IngestDeps {
   redis: Redis;
   eventsQueue: Queue;
   reaperQueue: Queue;
-  /** Puts events on the queue; resolves once they are in Redis, rejects with a 503 ApiError otherwise. */
-  enqueue(events: NormalizedEvent[]): Promise<void>;
+  /**
+   * Puts events on the queue; resolves once they are in Redis, rejects with a 503 ApiError otherwise.
+   * `bytes`: the request body's size, when the events came in one (sizes the queue jobs).
+   */
+  enqueue(events: NormalizedEvent[], bytes?: number): Promise<void>;
   sessionsChannel: string;
   logger: Logger;
   now(): number;

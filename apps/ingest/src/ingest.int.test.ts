@@ -275,27 +275,30 @@ describe("reading sessions", () => {
   it("draws concurrent sessions over time as the lifecycle sees them", async () => {
     // A private stack: the timeline counts every session in the database.
     const own = await startStack({ label: "timeline" });
-    const ownApi = client(own.url);
-    const now = Date.now();
-    const h = 3600_000;
-    await ownApi.post("/v1/events", [
-      // Working from 3 h ago, still working (an event 1 min ago).
-      { session_id: "tl-work", source: "x", kind: "start", time: now - 3 * h },
-      ...Array.from({ length: 36 }, (_, i) => ({ session_id: "tl-work", source: "x", kind: "tool", time: now - 3 * h + (i + 1) * 5 * MIN - MIN })),
-      // Waiting since 2 h ago, and silent since: ended at that event, as the reaper decides.
-      { session_id: "tl-wait", source: "x", kind: "turn_end", time: now - 2 * h },
-      // Waiting from 80 min ago until its own end 50 min ago (an explicit end: it was alive till then).
-      { session_id: "tl-ended", source: "x", kind: "start", time: now - 90 * MIN },
-      { session_id: "tl-ended", source: "x", kind: "attention", time: now - 80 * MIN },
-      { session_id: "tl-ended", source: "x", kind: "end", time: now - 50 * MIN },
-    ]);
-    await waitFor(async () => (await ownApi.get("/v1/sessions/tl-ended")).body.event_count === 3, { what: "timeline events" });
-    await waitFor(async () => (await ownApi.get("/v1/sessions/tl-work")).body.event_count === 37, { what: "timeline events" });
-    const { body } = await ownApi.get("/v1/stats/timeline?hours=4&buckets=5");
-    expect(body.points).toHaveLength(5);
-    // Instants: -4 h, -3 h, -2 h, -1 h, now.
-    expect(body.points.map((p: any) => [p.working, p.waiting])).toEqual([[0, 0], [1, 0], [1, 0], [1, 1], [1, 0]]);
-    await own.stop();
+    try {
+      const ownApi = client(own.url);
+      const now = Date.now();
+      const h = 3600_000;
+      await ownApi.post("/v1/events", [
+        // Working from 3 h ago, still working (an event 1 min ago).
+        { session_id: "tl-work", source: "x", kind: "start", time: now - 3 * h },
+        ...Array.from({ length: 36 }, (_, i) => ({ session_id: "tl-work", source: "x", kind: "tool", time: now - 3 * h + (i + 1) * 5 * MIN - MIN })),
+        // Waiting since 2 h ago, and silent since: ended at that event, as the reaper decides.
+        { session_id: "tl-wait", source: "x", kind: "turn_end", time: now - 2 * h },
+        // Waiting from 80 min ago until its own end 50 min ago (an explicit end: it was alive till then).
+        { session_id: "tl-ended", source: "x", kind: "start", time: now - 90 * MIN },
+        { session_id: "tl-ended", source: "x", kind: "attention", time: now - 80 * MIN },
+        { session_id: "tl-ended", source: "x", kind: "end", time: now - 50 * MIN },
+      ]);
+      await waitFor(async () => (await ownApi.get("/v1/sessions/tl-ended")).body.event_count === 3, { what: "timeline events" });
+      await waitFor(async () => (await ownApi.get("/v1/sessions/tl-work")).body.event_count === 37, { what: "timeline events" });
+      const { body } = await ownApi.get("/v1/stats/timeline?hours=4&buckets=5");
+      expect(body.points).toHaveLength(5);
+      // Instants: -4 h, -3 h, -2 h, -1 h, now.
+      expect(body.points.map((p: any) => [p.working, p.waiting])).toEqual([[0, 0], [1, 0], [1, 0], [1, 1], [1, 0]]);
+    } finally {
+      await own.stop();
+    }
   });
 
   it("counts stats", async () => {

@@ -9,9 +9,14 @@ const schema = z.object({
   SESSION_STALE_TIMEOUT_MINUTES: staleTimeoutMinutes,
   REAPER_INTERVAL_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).positive({ error: "must be greater than 0" }).default(30),
   /** Most sessions one sweep ends; a full sweep queues the next at once. */
-  REAPER_BATCH_SIZE: positiveInt(20_000),
+  REAPER_BATCH_SIZE: positiveInt(50_000),
   /** Event batches applied at once by this process. */
   EVENTS_CONCURRENCY: positiveInt(2),
+  /**
+   * The process's niceness (0–19). Ingest answers agents while they wait; applying events can lag a
+   * few milliseconds: on a shared machine the workers yield the CPU to ingest first.
+   */
+  REAPER_NICE: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(0, { error: "must be between 0 and 19" }).max(19, { error: "must be between 0 and 19" }).default(10),
   LOG_LEVEL: logLevel,
 });
 

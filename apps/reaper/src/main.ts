@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { ConfigError } from "@pulse/core";
 import { startReaper } from "./app";
 import { loadReaperConfig } from "./config";
@@ -15,6 +16,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  try {
+    if (config.REAPER_NICE > 0) setPriority(config.REAPER_NICE);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "could not lower the process priority");
+  }
   const app = await startReaper(config, { logger });
   let stopping = false;
   const stop = async (signal: string) => {

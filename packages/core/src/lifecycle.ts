@@ -192,7 +192,7 @@ export function applyInferredEnd(session: SessionState, end: InferredEnd): Sessi
 
 /**
  * Rule 6: a session not ended whose last activity is older than the cutoff is stale. The store's
- * candidate query (`status IN ('active','waiting') AND last_event_at < cutoff`) is this test.
+ * candidate query (`status <> 'ended' AND last_event_at < cutoff`) is this test.
  */
 export function isStale(session: SessionState, cutoffMs: number): boolean {
   const at = lastActivity(session);

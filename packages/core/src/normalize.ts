@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, type EventUsage, NO_USAGE, type NormalizedEvent, type NormalizedKind, requiredOr, sessionIdSchema } from "./event";
-import { capPayload } from "./payload";
+import { capPayload, PAYLOAD_CAP_BYTES } from "./payload";
 import type { LifecycleEvent } from "./lifecycle";
 import { optionalLine, projectFromCwd } from "./text";
 import { effectiveEventTime, parseEventTime, toIso } from "./time";
@@ -39,9 +39,10 @@ export interface EventOrigin {
 }
 
 /** Builds the queue payload from a mapped event: the single place event times are decided. */
-export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: DeliveryContext, raw: unknown, rawJson?: string): NormalizedEvent {
+export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: DeliveryContext, raw: unknown, rawBytes?: number): NormalizedEvent {
   const cwd = origin.cwd ? origin.cwd.slice(0, 4096) : null;
-  const capped = capPayload(raw, rawJson);
+  // A payload known to be small (the request body it came as) needs no serialising to be measured.
+  const capped = rawBytes !== undefined && rawBytes <= PAYLOAD_CAP_BYTES ? { payload: raw, truncated: false } : capPayload(raw);
   return {
     key: ctx.key,
     session_id: origin.session_id,

@@ -10,7 +10,8 @@ const MAX_JOB_BYTES = 900 * 1024;
 
 interface Waiting {
   events: NormalizedEvent[];
-  bytes: number;
+  /** Approximate JSON size of each event. */
+  eventBytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -28,11 +29,12 @@ export class EventEnqueuer {
 
   constructor(private readonly queue: Queue) {}
 
-  enqueue(events: NormalizedEvent[]): Promise<void> {
+  /** `bodyBytes`: the size of the request the events came in, if known (saves serialising them to size the jobs). */
+  enqueue(events: NormalizedEvent[], bodyBytes?: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error("ingest is shutting down"));
-    const bytes = events.reduce((sum, e) => sum + approximateBytes(e), 0);
+    const eventBytes = EVENT_OVERHEAD_BYTES + (bodyBytes !== undefined ? Math.ceil(bodyBytes / Math.max(1, events.length)) : Math.max(...events.map(payloadBytes)));
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ events, bytes, resolve, reject });
+      this.waiting.push({ events, eventBytes, resolve, reject });
       if (!this.writing) this.writing = this.drain();
     });
   }
@@ -71,9 +73,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function approximateBytes(event: NormalizedEvent): number {
-  // Payloads dominate; the rest of an event is a few hundred bytes.
-  return 512 + (typeof event.payload === "string" ? event.payload.length : JSON.stringify(event.payload ?? null).length);
+/** Everything in a queued event but its payload: a few hundred bytes. */
+const EVENT_OVERHEAD_BYTES = 512;
+
+function payloadBytes(event: NormalizedEvent): number {
+  return typeof event.payload === "string" ? event.payload.length : JSON.stringify(event.payload ?? null).length;
 }
 
 /** Cuts the waiting requests' events into jobs of at most MAX_EVENTS_PER_JOB events and ~MAX_JOB_BYTES. */
@@ -83,7 +87,7 @@ function toJobs(batch: Waiting[]): NormalizedEvent[][] {
   let bytes = 0;
   for (const w of batch) {
     for (const event of w.events) {
-      const size = approximateBytes(event);
+      const size = w.eventBytes;
       if (current.length > 0 && (current.length >= MAX_EVENTS_PER_JOB || bytes + size > MAX_JOB_BYTES)) {
         jobs.push(current);
         current = [];

@@ -8,6 +8,13 @@ export const INFLATED_LIMIT_BYTES = 16 * 1024 * 1024;
 
 const PROTOBUF = /^application\/(x-)?protobuf\b/i;
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Size of the body as parsed (after inflating): sizes queue jobs without serialising events again. */
+    bodyBytes?: number;
+  }
+}
+
 const bodyError = (statusCode: number, code: string, message: string) => Object.assign(new Error(message), { statusCode, code });
 
 function inflateBody(encoding: string, body: Buffer): Promise<Buffer> {
@@ -36,6 +43,7 @@ export function installBodyParser(fastify: FastifyInstance): void {
       const encoding = String(request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
       if (encoding === "gzip" || encoding === "x-gzip" || encoding === "deflate") body = await inflateBody(encoding === "deflate" ? "deflate" : "gzip", body);
       else if (encoding !== "identity" && encoding !== "") throw bodyError(415, "PULSE_BAD_ENCODING", `unsupported Content-Encoding "${encoding}": use gzip, deflate or none`);
+      request.bodyBytes = body.length;
       if (PROTOBUF.test(String(request.headers["content-type"] ?? ""))) return body;
       const text = body.toString("utf8");
       // No body at all: the route decides (ours answer 400 "the body must be …"; the queue board's

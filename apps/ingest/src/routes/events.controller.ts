@@ -35,7 +35,7 @@ export class EventsController {
         list[i],
       );
     });
-    await this.deps.enqueue(events);
+    await this.deps.enqueue(events, request.bodyBytes);
     return { accepted: events.length };
   }
 }

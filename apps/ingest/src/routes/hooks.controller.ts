@@ -59,8 +59,8 @@ export class HooksController {
   private async accept(request: FastifyRequest, body: unknown, origin: EventOrigin, mapped: MappedEvent, agentTimeMs?: number) {
     const delivery = readDelivery(request, this.deps.now());
     const stampedMs = agentTimeMs ?? delivery.stampedMs;
-    const event = buildEvent(origin, mapped, { key: delivery.key ?? fallbackKey(body, stampedMs), receivedMs: delivery.receivedMs, stampedMs, host: delivery.host }, body);
-    await this.deps.enqueue([event]);
+    const event = buildEvent(origin, mapped, { key: delivery.key ?? fallbackKey(body, stampedMs), receivedMs: delivery.receivedMs, stampedMs, host: delivery.host }, body, request.bodyBytes);
+    await this.deps.enqueue([event], request.bodyBytes);
     return { accepted: 1, event_id: event.key };
   }
 }
