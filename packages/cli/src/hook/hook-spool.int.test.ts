@@ -98,6 +98,26 @@ describe("pulse hook", () => {
     expect([...eventTimes].sort((a, b) => a - b)).toEqual(eventTimes);
   });
 
+  it("delivers every event exactly once when many hooks run at the same time (parallel tool calls)", async () => {
+    const id = `hook-parallel-${++n}`;
+    const runs = await Promise.all(Array.from({ length: 16 }, (_, i) => hook(JSON.stringify({ ...JSON.parse(payload("post-tool-use", id)), tool_use_id: `toolu_${i}` }), stack.url)));
+    expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0));
+    // One run at a time holds the drain lock; the others leave their event to it. On a machine this
+    // busy (16 node starts on 2 cores, ingest in the same process) the holder may run out of its
+    // second: then the events wait in the spool, and say so; none is lost.
+    for (const r of runs) expect(r.stderr).toMatch(/^(|pulse: ingest unreachable at .* \(ETIMEDOUT\); \d+ event\(s\) kept in .* until it answers\n)$/);
+    const next = await hook(payload("stop", id), stack.url);
+    expect(next.stderr).toBe("");
+    expect(sandbox.spoolFiles()).toEqual([]);
+    const s = await waitFor(async () => {
+      const r = await session(id);
+      return r.status === 200 && r.body.event_count === 17 ? r.body : undefined;
+    }, { what: "17 events" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await session(id)).body.event_count).toBe(17);
+    expect(s.status).toBe("waiting");
+  });
+
   it("keeps an event whose answer was lost and resends it without creating a duplicate", async () => {
     const id = `hook-retry-${++n}`;
     const lossy = await startProxy(stack.url, { loseAnswers: true });

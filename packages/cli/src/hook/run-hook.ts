@@ -2,6 +2,7 @@ import { describeBadUrl, loadClientConfig } from "../env/client-config";
 import { pulseHome, rejectedDir, spoolDir } from "../env/paths";
 import { uniqueId } from "../env/unique-id";
 import { drainSpool } from "../spool/drain";
+import { releaseDrainLock } from "../spool/drain-lock";
 import { sendRecord } from "../spool/send-record";
 import { type SpoolRecord, writeSpoolRecord } from "../spool/spool-files";
 import { HOOK_AGENTS, SESSION_END_EVENT } from "./hook-agents";
@@ -102,6 +103,9 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
 
   const home = pulseHome();
   const spool = spoolDir(home);
+  // Killed by the hard timeout mid-delivery: leave no lock behind (the next run would only wait for
+  // it to be seen as stale).
+  process.on("exit", () => releaseDrainLock(spool));
   const record: SpoolRecord = { v: 1, path: agent.path, time: agent.ownTime(fields) ?? startedAt, key: agent.naturalKey?.(fields) ?? `${args.agent}-${uniqueId()}`, body: raw };
   // Spooled before anything is sent: a crash or a timeout mid-request cannot lose it, and its
   // idempotency key makes a resend after a lost answer harmless.
