@@ -197,6 +197,7 @@ async function main() {
   const BATCH = require(`${root}apps/reaper/dist/config.js`).loadReaperConfig({}).REAPER_BATCH_SIZE;
   const prisma = createPrismaClient(dbUrl);
   await prisma.$queryRaw`SELECT 1`;
+  let t;
   // Lists sort by last activity without an index (so event writes stay cheap): what a page costs.
   for (const [label, filter] of [["all", {}], ["open", { statuses: ["active", "waiting"] }]]) {
     await listSessions(prisma, { limit: 50, ...filter });

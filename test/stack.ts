@@ -48,7 +48,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       return stack.reaper;
     },
     async stop() {
-      await ingest.close();
+      // The ingest running now: a test may have replaced the one it started with.
+      await stack.ingest.close();
       await stack.reaper?.stop();
       await env.cleanup();
     },

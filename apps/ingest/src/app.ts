@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import type { IngestConfig } from "./config";
 import type { IngestDeps } from "./deps";
 import { EventEnqueuer } from "./enqueue/event-enqueuer";
-import { redisReady } from "./enqueue/redis-ready";
+import { RedisReadiness } from "./enqueue/redis-ready";
 import { unavailable } from "./http/api-error";
 import { installTokenCheck } from "./http/auth";
 import { BODY_LIMIT_BYTES, installBodyParser } from "./http/body";
@@ -18,7 +18,7 @@ import { mountQueueBoard } from "./http/queue-board";
 import { IngestModule } from "./ingest.module";
 import { NestPinoLogger } from "./logger";
 
-/** How long a request waits for a Redis connection that is not ready (booting, reconnecting). */
+/** Grace for a Redis connection that is not ready yet (booting, reconnecting); past it, 503 at once. */
 const REDIS_WAIT_MS = 1_000;
 
 export interface IngestApp {
@@ -42,6 +42,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix });
   for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
   const enqueuer = new EventEnqueuer(eventsQueue);
+  const readiness = new RedisReadiness(redis);
 
   const deps: IngestDeps = {
     config,
@@ -53,8 +54,8 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
     logger,
     now,
     async enqueue(events, bytes) {
-      // BullMQ would wait for a connection that is down for as long as it is down; answer soon instead.
-      if (!(await redisReady(redis, REDIS_WAIT_MS))) throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
+      // BullMQ would wait for a connection that is down for as long as it is down: answer instead.
+      if (!(await readiness.ready(REDIS_WAIT_MS))) throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
       try {
         await enqueuer.enqueue(events, bytes);
       } catch (err) {

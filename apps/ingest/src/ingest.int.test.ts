@@ -151,6 +151,11 @@ describe("POST /v1/events", () => {
     expect(await sessionWithEvents("batch-0", 101)).toMatchObject({ event_count: 101 });
   });
 
+  it("takes a title for a session that has no prompt", async () => {
+    await api.post("/v1/events", { session_id: "titled", source: "custom", kind: "start", title: "Nightly data backfill", time: Date.now() - 5000 });
+    expect(await sessionWithEvents("titled", 1)).toMatchObject({ title: "Nightly data backfill" });
+  });
+
   it("takes a single event, with end_reason process_exit", async () => {
     const t = Date.now() - 1000;
     await api.post("/v1/events", { session_id: "single", source: "custom", kind: "start", time: t });
@@ -272,6 +277,23 @@ describe("reading sessions", () => {
     expect((await api.get("/v1/sessions/cleanup-recent")).body.status).toBe("active");
   });
 
+  it("cleanup with ids ends only those, and only if they are still silent that long", async () => {
+    const old = Date.now() - 3 * 3600_000;
+    await api.post("/v1/events", [
+      { session_id: "listed-1", source: "x", kind: "tool", time: old },
+      { session_id: "listed-2", source: "x", kind: "tool", time: old },
+      { session_id: "unlisted", source: "x", kind: "tool", time: old },
+    ]);
+    await sessionWithEvents("unlisted", 1);
+    // listed-2 shows life after the dry run.
+    await api.post("/v1/events", { session_id: "listed-2", source: "x", kind: "prompt", time: Date.now() - 1000 });
+    await waitFor(async () => (await api.get("/v1/sessions/listed-2")).body.event_count === 2, { what: "listed-2 active again" });
+    const reply = await api.post("/v1/sessions/cleanup", { older_than_minutes: 120, ids: ["listed-1", "listed-2", "no-such"] });
+    expect(reply.body.sessions.map((s: any) => s.id)).toEqual(["listed-1"]);
+    expect((await api.get("/v1/sessions/unlisted")).body.status).toBe("active");
+    expect(await api.post("/v1/sessions/cleanup", { older_than_minutes: 120, ids: "listed-1" })).toMatchObject({ status: 400, body: { message: "ids: must be an array of session ids" } });
+  });
+
   it("draws concurrent sessions over time as the lifecycle sees them", async () => {
     // A private stack: the timeline counts every session in the database.
     const own = await startStack({ label: "timeline" });
@@ -360,7 +382,11 @@ describe("when a backing service is down", () => {
     const reply = await down.post("/v1/hooks/claude-code", hook("stop", "nope"));
     expect(reply).toMatchObject({ status: 503, body: { error: "unavailable", message: expect.stringMatching(/Redis/) } });
     expect(Number(reply.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Redis is known to be down now: the next answers come at once, not after a wait per request.
+    const started = Date.now();
     expect((await down.post("/v1/events", { session_id: "s", source: "x", kind: "tool" })).status).toBe(503);
+    expect((await down.post("/v1/hooks/claude-code", hook("stop", "nope"))).status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(500);
     expect((await down.get("/v1/sessions")).status).toBe(200);
     const ready = await down.get("/readyz");
     expect(ready).toMatchObject({ status: 503, body: { error: "unavailable", postgres: "ok", redis: expect.stringMatching(/^unavailable/) } });

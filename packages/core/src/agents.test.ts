@@ -28,6 +28,10 @@ describe("Codex CLI", () => {
     expect(mapCodexNotify(codexNotifySchema.parse({ type: "something-new", "thread-id": "t" }))).toMatchObject({ kind: "activity", name: "something-new" });
   });
 
+  it("a permission request makes the session wait for the user", () => {
+    expect(mapCodexHook(codexHookSchema.parse({ session_id: "s", hook_event_name: "PermissionRequest", tool_name: "Bash", tool_input: { command: "rm -rf build" } }))).toMatchObject({ kind: "attention", waiting_reason: "permission", tool: "Bash", detail: "rm -rf build" });
+  });
+
   it("has no end hook: an unknown hook name is activity", () => {
     expect(mapCodexHook(codexHookSchema.parse({ session_id: "s", hook_event_name: "SessionEnd" }))).toMatchObject({ kind: "activity" });
   });

@@ -30,9 +30,13 @@ export function isCodexNotify(body: Record<string, unknown>): boolean {
   return "thread-id" in body || (typeof body.type === "string" && !("hook_event_name" in body));
 }
 
-const TOOL_EVENTS = new Set(["PreToolUse", "PostToolUse", "PermissionRequest"]);
+const TOOL_EVENTS = new Set(["PreToolUse", "PostToolUse"]);
 
-/** Codex hooks onto event kinds, as for Claude Code: Codex has no session-end hook (its sessions end by process exit or timeout). */
+/**
+ * Codex hooks onto event kinds, as for Claude Code except PermissionRequest (Codex's only sign that it
+ * waits for an approval: attention, "permission"). Codex has no session-end hook: its sessions end by
+ * process exit or timeout.
+ */
 export function mapCodexHook(hook: CodexHook): MappedEvent {
   const name = hook.hook_event_name;
   const h = hook as Record<string, unknown>;
@@ -45,6 +49,11 @@ export function mapCodexHook(hook: CodexHook): MappedEvent {
       return { ...mappedEvent("prompt", name), detail: optionalLine(h.prompt, 2000), usage };
     case "Stop":
       return { ...mappedEvent("turn_end", name), detail: optionalLine(h.last_assistant_message, 2000), usage };
+    case "PermissionRequest": {
+      // Codex has no notification hook: this is the only sign it waits for the user's approval.
+      const tool = optionalLine(h.tool_name, 200);
+      return { ...mappedEvent("attention", name), tool, detail: summarizeToolInput(h.tool_input, optionalLine) ?? tool, waiting_reason: "permission", usage };
+    }
     default:
       if (TOOL_EVENTS.has(name)) {
         const tool = optionalLine(h.tool_name, 200);

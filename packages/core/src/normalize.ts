@@ -88,6 +88,8 @@ export const eventInputSchema = z.object({
   host: z.string().max(255).nullish(),
   detail: z.string().nullish(),
   tool: z.string().max(200).nullish(),
+  /** What the session is about, when the agent knows better than its first prompt (e.g. `pulse run --title`). */
+  title: z.string().nullish(),
   attributes: z.record(z.string(), z.unknown()).nullish(),
   /** For `attention`: why the agent waits ("permission", "idle", …). */
   waiting_reason: z.string().max(64).nullish(),
@@ -108,6 +110,7 @@ export function mapEventInput(input: EventInput): MappedEvent {
     end_detail: input.kind === "end" ? optionalLine(input.end_detail, 500) : null,
     // Each tool event a custom agent sends is one call.
     usage: input.kind === "tool" ? { ...NO_USAGE, tool_call: "hook" } : null,
+    title: optionalLine(input.title, 2000),
   };
 }
 

@@ -7,13 +7,15 @@ export interface CleanupOptions {
   cutoffMs: number;
   dryRun: boolean;
   limit: number;
+  /** Only these sessions: what a dry run listed and the user confirmed. */
+  ids?: string[];
 }
 
 /**
  * A user's clean-up: closes (end_reason "closed", at the last event) every open session silent since
  * the cutoff. Returns the sessions as they are after the call (for a dry run: as they are now).
  */
-export async function cleanupSessions(prisma: PrismaClient, { cutoffMs, dryRun, limit }: CleanupOptions): Promise<SessionState[]> {
-  const ids = await endSilentSessions(prisma, { cutoffMs, limit, dryRun, end: CLOSED_END });
-  return loadSessions(prisma, ids);
+export async function cleanupSessions(prisma: PrismaClient, { cutoffMs, dryRun, limit, ids }: CleanupOptions): Promise<SessionState[]> {
+  const ended = await endSilentSessions(prisma, { cutoffMs, limit, dryRun, end: CLOSED_END, ids });
+  return loadSessions(prisma, ended);
 }

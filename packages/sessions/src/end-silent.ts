@@ -11,6 +11,8 @@ export interface EndSilentOptions {
   end: InferredEnd;
   /** List what would be ended, change nothing. */
   dryRun?: boolean;
+  /** Only these sessions (still subject to the cutoff): ends exactly what a dry run listed. */
+  ids?: string[];
 }
 
 /**
@@ -22,11 +24,12 @@ export interface EndSilentOptions {
  * skipped (it is not silent), and concurrent callers (several reapers) split the work instead of
  * waiting on each other. Returns the ids it ended.
  */
-export async function endSilentSessions(prisma: PrismaClient, { cutoffMs, limit, end, dryRun = false }: EndSilentOptions): Promise<string[]> {
+export async function endSilentSessions(prisma: PrismaClient, { cutoffMs, limit, end, dryRun = false, ids: onlyIds }: EndSilentOptions): Promise<string[]> {
   const cutoff = new Date(cutoffMs);
+  const only = onlyIds ? Prisma.sql`AND id = ANY(${onlyIds}::text[])` : Prisma.empty;
   if (dryRun) {
     const rows = await prisma.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM sessions WHERE status <> 'ended' AND last_event_at < ${cutoff}
+      SELECT id FROM sessions WHERE status <> 'ended' AND last_event_at < ${cutoff} ${only}
       ORDER BY last_event_at, id LIMIT ${limit}`;
     return rows.map((r) => r.id);
   }
@@ -35,7 +38,7 @@ export async function endSilentSessions(prisma: PrismaClient, { cutoffMs, limit,
   const [{ ids }] = await prisma.$queryRaw<Array<{ ids: string }>>`
     WITH candidates AS (
       SELECT id FROM sessions
-      WHERE status <> 'ended' AND last_event_at < ${cutoff}
+      WHERE status <> 'ended' AND last_event_at < ${cutoff} ${only}
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     ), ended AS (

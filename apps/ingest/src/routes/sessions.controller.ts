@@ -35,6 +35,8 @@ export const MAX_CLEANUP = 10_000;
 const cleanupBody = z.object({
   older_than_minutes: z.number({ error: (i) => (i.input === undefined ? "is required" : "must be a number of minutes") }).positive({ error: "must be greater than 0" }),
   dry_run: z.boolean({ error: "must be true or false" }).default(false),
+  /** Only these sessions (those a dry run listed and the user confirmed), if still silent that long. */
+  ids: z.array(z.string().min(1).max(200), { error: "must be an array of session ids" }).max(MAX_CLEANUP, { error: `must list at most ${MAX_CLEANUP} ids` }).optional(),
 });
 
 @Controller("v1/sessions")
@@ -55,8 +57,8 @@ export class SessionsController {
   @Post("cleanup")
   @HttpCode(200)
   async cleanup(@Body() body: unknown) {
-    const { older_than_minutes, dry_run } = parseOr400(cleanupBody, requireJsonObject(body));
-    const sessions = await cleanupSessions(this.deps.prisma, { cutoffMs: this.deps.now() - older_than_minutes * 60_000, dryRun: dry_run, limit: MAX_CLEANUP });
+    const { older_than_minutes, dry_run, ids } = parseOr400(cleanupBody, requireJsonObject(body));
+    const sessions = await cleanupSessions(this.deps.prisma, { cutoffMs: this.deps.now() - older_than_minutes * 60_000, dryRun: dry_run, limit: MAX_CLEANUP, ids });
     if (!dry_run) {
       await publishSessions(this.deps.redis, this.deps.sessionsChannel, sessions).catch((err) => this.deps.logger.warn({ err: err.message }, "could not publish cleaned-up sessions"));
     }

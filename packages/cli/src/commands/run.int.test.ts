@@ -36,18 +36,20 @@ describe("pulse run", () => {
       const items = await sessionsOf("exit3");
       return items.length && items[0].status === "ended" ? items : undefined;
     }, { what: "the ended session" });
-    expect(session).toMatchObject({ source: "exit3", end_reason: "process_exit", end_detail: "exit code 3", event_count: 2, title: null });
+    // Titled by its command line, unless --title says otherwise (next test).
+    expect(session).toMatchObject({ source: "exit3", end_reason: "process_exit", end_detail: "exit code 3", event_count: 2, title: "sh -c echo out; echo err >&2; exit 3" });
     expect(Date.parse(session.started_at)).toBeGreaterThanOrEqual(before);
     expect(sandbox.spoolFiles()).toEqual([]);
   });
 
   it("passes stdin through and gives the child its session id", async () => {
-    const result = await runCli(["run", "--source", "cat", "--", "sh", "-c", 'cat; echo "id=$PULSE_SESSION_ID"'], { input: "hello\n", env: sandbox.env({ PULSE_URL: stack.url }) });
+    const result = await runCli(["run", "--source", "cat", "--title", "Copy stdin", "--", "sh", "-c", 'cat; echo "id=$PULSE_SESSION_ID"'], { input: "hello\n", env: sandbox.env({ PULSE_URL: stack.url }) });
     expect(result.code).toBe(0);
     const [line1, line2] = result.stdout.split("\n");
     expect(line1).toBe("hello");
     const id = line2.replace("id=", "");
     await waitFor(async () => (await getJson(stack.url, `/v1/sessions/${id}`)).body.end_detail === "exit code 0", { what: "the session to end with exit code 0" });
+    expect((await getJson(stack.url, `/v1/sessions/${id}`)).body.title).toBe("Copy stdin");
   });
 
   it("on SIGINT (Ctrl+C) forwards it, ends the session once, and exits like the child (130)", async () => {

@@ -33,9 +33,10 @@ function warn(message: string): void {
 export const runCommand: Command = {
   name: "run",
   summary: "Run an agent that has no hooks as a Pulse session: start, end with its exit code",
-  usage: "run [--source NAME] -- <command> [args…]",
+  usage: "run [--source NAME] [--title TEXT] -- <command> [args…]",
   options: {
     source: { type: "string", valueName: "NAME", description: "the session's source (default: the command's name)" },
+    title: { type: "string", valueName: "TEXT", description: "the session's title (default: the command line)" },
   },
   // Words before `--` are refused in run() with a hint, not by the generic parser.
   positionals: [0, Number.MAX_SAFE_INTEGER],
@@ -50,11 +51,13 @@ If pulse itself is killed (kill -9), a watcher ends the session with end_reason 
     if (command.length === 0) throw new UsageError("no command; usage: pulse run [--source NAME] -- <command> [args…]");
     const source = stringOption(args, "source") ?? basename(command[0]);
     if (!source.trim() || source.length > 64) throw new UsageError("--source must be 1 to 64 characters");
-    return runWrapped(command, source, ctx);
+    const title = stringOption(args, "title");
+    if (title !== undefined && !title.trim()) throw new UsageError("--title must not be empty");
+    return runWrapped(command, source, title, ctx);
   },
 };
 
-async function runWrapped(command: string[], source: string, ctx: CommandContext): Promise<number> {
+async function runWrapped(command: string[], source: string, title: string | undefined, ctx: CommandContext): Promise<number> {
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
   const { isatty } = require("node:tty") as typeof import("node:tty");
   const sessionId = randomUUID();
@@ -96,7 +99,7 @@ async function runWrapped(command: string[], source: string, ctx: CommandContext
   const self = readProc(process.pid);
   const watching = self && !process.env.PULSE_NO_WATCH ? spawnWatcher(ctx.home, source, sessionId, { ...self, name: "pulse run" }, pulseScriptPath()) !== null : false;
 
-  const start = spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "start", name: "pulse run", cwd: ctx.cwd, detail: commandLine.slice(0, 2000) }, startedAt, "run-start"), END_BUDGET_MS);
+  const start = spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "start", name: "pulse run", cwd: ctx.cwd, detail: commandLine.slice(0, 2000), title: title ?? commandLine.slice(0, 2000) }, startedAt, "run-start"), END_BUDGET_MS);
 
   const exit = await exited;
   const endedAt = Date.now();
