@@ -111,6 +111,22 @@ describe("pulse cleanup", () => {
     const again = await cli(["cleanup", "--force"]);
     expect(again.stdout).toBe("No open session has been silent for more than 60 min; nothing to clean up.\n");
   });
+
+  it("asks on a terminal; answering yes ends the listed sessions (by id), at their last event", async () => {
+    const yes1 = `yes-${Date.now()}-1`;
+    const yes2 = `yes-${Date.now()}-2`;
+    await seed(yes1, "acme", [400, 300]);
+    await seed(yes2, "acme", [400, 250]);
+    await settle([yes1, yes2], [2, 2]);
+    const before = await Promise.all([yes1, yes2].map(session));
+    const result = await runProcess("script", ["-qefc", `${process.execPath} ${PULSE_JS} cleanup --older-than 4h`, "/dev/null"], { input: "y\n", env: sandbox.env({ PULSE_URL: stack.url }) });
+    expect(result.stdout).toContain("End these 2 session(s)? [y/N]");
+    expect(result.stdout).toContain("2 session(s) silent for more than 240 min ended.");
+    expect(result.code).toBe(0);
+    for (const [i, id] of [yes1, yes2].entries()) {
+      expect(await session(id)).toMatchObject({ status: "ended", end_reason: "closed", ended_at: before[i].last_event_at });
+    }
+  });
 });
 
 describe("pulse sessions", () => {

@@ -13,9 +13,12 @@ interface CleanupResult {
   sessions: SessionJson[];
 }
 
-/** POST /v1/sessions/cleanup: the server decides (and, unless dry_run, ends) the sessions. */
-export function cleanupCall(ctx: Parameters<Command["run"]>[1], olderThanMinutes: number, dryRun: boolean): Promise<CleanupResult> {
-  return callApi<CleanupResult>(ctx.config, "POST", "/v1/sessions/cleanup", { older_than_minutes: olderThanMinutes, dry_run: dryRun });
+/**
+ * POST /v1/sessions/cleanup: the server decides (and, unless dry_run, ends) the sessions; with `ids`,
+ * only those (the ones the user was shown and confirmed), if still silent that long.
+ */
+export function cleanupCall(ctx: Parameters<Command["run"]>[1], olderThanMinutes: number, dryRun: boolean, ids?: string[]): Promise<CleanupResult> {
+  return callApi<CleanupResult>(ctx.config, "POST", "/v1/sessions/cleanup", { older_than_minutes: olderThanMinutes, dry_run: dryRun, ...(ids ? { ids } : {}) });
 }
 
 export const cleanupCommand: Command = {
@@ -53,19 +56,17 @@ Exit codes: 0 done (or nothing to do), 1 declined, 2 bad usage.`,
         return EXIT.FAILURE;
       }
     }
-    const result = await cleanupCall(ctx, minutes, false);
+    // Exactly the listed sessions are ended (those that had no new event meanwhile).
+    const result = await cleanupCall(ctx, minutes, false, preview?.sessions.map((s) => s.id));
     if (json) {
       printJson(result);
       return EXIT.OK;
     }
     report(result, ctx, "ended");
     if (preview) {
-      // Time passed while the question was on screen: say so when the set moved.
-      const listed = new Set(preview.sessions.map((s) => s.id));
+      // Time passed while the question was on screen: a listed session may have come back to life.
       const ended = new Set(result.sessions.map((s) => s.id));
-      const extra = result.sessions.filter((s) => !listed.has(s.id)).map((s) => s.id);
       const skipped = preview.sessions.filter((s) => !ended.has(s.id)).map((s) => s.id);
-      if (extra.length) print(ctx.paint("yellow", `Also ended (they crossed the threshold meanwhile): ${extra.join(", ")}`));
       if (skipped.length) print(ctx.paint("yellow", `Not ended (they had new events meanwhile): ${skipped.join(", ")}`));
     }
     return EXIT.OK;
