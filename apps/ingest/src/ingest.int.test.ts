@@ -116,6 +116,16 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
     expect(await sessionWithEvents("reopen", 4)).toMatchObject({ status: "active", end_reason: null, ended_at: null, reopen_count: 1 });
   });
 
+  it("stores text with NUL characters (binary tool output), which Postgres text and jsonb refuse as such", async () => {
+    const t = Date.now() - 1000;
+    await postHook(hook("user-prompt-submit", "nul-text", { prompt: "before\u0000after" }), t);
+    await postHook(hook("post-tool-use", "nul-text", { tool_response: { stdout: "\u0000\u0001binary" } }), t + 1);
+    const session = await sessionWithEvents("nul-text", 2);
+    expect(session.title).toBe("before\uFFFDafter");
+    expect(await api.post("/v1/hooks/claude-code", { session_id: "bad\u0000id", hook_event_name: "Stop" })).toMatchObject({ status: 400, body: { message: "session_id: must not contain control characters" } });
+    expect(await api.post("/v1/events", { session_id: "s", source: "x", kind: "tool", id: "k\u0000" })).toMatchObject({ status: 400, body: { message: "id: must not contain control characters" } });
+  });
+
   it("accepts hook names it does not know, as activity", async () => {
     const reply = await postHook({ session_id: "future", hook_event_name: "SomethingNew", cwd: "/x/y", novel: { a: 1 } }, Date.now());
     expect(reply.status).toBe(202);

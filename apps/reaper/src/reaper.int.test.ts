@@ -4,6 +4,7 @@ import { applyEventsJob, JOB_NAMES, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID } from 
 import { applyEventBatch, getSession } from "@pulse/sessions";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { Client } from "pg";
 import pino from "pino";
 import { createTestEnv, type TestEnv, waitFor } from "../../../test/env";
 import { startReaper } from "./app";
@@ -127,6 +128,45 @@ describe("the reaper app", () => {
     const rows = await prisma.session.findMany({ where: { id: { in: ids } } });
     expect(rows.every((r) => r.endReason === "stale" && r.endedAt!.getTime() === r.lastEventAt!.getTime())).toBe(true);
     await subscriber.quit();
+  });
+
+  it("a backlog of one-event jobs is applied in merged transactions, every job completed once", async () => {
+    const t = Date.now() - 60_000;
+    const jobs = await eventsQueue.addBulk(Array.from({ length: 300 }, (_, i) => ({ name: applyEventsJob.name, data: { events: [event(`small-${i % 30}`, "tool", t + i)] }, opts: applyEventsJob.options })));
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600", SESSION_STALE_TIMEOUT_MINUTES: "1000" }), { logger: silent });
+    await waitFor(async () => ((await prisma.event.count({ where: { sessionId: { startsWith: "small-" } } })) === 300 ? true : undefined), { what: "300 events applied" });
+    await waitFor(async () => ((await eventsQueue.getJobCounts("completed")).completed === 300 ? true : undefined), { what: "300 jobs completed" });
+    expect(await eventsQueue.getJobCounts("failed", "active", "wait")).toEqual({ failed: 0, active: 0, wait: 0 });
+    const sessions = await prisma.session.findMany({ where: { id: { startsWith: "small-" } } });
+    expect(sessions.every((s) => s.eventCount === 10)).toBe(true);
+    // Fewer transactions than jobs: some job carried others with it.
+    const results = await Promise.all(jobs.map(async (j) => (await eventsQueue.getJob(j.id!))?.returnvalue));
+    expect(results.some((r) => r && r.jobs > 1)).toBe(true);
+    await app.stop();
+  });
+
+  it("a job that fails in the database fails alone; the jobs merged with it are applied", async () => {
+    // A database that refuses one session's events (any failure the payload checks cannot foresee).
+    const db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    await db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN IF NEW.session_id = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    await db.end();
+    const t = Date.now() - 60_000;
+    const opts = { ...applyEventsJob.options, attempts: 1 };
+    await eventsQueue.addBulk([
+      ...Array.from({ length: 10 }, (_, i) => ({ name: applyEventsJob.name, data: { events: [event(`fine-${i}`, "tool", t + i)] }, opts })),
+      { name: applyEventsJob.name, data: { events: [event("poison", "tool", t)] }, opts },
+      ...Array.from({ length: 10 }, (_, i) => ({ name: applyEventsJob.name, data: { events: [event(`fine-${10 + i}`, "tool", t + i)] }, opts })),
+    ]);
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600", SESSION_STALE_TIMEOUT_MINUTES: "1000" }), { logger: silent });
+    await waitFor(async () => ((await eventsQueue.getJobCounts("completed", "failed")).completed === 20 ? true : undefined), { what: "the 20 good jobs" });
+    await waitFor(async () => ((await eventsQueue.getJobCounts("failed")).failed === 1 ? true : undefined), { what: "the poison job to fail" });
+    const [failed] = await eventsQueue.getFailed();
+    expect(failed.data.events[0].session_id).toBe("poison");
+    expect(failed.failedReason).toMatch(/refused/);
+    expect(await prisma.event.count({ where: { sessionId: { startsWith: "fine-" } } })).toBe(20);
+    await app.stop();
   });
 
   it("a job whose payload cannot be valid fails at once instead of being retried for days", async () => {

@@ -23,11 +23,18 @@ export const requiredOr =
   (issue: { input: unknown }): string =>
     issue.input === undefined ? "is required" : message;
 
+/** Control characters (U+0000 above all) cannot be stored in Postgres text: refused in ids and keys. */
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+
 export const sessionIdSchema = z
   .string({ error: requiredOr("must be a string") })
   .trim()
   .min(1, { error: "must not be empty" })
-  .max(SESSION_ID_MAX, { error: `must be at most ${SESSION_ID_MAX} characters` });
+  .max(SESSION_ID_MAX, { error: `must be at most ${SESSION_ID_MAX} characters` })
+  .regex(NO_CONTROL_CHARS, { error: "must not contain control characters" });
+
+/** An idempotency key: what the client sends as `id` or `Idempotency-Key`. */
+export const eventKeySchema = z.string().min(1).max(200).regex(NO_CONTROL_CHARS, { error: "must not contain control characters" });
 
 /**
  * What an event reports about usage: tokens and cost (OpenTelemetry `api_request` records), an API
@@ -63,7 +70,7 @@ export const NO_USAGE: EventUsage = {
  */
 export const normalizedEventSchema = z.object({
   /** Idempotency key: unique per session. */
-  key: z.string().min(1).max(200),
+  key: eventKeySchema,
   session_id: sessionIdSchema,
   source: z.string().min(1).max(64),
   kind: z.enum(NORMALIZED_KINDS),

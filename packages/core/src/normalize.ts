@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, type EventUsage, NO_USAGE, type NormalizedEvent, type NormalizedKind, requiredOr, sessionIdSchema } from "./event";
+import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, eventKeySchema, type EventUsage, NO_USAGE, type NormalizedEvent, type NormalizedKind, requiredOr, sessionIdSchema } from "./event";
 import { capPayload, PAYLOAD_CAP_BYTES } from "./payload";
 import type { LifecycleEvent } from "./lifecycle";
 import { optionalLine, projectFromCwd } from "./text";
@@ -39,8 +39,11 @@ export interface EventOrigin {
 }
 
 /** Builds the queue payload from a mapped event: the single place event times are decided. */
+/** U+0000 cannot be stored in Postgres text: replaced (the raw payload is handled when stored). */
+const text = (value: string | null | undefined, max: number): string | null => (value ? value.replaceAll("\u0000", "\uFFFD").slice(0, max) : null);
+
 export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: DeliveryContext, raw: unknown, rawBytes?: number): NormalizedEvent {
-  const cwd = origin.cwd ? origin.cwd.slice(0, 4096) : null;
+  const cwd = text(origin.cwd, 4096);
   // A payload known to be small (the request body it came as) needs no serialising to be measured.
   const capped = rawBytes !== undefined && rawBytes <= PAYLOAD_CAP_BYTES ? { payload: raw, truncated: false } : capPayload(raw);
   return {
@@ -48,19 +51,19 @@ export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: Delive
     session_id: origin.session_id,
     source: origin.source,
     kind: mapped.kind,
-    name: mapped.name ? mapped.name.slice(0, 200) : null,
+    name: text(mapped.name, 200),
     time: toIso(effectiveEventTime(ctx.stampedMs, ctx.receivedMs)),
     received_at: toIso(ctx.receivedMs),
     cwd,
-    project: origin.project ? origin.project.slice(0, 200) : projectFromCwd(cwd),
-    host: (origin.host ?? ctx.host)?.slice(0, 255) ?? null,
-    detail: mapped.detail,
-    tool: mapped.tool,
-    title: mapped.title ?? null,
-    waiting_reason: mapped.waiting_reason,
+    project: origin.project ? text(origin.project, 200) : projectFromCwd(cwd),
+    host: text(origin.host ?? ctx.host, 255),
+    detail: text(mapped.detail, 2000),
+    tool: text(mapped.tool, 200),
+    title: text(mapped.title, 2000),
+    waiting_reason: text(mapped.waiting_reason, 64),
     end_reason: mapped.end_reason,
-    end_detail: mapped.end_detail,
-    usage: mapped.usage ?? null,
+    end_detail: text(mapped.end_detail, 500),
+    usage: mapped.usage ? { ...mapped.usage, model: text(mapped.usage.model, 200) } : null,
     payload: capped.payload,
     payload_truncated: capped.truncated,
   };
@@ -82,7 +85,7 @@ export const eventInputSchema = z.object({
   kind: z.enum(EVENT_KINDS, { error: requiredOr(`must be one of ${EVENT_KINDS.join(", ")}`) }),
   name: z.string().max(200).nullish(),
   time: timeInput.nullish(),
-  id: z.string().min(1).max(200).nullish(),
+  id: eventKeySchema.nullish(),
   cwd: z.string().max(4096).nullish(),
   project: z.string().max(200).nullish(),
   host: z.string().max(255).nullish(),

@@ -1,5 +1,6 @@
 import { applyEvent, isClearBoundary, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent, usdToMicros } from "@pulse/core";
 import { linkClearedSessions } from "./link-cleared";
+import { pgJson } from "./pg-json";
 import { Prisma, type PrismaClient } from "@pulse/db";
 import { selectSessions, writeSessions } from "./rows";
 import { withDeadlockRetry } from "./retry";
@@ -78,7 +79,7 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
         }
         await tx.$executeRaw`
           INSERT INTO sessions (id, source)
-          SELECT p.id, p.source FROM jsonb_to_recordset(${JSON.stringify(placeholders)}::jsonb) AS p(id text, source text)
+          SELECT p.id, p.source FROM jsonb_to_recordset(${pgJson(placeholders)}::jsonb) AS p(id text, source text)
           ORDER BY p.id
           ON CONFLICT (id) DO NOTHING`;
         const locked = await selectSessions(tx, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`);
@@ -88,7 +89,7 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
               input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model)
             SELECT r->>0, r->>1, r->>2, r->>3, r->>4, (r->>5)::timestamptz, (r->>6)::timestamptz, r->>7, r->>8, r->9, (r->>10)::boolean,
               (r->>11)::int, (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::bigint, r->>16
-            FROM jsonb_array_elements(${JSON.stringify(eventRows)}::jsonb) WITH ORDINALITY AS input(r, ord)
+            FROM jsonb_array_elements(${pgJson(eventRows)}::jsonb) WITH ORDINALITY AS input(r, ord)
             ORDER BY ord
             ON CONFLICT (session_id, key) DO NOTHING
             RETURNING session_id, key

@@ -1,5 +1,6 @@
 import type { SessionState } from "@pulse/core";
 import { Prisma, type PrismaClient } from "@pulse/db";
+import { pgJson } from "./pg-json";
 
 /** A client or an interactive transaction: the functions here work inside either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -106,6 +107,6 @@ export async function writeSessions(db: Db, sessions: SessionState[]): Promise<v
   const rows = sessions.map((s) => [s.id, ...WRITTEN.map((f) => (f.kind === "time" && s[f.key] !== null ? new Date(s[f.key] as number).toISOString() : s[f.key]))]);
   await db.$executeRaw`
     UPDATE sessions AS s SET ${SET_CLAUSE}, updated_at = now()
-    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS r
+    FROM jsonb_array_elements(${pgJson(rows)}::jsonb) AS r
     WHERE s.id = r->>0`;
 }

@@ -1,5 +1,5 @@
 import { cappedExponentialBackoff } from "@pulse/queues";
-import { type Job, type Processor, Worker } from "bullmq";
+import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
@@ -8,7 +8,8 @@ export interface WorkerDefinition {
   /** Job names this worker handles; anything else is a bug and fails without retry. */
   jobNames: readonly string[];
   concurrency: number;
-  process: Processor;
+  /** Runs one job; `worker` is the worker running it (the events worker takes more jobs through it). */
+  process(job: Job, token: string | undefined, worker: Worker): Promise<unknown>;
 }
 
 export interface WorkerContext {
@@ -21,11 +22,11 @@ export interface WorkerContext {
 export function registerWorkers(definitions: WorkerDefinition[], { connection, prefix, logger }: WorkerContext): Worker[] {
   return definitions.map((definition) => {
     const log = logger.child({ queue: definition.queue });
-    const worker = new Worker(
+    const worker: Worker = new Worker(
       definition.queue,
       async (job: Job, token?: string) => {
         if (!definition.jobNames.includes(job.name)) throw new Error(`queue ${definition.queue} has no handler for job "${job.name}"`);
-        return definition.process(job, token);
+        return definition.process(job, token, worker);
       },
       {
         connection,
