@@ -3,6 +3,7 @@
 // request is cut off; then the workers, which finish their running jobs) and exits 0.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -12,9 +13,12 @@ const apps = [
   { name: "ingest", colour: 36, command: process.execPath, args: ["apps/ingest/dist/main.js"] },
   { name: "reaper", colour: 35, command: process.execPath, args: ["apps/reaper/dist/main.js"] },
 ];
-// The dashboard joins once it is built (apps/web, `next build` in `npm run build`).
+// The dashboard joins once it is built (apps/web, `next build` in `npm run build`). Next runs as a
+// direct child (not through npm and a shell), so the stop signal reaches the server itself.
 if (existsSync(`${root}apps/web/.next/BUILD_ID`)) {
-  apps.splice(1, 0, { name: "web", colour: 33, command: "npm", args: ["run", "start", "--silent", "-w", "@pulse/web"] });
+  const next = createRequire(`${root}apps/web/package.json`).resolve("next/dist/bin/next");
+  const args = [next, "start", "apps/web", "--port", process.env.WEB_PORT ?? "6821", "--hostname", process.env.HOST ?? "127.0.0.1"];
+  apps.splice(1, 0, { name: "web", colour: 33, command: process.execPath, args });
 }
 
 let stopping = false;
