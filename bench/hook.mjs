@@ -7,62 +7,28 @@
 //   node bench/hook.mjs [--runs 200]
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
+import { arg, benchResources, fmt as format, freePort, percentile, root, waitFor } from "./lib.mjs";
 
-const require = createRequire(import.meta.url);
-const root = new URL("..", import.meta.url).pathname;
 const PULSE_JS = `${root}packages/cli/dist/pulse.js`;
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const RUNS = arg("runs", 200);
 const WARMUP = 10;
 
-const id = randomBytes(4).toString("hex");
-const dbName = `pulse_bench_hook_${id}`;
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `pulse-bench-hook-${id}`;
+const resources = benchResources("hook");
+const { databaseUrl: dbUrl, redisUrl, redisPrefix: prefix } = resources;
 const pulseHome = mkdtempSync(join(tmpdir(), "pulse-bench-hook-"));
 
-const fmt = (n, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n, digits = 1) => format(n, digits);
 const line = (label, value, target = "") => console.log(`  ${label.padEnd(58)} ${String(value).padStart(24)}  ${target}`);
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 function summary(samples) {
   const s = [...samples].sort((a, b) => a - b);
   return { median: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s[s.length - 1] };
 }
 const show = (st) => `${fmt(st.median)} / ${fmt(st.p90)} / ${fmt(st.p99)} / ${fmt(st.max)} ms`;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(check, what, timeoutMs = 60_000, intervalMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 /** The command `pulse hooks install` writes into Claude Code's settings. */
 const installedCommand = `NODE_EXTRA_CA_CERTS= ${process.execPath} ${PULSE_JS} hook`;
@@ -106,7 +72,7 @@ async function cleanup() {
   await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.on("exit", r)) : null)));
   // Watchers this benchmark started, by their recorded pids only.
   try {
-    for (const name of require("node:fs").readdirSync(join(pulseHome, "watchers"))) {
+    for (const name of readdirSync(join(pulseHome, "watchers"))) {
       const record = JSON.parse(readFileSync(join(pulseHome, "watchers", name), "utf8"));
       try {
         process.kill(record.watcher_pid, "SIGKILL");
@@ -114,19 +80,7 @@ async function cleanup() {
     }
   } catch {}
   rmSync(pulseHome, { recursive: true, force: true });
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
-  const { Redis } = require("ioredis");
-  const redis = new Redis(redisUrl);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
-  redis.disconnect();
+  await resources.remove();
 }
 
 function procCost(pid) {
@@ -139,14 +93,13 @@ function procCost(pid) {
 
 async function main() {
   console.log(`pulse hook benchmark — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores, ${RUNS} runs per row (+${WARMUP} warm-up)`);
-  const setup = spawnSync(process.execPath, [`${root}packages/db/scripts/setup.mjs`], { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: "pipe" });
-  if (setup.status !== 0) throw new Error(`database setup failed: ${setup.stderr}`);
+  resources.create();
   const port = await freePort();
   const env = { DATABASE_URL: dbUrl, REDIS_URL: redisUrl, PULSE_REDIS_PREFIX: prefix, INGEST_PORT: String(port), LOG_LEVEL: "warn" };
   startApp("ingest", env);
   startApp("reaper", env);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok, "ingest ready");
+  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok, "ingest ready", 60_000);
   const up = { PULSE_URL: url, PULSE_NO_WATCH: "1" };
 
   console.log("\n1. run time of one hook, as the agent waits for it (median / p90 / p99 / max)");
@@ -171,7 +124,7 @@ async function main() {
   console.log("\n3. a watcher while it waits (one of those above, sampled over 10 s)");
   const watcherPid = await waitFor(() => {
     try {
-      const names = require("node:fs").readdirSync(join(pulseHome, "watchers"));
+      const names = readdirSync(join(pulseHome, "watchers"));
       return names.length ? JSON.parse(readFileSync(join(pulseHome, "watchers", names[0]), "utf8")).watcher_pid : undefined;
     } catch {
       return undefined;

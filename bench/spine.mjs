@@ -3,21 +3,15 @@
 // figures, and removes what it created. Figures, not pass/fail: compare them with the targets.
 //
 //   node bench/spine.mjs [--events 100000] [--sessions 1000] [--seconds 10]
-import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
+import { spawn } from "node:child_process";
 import http from "node:http";
-import { createServer } from "node:net";
+import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import pg from "pg";
+import { arg, benchResources, fmt, freePort, percentile, root, waitFor } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
-const root = new URL("..", import.meta.url).pathname;
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const EVENTS = arg("events", 100_000);
 const SESSIONS = arg("sessions", 1_000);
 const SECONDS = arg("seconds", 10);
@@ -25,24 +19,10 @@ const SWEEP_SESSIONS = arg("sweep-sessions", 100_000);
 /** Reaper processes (each runs the events worker): the worker scales by processes, not threads. */
 const WORKERS = arg("workers", 1);
 
-const id = randomBytes(4).toString("hex");
-const dbName = `pulse_bench_${id}`;
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `pulse-bench-${id}`;
+const resources = benchResources("spine");
+const { databaseUrl: dbUrl, redisUrl, redisPrefix: prefix } = resources;
 
-const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const line = (label, value, target = "") => console.log(`  ${label.padEnd(52)} ${String(value).padStart(14)}  ${target}`);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const children = [];
 function startApp(app, env) {
@@ -52,16 +32,6 @@ function startApp(app, env) {
   return child;
 }
 
-async function waitFor(check, what, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const db = new pg.Client({ connectionString: dbUrl });
 const appliedEvents = async () => Number((await db.query("SELECT count(*) FROM events")).rows[0].count);
 
@@ -69,25 +39,12 @@ async function cleanup() {
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on("exit", r)) : null)));
   await db.end().catch(() => {});
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
-  const { Redis } = require("ioredis");
-  const redis = new Redis(redisUrl);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
-  redis.disconnect();
+  await resources.remove();
 }
 
 async function main() {
   console.log(`Pulse spine benchmark — ${new Date().toISOString()} — node ${process.version}, ${require("node:os").cpus().length} cores, ${WORKERS} worker process(es)`);
-  const setup = spawnSync(process.execPath, [`${root}packages/db/scripts/setup.mjs`], { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: "pipe" });
-  if (setup.status !== 0) throw new Error(`database setup failed: ${setup.stderr}`);
+  resources.create();
   await db.connect();
 
   const port = await freePort();
@@ -103,7 +60,7 @@ async function main() {
   startApp("ingest", env);
   for (let i = 0; i < WORKERS; i++) startApp("reaper", env);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok, "ingest ready", 30_000);
+  await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok, "ingest ready", 30_000, 50);
 
   // 1. Batched: EVENTS events over SESSIONS sessions, 1000 per POST, 4 in flight.
   console.log(`\n1. /v1/events batches: ${fmt(EVENTS)} events over ${fmt(SESSIONS)} sessions, 1000 per request, 4 requests in flight`);
@@ -129,7 +86,7 @@ async function main() {
     }),
   );
   const acceptedMs = performance.now() - t0;
-  await waitFor(async () => (await appliedEvents()) >= EVENTS, "batched events applied");
+  await waitFor(async () => (await appliedEvents()) >= EVENTS, "batched events applied", 300_000, 50);
   const batchedMs = performance.now() - t0;
   line("accepted by ingest", `${fmt(EVENTS / (acceptedMs / 1000))} ev/s`);
   line("end to end (POST → applied in Postgres)", `${fmt(EVENTS / (batchedMs / 1000))} ev/s`, "target ≥ 10,000 ev/s");
@@ -150,7 +107,7 @@ async function main() {
   });
   const accepted = single["2xx"];
   const t1 = performance.now();
-  await waitFor(async () => (await appliedEvents()) >= before + counter, "hook events applied");
+  await waitFor(async () => (await appliedEvents()) >= before + counter, "hook events applied", 300_000, 50);
   const drainMs = performance.now() - t1;
   line("accepted (202)", `${fmt(accepted / (single.duration || SECONDS))} req/s`, "target ≥ 5,000 req/s");
   line("non-2xx / errors / timeouts", `${single.non2xx} / ${single.errors} / ${single.timeouts}`);
@@ -185,7 +142,7 @@ async function main() {
   const settled = await Promise.all(answers);
   const rate = settled.length / ((performance.now() - loopStart) / 1000);
   const latencies = settled.map((a) => a.ms).sort((a, b) => a - b);
-  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  const q = (p) => percentile(latencies, p * 100);
   line("sent", `${fmt(rate)} req/s`);
   line("latency p50", `${fmt(q(0.5), 1)} ms`);
   line("latency p90", `${fmt(q(0.9), 1)} ms`);

@@ -14,3 +14,4 @@ export * from "./agent-hooks";
 export * from "./codex";
 export * from "./gemini";
 export * from "./otlp";
+export * from "./api-json";

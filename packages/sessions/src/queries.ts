@@ -1,4 +1,4 @@
-import type { SessionEventJson, SessionState, SessionStatus } from "@pulse/core";
+import type { FacetsJson, SessionEventJson, SessionState, SessionStatus } from "@pulse/core";
 import type { Prisma, PrismaClient } from "@pulse/db";
 import { fromRow, STATE_SELECT } from "./rows";
 
@@ -82,10 +82,7 @@ export async function listSessionEvents(prisma: PrismaClient, sessionId: string,
   return rows.map((r) => ({ id: r.key, kind: r.kind, name: r.name, time: r.time.toISOString(), tool: r.tool, detail: r.detail }));
 }
 
-export interface Facets {
-  projects: Array<{ name: string; sessions: number }>;
-  sources: Array<{ name: string; sessions: number }>;
-}
+export type Facets = FacetsJson;
 
 /** The projects and sources sessions have, most used first: what the filters can offer. */
 export async function getFacets(prisma: PrismaClient, limit = 200): Promise<Facets> {

@@ -1,4 +1,4 @@
-import { concurrencyTimeline, type EndReason, type EventKind, type LifecycleEvent, type SessionStatus, type Timeline, type TimelineSession } from "@pulse/core";
+import { concurrencyTimeline, type CostByProjectJson, type DailyStatsJson, type EndReason, type StatsJson, type EventKind, type LifecycleEvent, type SessionStatus, type Timeline, type TimelineSession } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
 
 const DAY_MS = 24 * 3600_000;
@@ -41,22 +41,7 @@ export async function windowStats(prisma: PrismaClient, fromMs: number): Promise
   };
 }
 
-export interface SessionStats {
-  active: number;
-  waiting: number;
-  ended: number;
-  total: number;
-  /** Sessions the reaper ended whose end (their last activity) falls in the last 24 h. */
-  reaped_24h: number;
-  /** Mean duration of sessions that ended in the last 24 h; null when none did. */
-  avg_duration_ms_24h: number | null;
-  cost_usd_24h: number;
-  input_tokens_24h: number;
-  output_tokens_24h: number;
-  cache_read_tokens_24h: number;
-  cache_creation_tokens_24h: number;
-  since?: { from: string } & Pick<WindowStats, "ended" | "reaped" | "avg_duration_ms" | "cost_usd">;
-}
+export type SessionStats = StatsJson;
 
 export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: number): Promise<SessionStats> {
   const [[counts], day, since] = await Promise.all([
@@ -122,10 +107,7 @@ export async function getTimeline(prisma: PrismaClient, options: { fromMs: numbe
   return concurrencyTimeline(sessions, options);
 }
 
-export interface DailyStats {
-  tz: string;
-  days: Array<{ date: string; sessions: number; ended: number; avg_duration_ms: number | null; cost_usd: number }>;
-}
+export type DailyStats = DailyStatsJson;
 
 /** One entry per calendar day (in `tz`) for the last `days` days, oldest first, zero days included. */
 export async function getDailyStats(prisma: PrismaClient, { days, tz, nowMs }: { days: number; tz: string; nowMs: number }): Promise<DailyStats> {
@@ -147,10 +129,7 @@ export async function getDailyStats(prisma: PrismaClient, { days, tz, nowMs }: {
   return { tz, days: rows.map((r) => ({ date: r.date, sessions: r.sessions, ended: r.ended, avg_duration_ms: r.avg_ms, cost_usd: (r.cost ?? 0) / 1_000_000 })) };
 }
 
-export interface CostByProject {
-  tz: string;
-  days: Array<{ date: string; project: string | null; cost_usd: number }>;
-}
+export type CostByProject = CostByProjectJson;
 
 /** Cost per project per calendar day (in `tz`) by event time, for the last `days` days. */
 export async function getCostByProject(prisma: PrismaClient, { days, tz, nowMs }: { days: number; tz: string; nowMs: number }): Promise<CostByProject> {

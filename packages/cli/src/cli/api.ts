@@ -31,37 +31,5 @@ export async function callApi<T>(config: ClientConfig, method: "GET" | "POST", p
   }
 }
 
-/** A session as the API returns it (docs/api.md). */
-export interface SessionJson {
-  id: string;
-  source: string;
-  project: string | null;
-  cwd: string | null;
-  host: string | null;
-  title: string | null;
-  status: "active" | "waiting" | "ended";
-  waiting_reason: string | null;
-  end_reason: string | null;
-  end_detail: string | null;
-  started_at: string | null;
-  last_event_at: string | null;
-  ended_at: string | null;
-  duration_ms: number | null;
-  event_count: number;
-  reopen_count: number;
-  parent_session_id?: string | null;
-  cost_usd?: number | null;
-  model?: string | null;
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  tool_calls?: number | null;
-}
-
-export interface SessionEventJson {
-  id: string;
-  kind: string;
-  name: string | null;
-  time: string;
-  tool: string | null;
-  detail: string | null;
-}
+/** The API's JSON, as ingest defines it (type-only: nothing of @pulse/core is loaded at run time). */
+export type { SessionEventJson, SessionJson } from "@pulse/core";

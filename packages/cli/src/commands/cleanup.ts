@@ -1,4 +1,5 @@
-import { callApi, type SessionJson } from "../cli/api";
+import type { CleanupJson } from "@pulse/core";
+import { callApi } from "../cli/api";
 import { flag, parseDurationMinutes, stringOption } from "../cli/args";
 import { type Command, JSON_OPTION } from "../cli/command";
 import { confirm } from "../cli/confirm";
@@ -6,12 +7,7 @@ import { CliError, EXIT } from "../cli/errors";
 import { formatDuration, formatLocalTime } from "../cli/format";
 import { print, printJson, renderTable } from "../cli/output";
 
-interface CleanupResult {
-  dry_run: boolean;
-  older_than_minutes: number;
-  count: number;
-  sessions: SessionJson[];
-}
+type CleanupResult = CleanupJson;
 
 /**
  * POST /v1/sessions/cleanup: the server decides (and, unless dry_run, ends) the sessions; with `ids`,
