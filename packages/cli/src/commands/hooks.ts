@@ -87,11 +87,7 @@ When PULSE_URL, PULSE_TOKEN or PULSE_CA_FILE are set, they are saved in $PULSE_H
       print(`Pulse's ${agent.label} hooks are already installed (${changes.map((c) => tilde(c.file.path)).join(", ")}); nothing to do.`);
       return EXIT.OK;
     }
-    if (flag(args, "dry-run")) {
-      for (const change of pending) printDiff(change.file.text, change.text, tilde(change.file.path), ctx);
-      print(ctx.paint("dim", "Dry run: nothing was written."));
-      return EXIT.OK;
-    }
+    if (flag(args, "dry-run")) return showDryRun(pending, ctx);
     for (const change of pending) {
       const { backup } = writeFileAtomically(change.file, change.text);
       print(`${ctx.paint("green", "✓")} Installed Pulse's ${agent.label} ${change.target.what} in ${tilde(change.file.path)}`);
@@ -104,6 +100,13 @@ When PULSE_URL, PULSE_TOKEN or PULSE_CA_FILE are set, they are saved in $PULSE_H
     return EXIT.OK;
   },
 };
+
+/** `--dry-run`: the change as a diff per file, nothing written. */
+function showDryRun(pending: ReturnType<typeof plan>, ctx: Parameters<Command["run"]>[1]): number {
+  for (const change of pending) printDiff(change.file.text, change.text, tilde(change.file.path), ctx);
+  print(ctx.paint("dim", "Dry run: nothing was written."));
+  return EXIT.OK;
+}
 
 export const uninstallCommand: Command = {
   name: "hooks uninstall",
@@ -118,11 +121,7 @@ export const uninstallCommand: Command = {
       print(`No Pulse hooks in ${changes.map((c) => tilde(c.file.path)).join(", ")}; nothing to do.`);
       return EXIT.OK;
     }
-    if (flag(args, "dry-run")) {
-      for (const change of pending) printDiff(change.file.text, change.text, tilde(change.file.path), ctx);
-      print(ctx.paint("dim", "Dry run: nothing was written."));
-      return EXIT.OK;
-    }
+    if (flag(args, "dry-run")) return showDryRun(pending, ctx);
     for (const change of pending) {
       const { backup } = writeFileAtomically(change.file, change.text);
       print(`${ctx.paint("green", "✓")} Removed ${change.removed} Pulse hook(s) from ${tilde(change.file.path)}`);
