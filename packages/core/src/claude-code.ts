@@ -55,7 +55,7 @@ export function mapClaudeCodeHook(hook: ClaudeCodeHook): MappedEvent {
         const tool = optionalLine(h.tool_name, 200);
         // PostToolUse is the one hook per completed call.
         const usage = name === "PostToolUse" ? { ...NO_USAGE, tool_call: "hook" as const } : null;
-        return { ...base("tool", name), tool, detail: summarizeToolInput(h.tool_input, optionalLine) ?? tool, usage };
+        return { ...base("tool", name), tool, detail: summarizeToolInput(h.tool_input) ?? tool, usage };
       }
       return { ...base("activity", name), detail: optionalLine(h.agent_type ?? h.trigger ?? h.message, 500) };
   }

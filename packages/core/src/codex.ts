@@ -52,7 +52,7 @@ export function mapCodexHook(hook: CodexHook): MappedEvent {
     case "PermissionRequest": {
       // Codex has no notification hook: this is the only sign it waits for the user's approval.
       const tool = optionalLine(h.tool_name, 200);
-      return { ...mappedEvent("attention", name), tool, detail: summarizeToolInput(h.tool_input, optionalLine) ?? tool, waiting_reason: "permission", usage };
+      return { ...mappedEvent("attention", name), tool, detail: summarizeToolInput(h.tool_input) ?? tool, waiting_reason: "permission", usage };
     }
     default:
       if (TOOL_EVENTS.has(name)) {
@@ -60,7 +60,7 @@ export function mapCodexHook(hook: CodexHook): MappedEvent {
         return {
           ...mappedEvent("tool", name),
           tool,
-          detail: summarizeToolInput(h.tool_input, optionalLine) ?? tool,
+          detail: summarizeToolInput(h.tool_input) ?? tool,
           usage: { ...NO_USAGE, model, tool_call: name === "PostToolUse" ? "hook" : null },
         };
       }

@@ -40,7 +40,7 @@ export function mapGeminiHook(hook: GeminiHook): MappedEvent {
       return {
         ...mappedEvent("tool", name),
         tool,
-        detail: summarizeToolInput(h.tool_input, optionalLine) ?? tool,
+        detail: summarizeToolInput(h.tool_input) ?? tool,
         usage: name === "AfterTool" ? { ...NO_USAGE, tool_call: "hook" } : null,
       };
     }
