@@ -191,6 +191,51 @@ export function mapLogEvent(name: string, a: Record<string, unknown>): MappedEve
   }
 }
 
+/** One record's event, once its session is known: what the signal-specific mappings decide. */
+type RecordEvent = Pick<OtlpEvent, "timeMs" | "mapped" | "identity" | "raw">;
+
+interface ExportShape {
+  /** `resourceLogs` / `resourceSpans`, then `scopeLogs` / `scopeSpans`, then `logRecords` / `spans`. */
+  resources: string;
+  scopes: string;
+  items: string;
+  /** For messages: "OTLP logs export", "log record". */
+  exportName: string;
+  itemName: string;
+}
+
+/**
+ * Walks an export's resources, scopes and records, rejecting (and counting) records that name no
+ * session. Throws on a body that is not such an export (the caller answers 400).
+ */
+function collect<T extends { attributes?: OtlpKeyValue[] }>(
+  request: unknown,
+  shape: ExportShape,
+  toEvent: (item: T, attributes: Record<string, unknown>, sessionId: string, resource: Record<string, unknown>) => RecordEvent,
+): OtlpMapping {
+  const resources = (request as Record<string, unknown> | null)?.[shape.resources];
+  if (typeof request !== "object" || request === null || (resources !== undefined && !Array.isArray(resources))) {
+    throw new Error(`not an ${shape.exportName}: expected {${shape.resources}: [...]}`);
+  }
+  const mapping: OtlpMapping = { events: [], rejected: 0, rejectionReason: null };
+  for (const rs of (resources ?? []) as Array<Record<string, unknown> & { resource?: { attributes?: OtlpKeyValue[] } }>) {
+    const ctx = resourceContext(rs?.resource);
+    for (const scope of (rs?.[shape.scopes] ?? []) as Array<Record<string, unknown>>) {
+      for (const item of (scope?.[shape.items] ?? []) as T[]) {
+        const attributes = attributesOf(item?.attributes);
+        const sessionId = sessionIdOf(attributes, ctx.resource);
+        if (!sessionId) {
+          mapping.rejected++;
+          mapping.rejectionReason ??= `${shape.itemName} without session.id or conversation.id`;
+          continue;
+        }
+        mapping.events.push({ sessionId, source: ctx.source, host: ctx.host, project: ctx.project, ...toEvent(item, attributes, sessionId, ctx.resource) });
+      }
+    }
+  }
+  return mapping;
+}
+
 interface OtlpLogRecord {
   timeUnixNano?: string | number;
   observedTimeUnixNano?: string | number;
@@ -198,44 +243,23 @@ interface OtlpLogRecord {
   attributes?: OtlpKeyValue[];
 }
 
+const LOGS: ExportShape = { resources: "resourceLogs", scopes: "scopeLogs", items: "logRecords", exportName: "OTLP logs export", itemName: "log record" };
+
 /** Maps an ExportLogsServiceRequest. Throws on a body that is not one (the caller answers 400). */
 export function mapOtlpLogs(request: unknown): OtlpMapping {
-  const resourceLogs = (request as { resourceLogs?: unknown })?.resourceLogs;
-  if (typeof request !== "object" || request === null || (resourceLogs !== undefined && !Array.isArray(resourceLogs))) {
-    throw new Error("not an OTLP logs export: expected {resourceLogs: [...]}");
-  }
-  const mapping: OtlpMapping = { events: [], rejected: 0, rejectionReason: null };
-  for (const rl of (resourceLogs ?? []) as Array<{ resource?: { attributes?: OtlpKeyValue[] }; scopeLogs?: Array<{ logRecords?: OtlpLogRecord[] }> }>) {
-    const ctx = resourceContext(rl?.resource);
-    for (const scope of rl?.scopeLogs ?? []) {
-      for (const record of scope?.logRecords ?? []) {
-        const attributes = attributesOf(record?.attributes);
-        const sessionId = sessionIdOf(attributes, ctx.resource);
-        if (!sessionId) {
-          mapping.rejected++;
-          mapping.rejectionReason ??= "log record without session.id or conversation.id";
-          continue;
-        }
-        const body = anyValue(record.body);
-        const eventName = str(attributes["event.name"]);
-        // Claude Code: body "claude_code.user_prompt", event.name "user_prompt"; Codex: both "codex.api_request".
-        const name = (typeof body === "string" && /^[\w-]+\.[\w.-]+$/.test(body) ? body : eventName) ?? "log";
-        const timestamp = str(attributes["event.timestamp"]);
-        const timeMs = nanosToMs(record.timeUnixNano) ?? nanosToMs(record.observedTimeUnixNano) ?? (timestamp && !Number.isNaN(Date.parse(timestamp)) ? Date.parse(timestamp) : null);
-        mapping.events.push({
-          sessionId,
-          source: ctx.source,
-          host: ctx.host,
-          project: ctx.project,
-          timeMs,
-          mapped: mapLogEvent(name, attributes),
-          identity: JSON.stringify(["log", sessionId, name, String(record.timeUnixNano ?? ""), String(record.observedTimeUnixNano ?? ""), stableAttributes(attributes)]),
-          raw: { resource: ctx.resource, record },
-        });
-      }
-    }
-  }
-  return mapping;
+  return collect<OtlpLogRecord>(request, LOGS, (record, attributes, sessionId, resource) => {
+    const body = anyValue(record.body);
+    const eventName = str(attributes["event.name"]);
+    // Claude Code: body "claude_code.user_prompt", event.name "user_prompt"; Codex: both "codex.api_request".
+    const name = (typeof body === "string" && /^[\w-]+\.[\w.-]+$/.test(body) ? body : eventName) ?? "log";
+    const timestamp = str(attributes["event.timestamp"]);
+    return {
+      timeMs: nanosToMs(record.timeUnixNano) ?? nanosToMs(record.observedTimeUnixNano) ?? (timestamp && !Number.isNaN(Date.parse(timestamp)) ? Date.parse(timestamp) : null),
+      mapped: mapLogEvent(name, attributes),
+      identity: JSON.stringify(["log", sessionId, name, String(record.timeUnixNano ?? ""), String(record.observedTimeUnixNano ?? ""), stableAttributes(attributes)]),
+      raw: { resource, record },
+    };
+  });
 }
 
 interface OtlpSpan {
@@ -247,47 +271,26 @@ interface OtlpSpan {
   attributes?: OtlpKeyValue[];
 }
 
+const SPANS: ExportShape = { resources: "resourceSpans", scopes: "scopeSpans", items: "spans", exportName: "OTLP trace export", itemName: "span" };
+
 /**
  * Maps an ExportTraceServiceRequest. Each span is counted on its session; only an explicit end signal
  * (a span named session.end / …session_end) that lasted (end after start) ends it. A zero-length
  * span, or any other, never does.
  */
 export function mapOtlpSpans(request: unknown): OtlpMapping {
-  const resourceSpans = (request as { resourceSpans?: unknown })?.resourceSpans;
-  if (typeof request !== "object" || request === null || (resourceSpans !== undefined && !Array.isArray(resourceSpans))) {
-    throw new Error("not an OTLP trace export: expected {resourceSpans: [...]}");
-  }
-  const mapping: OtlpMapping = { events: [], rejected: 0, rejectionReason: null };
-  for (const rs of (resourceSpans ?? []) as Array<{ resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }>) {
-    const ctx = resourceContext(rs?.resource);
-    for (const scope of rs?.scopeSpans ?? []) {
-      for (const span of scope?.spans ?? []) {
-        const attributes = attributesOf(span?.attributes);
-        const sessionId = sessionIdOf(attributes, ctx.resource);
-        if (!sessionId) {
-          mapping.rejected++;
-          mapping.rejectionReason ??= "span without session.id or conversation.id";
-          continue;
-        }
-        const name = str(span.name) ?? "span";
-        const start = nanosToMs(span.startTimeUnixNano);
-        const end = nanosToMs(span.endTimeUnixNano);
-        const explicitEnd = EXPLICIT_END.test(name) && start !== null && end !== null && end > start;
-        const mapped = explicitEnd
-          ? { ...mappedEvent("end", name), end_reason: "session_end" as const, end_detail: optionalLine(attributes.reason, 500) }
-          : mappedEvent("span", name);
-        mapping.events.push({
-          sessionId,
-          source: ctx.source,
-          host: ctx.host,
-          project: ctx.project,
-          timeMs: end ?? start,
-          mapped,
-          identity: JSON.stringify(["span", sessionId, span.traceId ?? "", span.spanId ?? "", span.traceId && span.spanId ? "" : stableAttributes(attributes)]),
-          raw: { resource: ctx.resource, span },
-        });
-      }
-    }
-  }
-  return mapping;
+  return collect<OtlpSpan>(request, SPANS, (span, attributes, sessionId, resource) => {
+    const name = str(span.name) ?? "span";
+    const start = nanosToMs(span.startTimeUnixNano);
+    const end = nanosToMs(span.endTimeUnixNano);
+    const explicitEnd = EXPLICIT_END.test(name) && start !== null && end !== null && end > start;
+    return {
+      timeMs: end ?? start,
+      mapped: explicitEnd
+        ? { ...mappedEvent("end", name), end_reason: "session_end" as const, end_detail: optionalLine(attributes.reason, 500) }
+        : mappedEvent("span", name),
+      identity: JSON.stringify(["span", sessionId, span.traceId ?? "", span.spanId ?? "", span.traceId && span.spanId ? "" : stableAttributes(attributes)]),
+      raw: { resource, span },
+    };
+  });
 }
