@@ -11,8 +11,10 @@ import type { IngestDeps } from "./deps";
 import { EventEnqueuer } from "./enqueue/event-enqueuer";
 import { RedisReadiness } from "./enqueue/redis-ready";
 import { unavailable } from "./http/api-error";
-import { installTokenCheck } from "./http/auth";
+import { installHostCheck } from "./http/allowed-hosts";
+import { createTokenCheck, installTokenCheck, sendRefusal } from "./http/auth";
 import { BODY_LIMIT_BYTES, installBodyParser } from "./http/body";
+import { installCrossSiteCheck } from "./http/cross-site";
 import { ErrorFilter } from "./http/error.filter";
 import { mountQueueBoard } from "./http/queue-board";
 import { IngestModule } from "./ingest.module";
@@ -23,6 +25,8 @@ const REDIS_WAIT_MS = 1_000;
 
 export interface IngestApp {
   app: NestFastifyApplication;
+  /** Every route Fastify registered (Nest's, the queue board's, automatic HEADs): the security test walks them all. */
+  routes: { method: string; url: string }[];
   /** Stops accepting requests, lets in-flight ones finish (their events reach Redis), then closes Redis and Postgres. */
   close(): Promise<void>;
 }
@@ -65,24 +69,37 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
     },
   };
 
+  const tokenCheck = createTokenCheck(config.PULSE_TOKEN);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     // Errors Fastify's router raises before any route runs (a malformed URL, say) get the API's shape too.
-    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+    // Without the token, no hint either: an undecodable URL is a 401 like any other path.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const refusal = tokenCheck?.(request);
+      if (refusal) return void sendRefusal(reply, refusal);
       void reply.status(400).send({ error: "invalid_request", message: error.message });
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(IngestModule.register(deps), adapter, { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: IngestApp["routes"] = [];
+  // Before any route exists: Nest adds its routes in init(), the queue board just below.
+  fastify.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url ?? route.path });
+  });
   installBodyParser(fastify);
-  installTokenCheck(fastify, config.PULSE_TOKEN);
+  // In this order, each before the body is read: a wrong Host (DNS rebinding), another site's page, no token.
+  installHostCheck(fastify, { token: config.PULSE_TOKEN, bind: config.HOST, allowedHosts: config.PULSE_ALLOWED_HOSTS });
+  installCrossSiteCheck(fastify);
+  installTokenCheck(fastify, tokenCheck);
   app.useGlobalFilters(new ErrorFilter(logger));
   await mountQueueBoard(app, [eventsQueue, reaperQueue]);
   await app.init();
 
   return {
     app,
+    routes,
     async close() {
       await app.close();
       await enqueuer.close();

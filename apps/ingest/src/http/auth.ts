@@ -1,48 +1,49 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isOpenRoute } from "./open-routes";
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
-/** Paths that need the token when PULSE_TOKEN is set. Health checks stay open for orchestrators. */
-export const PROTECTED_PREFIXES = ["/v1/", "/queues"];
-
-/** The dashboard's login cookie; accepted too, so a logged-in browser can open the queue board. */
-export const TOKEN_COOKIE = "pulse_token";
-
-function tokenFromCookie(cookieHeader: string | undefined): string | null {
-  if (!cookieHeader) return null;
-  for (const part of cookieHeader.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === TOKEN_COOKIE) {
-      try {
-        return decodeURIComponent(rest.join("="));
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
+export interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; message: string };
 }
 
+export type TokenCheck = (request: FastifyRequest) => Refusal | null;
+
 /**
- * Checks `Authorization: Bearer <token>` (or the dashboard's cookie) before the body is even read. Both sides are hashed first so
- * the comparison is constant-time whatever the lengths.
+ * With PULSE_TOKEN set, every request needs `Authorization: Bearer <token>` unless Fastify matched it
+ * to one of the open routes. Deny by default: the decision is taken on the route the router chose
+ * (after it decoded `%XX`, collapsed nothing, matched or not), never on the text of the URL, so no
+ * spelling of a path can reach a route without the token; an unmatched path is refused too, which
+ * tells a stranger nothing about which routes exist. Both sides are hashed first so the comparison
+ * is constant-time whatever the lengths. Returns null when the token is unset.
  */
-export function installTokenCheck(fastify: FastifyInstance, token: string | undefined): void {
-  if (!token) return;
+export function createTokenCheck(token: string | undefined): TokenCheck | null {
+  if (!token) return null;
   const expected = digest(token);
+  return (request) => {
+    if (isOpenRoute(request)) return null;
+    const presented = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1].trim() ?? null;
+    if (presented !== null && timingSafeEqual(digest(presented), expected)) return null;
+    return {
+      status: 401,
+      headers: { "www-authenticate": 'Bearer realm="pulse"' },
+      body: { error: "unauthorized", message: presented !== null ? "the token is not valid" : "missing Authorization: Bearer <token> header" },
+    };
+  };
+}
+
+export const sendRefusal = (reply: FastifyReply, refusal: Refusal) => reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
+
+/** Checks the token before the body is even read. */
+export function installTokenCheck(fastify: FastifyInstance, check: TokenCheck | null): void {
+  if (!check) return;
   fastify.addHook("onRequest", async (request, reply) => {
-    const path = request.url.split("?")[0];
-    if (!PROTECTED_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, "") || path.startsWith(prefix))) return;
-    const header = request.headers.authorization ?? "";
-    const presented = /^Bearer\s+(.+)$/i.exec(header)?.[1].trim() ?? tokenFromCookie(request.headers.cookie);
-    if (presented === null || !timingSafeEqual(digest(presented), expected)) {
-      // Answered here rather than thrown: the queue board's routes are not Nest's, so Nest's error
-      // filter would not see the error.
-      return reply
-        .status(401)
-        .header("www-authenticate", 'Bearer realm="pulse"')
-        .send({ error: "unauthorized", message: presented !== null ? "the token is not valid" : "missing Authorization: Bearer <token> header" });
-    }
+    const refusal = check(request);
+    // Answered here rather than thrown: the queue board's routes are not Nest's, so Nest's error
+    // filter would not see the error.
+    if (refusal) return sendRefusal(reply, refusal);
   });
 }
