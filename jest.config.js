@@ -3,10 +3,16 @@
 // Redis key prefix (see test/env.ts).
 const base = {
   testEnvironment: "node",
-  transform: { "^.+\\.tsx?$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }] },
+  transform: {
+    "^.+\\.tsx?$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }],
+    // secretlint ships ES modules only: Node loads them as they are, Jest needs them as CommonJS.
+    "/node_modules/@secretlint/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", esModuleInterop: true, isolatedModules: true, target: "ES2022" } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!@secretlint/)"],
   // Workspace packages are tested from source, so a test never runs against a stale build.
   moduleNameMapper: {
     "^@pulse/(core|queues|sessions|db)$": "<rootDir>/packages/$1/src",
+    "^@pulse/core/agents$": "<rootDir>/packages/core/src/agents",
     // The generated Prisma client imports its own files as "./x.js".
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },

@@ -1,4 +1,6 @@
 import type { AddressInfo } from "node:net";
+import { ingestUpSinceKey } from "@pulse/queues";
+import { Redis } from "ioredis";
 import pino from "pino";
 import { createIngestApp, type IngestApp } from "../apps/ingest/src/app";
 import { loadIngestConfig } from "../apps/ingest/src/config";
@@ -25,6 +27,11 @@ export interface StackOptions {
   /** Start the events worker and reaper too (default true). */
   workers?: boolean;
   now?: () => number;
+  /**
+   * Pretend ingest has been up since this time (epoch ms): lifecycle rule 9 keeps the reaper from
+   * judging silence until ingest has been up a full timeout, which tests of old events need past.
+   */
+  ingestUpSince?: number;
 }
 
 /**
@@ -38,6 +45,12 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const ingest = await createIngestApp(loadIngestConfig(vars), { logger, now: options.now });
   await ingest.app.listen({ host: "127.0.0.1", port: 0 });
   const port = (ingest.app.getHttpServer().address() as AddressInfo).port;
+  if (options.ingestUpSince !== undefined) {
+    const redis = new Redis(env.redisUrl);
+    // Ingest only extends a run that is going on (SET NX): this becomes the run's start.
+    await redis.set(ingestUpSinceKey(env.redisPrefix), String(options.ingestUpSince), "PX", 24 * 3_600_000);
+    redis.disconnect();
+  }
   const stack: TestStack = {
     env,
     url: `http://127.0.0.1:${port}`,

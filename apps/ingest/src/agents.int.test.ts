@@ -18,8 +18,9 @@ let stack: TestStack;
 let api: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  // The real reaper, at its default 5-minute timeout, sweeping every half second.
-  stack = await startStack({ label: "agents", env: { REAPER_INTERVAL_SECONDS: "0.5" } });
+  // The real reaper, at its default 5-minute timeout, sweeping every half second, with an ingest up
+  // for a day (sessions 20 minutes silent are judged at once).
+  stack = await startStack({ label: "agents", env: { REAPER_INTERVAL_SECONDS: "0.5" }, ingestUpSince: Date.now() - 24 * 60 * MIN });
   api = client(stack.url);
 });
 afterAll(() => stack?.stop());
@@ -34,16 +35,17 @@ const protobuf = (message: { fromObject(o: object): unknown; encode(m: unknown):
 const postBytes = (path: string, body: Buffer, headers: Record<string, string>) => fetch(stack.url + path, { method: "POST", body, headers });
 
 describe("Codex CLI", () => {
-  it("hooks and the notify payload make one session; with no end hook, it is reaped when it goes silent", async () => {
+  it("hooks and the notify payload make one session, a turn's Stop and notify count once; silent, it is reaped", async () => {
     const t = Date.now() - 20 * MIN;
     const id = "codex-one";
     const send = (file: string, at: number) => api.post("/v1/hooks/codex", withSession(file, CODEX_SESSION, id), { "x-pulse-event-time": String(at) });
     expect((await send("codex/hook-session-start.json", t)).status).toBe(202);
     await send("codex/hook-pre-tool-use.json", t + 1000);
-    await send("codex/hook-stop.json", t + 60_000);
-    const notify = await send("codex/notify-agent-turn-complete.json", t + 60_001);
+    const notify = await send("codex/notify-agent-turn-complete.json", t + 60_000);
     expect(notify.status).toBe(202);
-    const reaped = await session(id, (s) => s.event_count === 4 && s.status === "ended", "the Codex session reaped");
+    // The same turn's end from the Stop hook is the same event: it counts once.
+    expect((await send("codex/hook-stop.json", t + 60_001)).status).toBe(202);
+    const reaped = await session(id, (s) => s.event_count === 3 && s.status === "ended", "the Codex session reaped");
     expect(reaped).toMatchObject({
       source: "codex",
       project: "billing-svc",
@@ -51,7 +53,7 @@ describe("Codex CLI", () => {
       // The notify payload carries the turn's prompt: it titles the session.
       title: "Add a unit test for invoice rounding",
       end_reason: "stale",
-      ended_at: new Date(t + 60_001).toISOString(),
+      ended_at: new Date(t + 60_000).toISOString(),
       started_at: new Date(t).toISOString(),
     });
   });

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
 import { createPrismaClient } from "@pulse/db";
-import { createProducerConnection, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
+import { createProducerConnection, ingestUpSinceKey, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
 import { Queue } from "bullmq";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
@@ -19,6 +19,7 @@ import { ErrorFilter } from "./http/error.filter";
 import { mountQueueBoard } from "./http/queue-board";
 import { IngestModule } from "./ingest.module";
 import { NestPinoLogger } from "./logger";
+import { startPresence } from "./presence";
 
 /** Grace for a Redis connection that is not ready yet (booting, reconnecting); past it, 503 at once. */
 const REDIS_WAIT_MS = 1_000;
@@ -95,12 +96,18 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   installTokenCheck(fastify, tokenCheck);
   app.useGlobalFilters(new ErrorFilter(logger));
   await mountQueueBoard(app, [eventsQueue, reaperQueue]);
+  // Up (for lifecycle rule 9) once agents can reach it, not while it is still booting.
+  let stopPresence = () => {};
+  fastify.addHook("onListen", async () => {
+    stopPresence = startPresence(redis, ingestUpSinceKey(prefix), now, logger);
+  });
   await app.init();
 
   return {
     app,
     routes,
     async close() {
+      stopPresence();
       await app.close();
       await enqueuer.close();
       await Promise.all([eventsQueue.close(), reaperQueue.close()]);

@@ -4,6 +4,7 @@ import { EventsController } from "./routes/events.controller";
 import { FacetsController } from "./routes/facets.controller";
 import { HealthController } from "./routes/health.controller";
 import { HooksController } from "./routes/hooks.controller";
+import { LivenessController } from "./routes/liveness.controller";
 import { OtlpController } from "./routes/otlp.controller";
 import { SessionsController } from "./routes/sessions.controller";
 import { StatsController } from "./routes/stats.controller";
@@ -13,7 +14,7 @@ export class IngestModule {
   static register(deps: IngestDeps): DynamicModule {
     return {
       module: IngestModule,
-      controllers: [HooksController, OtlpController, EventsController, SessionsController, FacetsController, StatsController, HealthController],
+      controllers: [HooksController, OtlpController, EventsController, LivenessController, SessionsController, FacetsController, StatsController, HealthController],
       providers: [{ provide: INGEST_DEPS, useValue: deps }],
     };
   }

@@ -1,5 +1,5 @@
 import { createPrismaClient } from "@pulse/db";
-import { createPublisherConnection, createWorkerConnection, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID, reapStaleJob, sessionsChannel } from "@pulse/queues";
+import { createPublisherConnection, createWorkerConnection, ingestUpSinceKey, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID, reapStaleJob, sessionsChannel } from "@pulse/queues";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { ReaperConfig } from "./config";
@@ -42,6 +42,7 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
         eventsQueue,
         reaperQueue,
         staleTimeoutMs: config.SESSION_STALE_TIMEOUT_MINUTES * 60_000,
+        ingestUpSinceKey: ingestUpSinceKey(prefix),
         batchSize: config.REAPER_BATCH_SIZE,
         now,
       }),

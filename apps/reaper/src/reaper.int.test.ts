@@ -1,6 +1,6 @@
 import { buildEvent, eventInputSchema, type EventKind, mapEventInput } from "@pulse/core";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
-import { applyEventsJob, JOB_NAMES, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID } from "@pulse/queues";
+import { applyEventsJob, ingestUpSinceKey, JOB_NAMES, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID } from "@pulse/queues";
 import { applyEventBatch, getSession } from "@pulse/sessions";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -25,6 +25,9 @@ beforeEach(async () => {
   redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
   eventsQueue = new Queue(QUEUE_NAMES.events, { connection: redis, prefix: env.redisPrefix });
   reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix: env.redisPrefix });
+  // An ingest that has been up for a day (lifecycle rule 9 is tested in liveness.int.test.ts): these
+  // tests are about the reaper itself.
+  await redis.set(ingestUpSinceKey(env.redisPrefix), String(Date.now() - 24 * 60 * MIN), "PX", 30 * MIN);
 });
 afterEach(async () => {
   await eventsQueue.close();
@@ -44,7 +47,7 @@ function event(session: string, kind: EventKind, time: number) {
 }
 
 describe("the reaper app", () => {
-  it("at boot, ends sessions that went silent while Pulse was down, at their true last activity", async () => {
+  it("at boot, ends sessions that went silent while the reaper was down, at their true last activity", async () => {
     const t = Date.now() - 40 * MIN;
     await applyEventBatch(prisma, [event("died", "start", t), event("died", "turn_end", t + 10 * MIN), event("alive", "tool", Date.now() - MIN)]);
     const subscriber = new Redis(env.redisUrl);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { codexHookSchema, codexNotifySchema, isCodexNotify, mapCodexHook, mapCodexNotify } from "./codex";
-import { geminiHookSchema, mapGeminiHook } from "./gemini";
+import { AGENTS, isCodexNotify } from "./agents";
+import { codexNotifySchema, hookInputSchema } from "./hook-input";
 import { applyEvent, type LifecycleEvent, newSession } from "./lifecycle";
 import { mapOtlpLogs, mapOtlpSpans, nanosToMs, sourceFromServiceName } from "./otlp";
 
@@ -16,7 +16,7 @@ describe("Codex CLI", () => {
   ])("maps the hook %s", (file, expected) => {
     const body = fixture(file);
     expect(isCodexNotify(body)).toBe(false);
-    expect(mapCodexHook(codexHookSchema.parse(body))).toMatchObject(expected);
+    expect(AGENTS.codex.mapHook(hookInputSchema.parse(body))).toMatchObject(expected);
   });
 
   it("maps the notify payload to a turn end under its thread id, titled by the turn's prompt", () => {
@@ -24,16 +24,17 @@ describe("Codex CLI", () => {
     expect(isCodexNotify(body)).toBe(true);
     const notify = codexNotifySchema.parse(body);
     expect(notify["thread-id"]).toBe("0199a2f4-6c1e-7b30-9d5a-3e8f1c2b4a77");
-    expect(mapCodexNotify(notify)).toMatchObject({ kind: "turn_end", title: "Add a unit test for invoice rounding", detail: "Added tests/invoice_rounding.test.ts; all 14 tests pass." });
-    expect(mapCodexNotify(codexNotifySchema.parse({ type: "something-new", "thread-id": "t" }))).toMatchObject({ kind: "activity", name: "something-new" });
+    expect(AGENTS.codex.mapHook(notify)).toMatchObject({ kind: "turn_end", title: "Add a unit test for invoice rounding", detail: "Added tests/invoice_rounding.test.ts; all 14 tests pass." });
+    expect(AGENTS.codex.mapHook(codexNotifySchema.parse({ type: "something-new", "thread-id": "t" }))).toMatchObject({ kind: "activity", name: "something-new", signal: "bookkeeping" });
   });
 
   it("a permission request makes the session wait for the user", () => {
-    expect(mapCodexHook(codexHookSchema.parse({ session_id: "s", hook_event_name: "PermissionRequest", tool_name: "Bash", tool_input: { command: "rm -rf build" } }))).toMatchObject({ kind: "attention", waiting_reason: "permission", tool: "Bash", detail: "rm -rf build" });
+    expect(AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "PermissionRequest", tool_name: "Bash", tool_input: { command: "rm -rf build" } }))).toMatchObject({ kind: "attention", waiting_reason: "permission", tool: "Bash", detail: "rm -rf build" });
   });
 
-  it("has no end hook: an unknown hook name is activity", () => {
-    expect(mapCodexHook(codexHookSchema.parse({ session_id: "s", hook_event_name: "SessionEnd" }))).toMatchObject({ kind: "activity" });
+  it("SessionEnd ends the session; an unknown hook name is bookkeeping (kept, never a change of status)", () => {
+    expect(AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "SessionEnd", reason: "other" }))).toMatchObject({ kind: "end", end_reason: "session_end", end_detail: "other" });
+    expect(AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "SomethingNew" }))).toMatchObject({ kind: "activity", signal: "bookkeeping" });
   });
 });
 
@@ -43,23 +44,24 @@ describe("Gemini CLI", () => {
     ["gemini/notification-tool-permission.json", { kind: "attention", waiting_reason: "permission" }],
     ["gemini/session-end.json", { kind: "end", end_reason: "session_end", end_detail: "exit" }],
   ])("maps %s", (file, expected) => {
-    const hook = geminiHookSchema.parse(fixture(file));
-    expect(mapGeminiHook(hook)).toMatchObject(expected);
-    expect(Date.parse(hook.timestamp!)).not.toBeNaN();
+    const hook = hookInputSchema.parse(fixture(file));
+    expect(AGENTS.gemini.mapHook(hook)).toMatchObject(expected);
+    expect(AGENTS.gemini.hookTime!(hook)).not.toBeNull();
   });
 
   it.each([
     [{ hook_event_name: "BeforeAgent", prompt: "Fix the docs build" }, { kind: "prompt", detail: "Fix the docs build" }],
     [{ hook_event_name: "AfterAgent" }, { kind: "turn_end" }],
     [{ hook_event_name: "AfterTool", tool_name: "run_shell_command", tool_input: { command: "npm run build" } }, { kind: "tool", tool: "run_shell_command", detail: "npm run build", usage: expect.objectContaining({ tool_call: "hook" }) }],
-    [{ hook_event_name: "Notification", notification_type: "Other" }, { kind: "activity" }],
+    [{ hook_event_name: "Notification", notification_type: "Other" }, { kind: "activity", signal: "bookkeeping" }],
     [{ hook_event_name: "PreCompress" }, { kind: "activity" }],
   ])("maps %j", (fields, expected) => {
-    expect(mapGeminiHook(geminiHookSchema.parse({ session_id: "g", ...fields }))).toMatchObject(expected);
+    expect(AGENTS.gemini.mapHook(hookInputSchema.parse({ session_id: "g", ...fields }))).toMatchObject(expected);
   });
 
   it("ignores a malformed timestamp rather than refusing the event", () => {
-    expect(geminiHookSchema.parse({ session_id: "g", hook_event_name: "x", timestamp: 42 }).timestamp).toBeNull();
+    expect(AGENTS.gemini.hookTime!({ session_id: "g", hook_event_name: "x", timestamp: 42 })).toBeNull();
+    expect(AGENTS.gemini.hookTime!({ session_id: "g", hook_event_name: "x", timestamp: "soon" })).toBeNull();
   });
 });
 

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { claudeCodeHookSchema, mapClaudeCodeHook } from "./claude-code";
+import { AGENTS } from "./agents";
+import { hookInputSchema as claudeCodeHookSchema } from "./hook-input";
 import { applyEvent, newSession, reap } from "./lifecycle";
 import { buildEvent, toLifecycleEvent } from "./normalize";
 
 const FIXTURES = join(__dirname, "../../../test/fixtures/claude-code");
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), "utf8"));
-const map = (payload: unknown) => mapClaudeCodeHook(claudeCodeHookSchema.parse(payload));
+const map = (payload: unknown) => AGENTS["claude-code"].mapHook(claudeCodeHookSchema.parse(payload))!;
 
 describe("Claude Code hook mapping (lifecycle rule 1)", () => {
   const cases: Array<[string, Record<string, unknown>]> = [
@@ -29,9 +30,9 @@ describe("Claude Code hook mapping (lifecycle rule 1)", () => {
   });
 
   it.each([
-    [{ hook_event_name: "PermissionRequest", tool_name: "Edit", tool_input: { file_path: "/a/b.ts" } }, { kind: "tool", tool: "Edit", detail: "/a/b.ts" }],
-    [{ hook_event_name: "Notification", notification_type: "elicitation_dialog" }, { kind: "attention", waiting_reason: "permission" }],
-    [{ hook_event_name: "Notification", notification_type: "auth_success", message: "ok" }, { kind: "activity", waiting_reason: null }],
+    [{ hook_event_name: "PermissionRequest", tool_name: "Edit", tool_input: { file_path: "/a/b.ts" } }, { kind: "attention", waiting_reason: "permission", tool: "Edit", detail: "/a/b.ts" }],
+    [{ hook_event_name: "Notification", notification_type: "elicitation_dialog" }, { kind: "attention", waiting_reason: "question" }],
+    [{ hook_event_name: "Notification", notification_type: "auth_success", message: "ok" }, { kind: "activity", waiting_reason: null, signal: "bookkeeping" }],
     [{ hook_event_name: "Notification", notification_type: "something_new" }, { kind: "activity" }],
     [{ hook_event_name: "SomeFutureHook", whatever: [1, 2] }, { kind: "activity", name: "SomeFutureHook" }],
   ])("%j", (fields, expected) => {
@@ -57,7 +58,7 @@ describe("Claude Code hook mapping (lifecycle rule 1)", () => {
     let session = newSession("3f6d2a1e-8b4c-4e0f-9a57-2c1d7e9b5a10", "claude-code");
     lines.forEach((line, i) => {
       const hook = claudeCodeHookSchema.parse(line.event);
-      const event = buildEvent({ session_id: hook.session_id, source: "claude-code", cwd: hook.cwd }, mapClaudeCodeHook(hook), { key: `k${i}`, receivedMs: start + line.offset_ms + 5, stampedMs: start + line.offset_ms, host: "dev-laptop" }, line.event);
+      const event = buildEvent({ session_id: hook.session_id, source: "claude-code", cwd: hook.cwd }, AGENTS["claude-code"].mapHook(hook)!, { key: `k${i}`, receivedMs: start + line.offset_ms + 5, stampedMs: start + line.offset_ms, host: "dev-laptop" }, line.event);
       session = applyEvent(session, toLifecycleEvent(event));
       // The 4.7-minute idle gap in this session is shorter than the 5-minute default timeout.
       if (i < lines.length - 1) expect(reap(session, start + lines[i + 1].offset_ms - 5 * 60_000)).toBeNull();

@@ -6,10 +6,20 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 
 /**
  * Kinds an event may have inside Pulse: the public ones, plus `span` (an OpenTelemetry span that is
- * no explicit end: counted per session, never a change of status).
+ * no explicit end: counted per session, never a change of status) and `alive` (proof that the
+ * agent's process lives, from the watcher: docs/lifecycle.md rule 7).
  */
-export const NORMALIZED_KINDS = [...EVENT_KINDS, "span"] as const;
+export const NORMALIZED_KINDS = [...EVENT_KINDS, "span", "alive"] as const;
 export type NormalizedKind = (typeof NORMALIZED_KINDS)[number];
+
+/**
+ * What kind of evidence an input is (docs/lifecycle.md rule 1). Only `status` changes a session's
+ * status; `liveness` proves the process lives; `telemetry` (OpenTelemetry logs, spans, metrics) and
+ * `bookkeeping` (an agent reporting on its own hooks or internals) count usage and nothing else,
+ * except on a session that has no status signal at all (OpenTelemetry only).
+ */
+export const SIGNALS = ["status", "liveness", "telemetry", "bookkeeping"] as const;
+export type Signal = (typeof SIGNALS)[number];
 
 /** How an `end` event says the session ended. `closed` and `stale` are Pulse's own and never arrive as events. */
 export const EVENT_END_REASONS = ["session_end", "process_exit"] as const;
@@ -53,16 +63,8 @@ export const eventUsageSchema = z.object({
 });
 export type EventUsage = z.infer<typeof eventUsageSchema>;
 
-export const NO_USAGE: EventUsage = {
-  input_tokens: null,
-  output_tokens: null,
-  cache_read_tokens: null,
-  cache_creation_tokens: null,
-  cost_usd: null,
-  model: null,
-  api_error: false,
-  tool_call: null,
-};
+/** Kept in a zod-free module so the agent adapters (loaded by the CLI) can use it. */
+export { NO_USAGE } from "./usage";
 
 /**
  * An event after ingest normalised it: what goes through the queue and what the worker applies.
@@ -74,6 +76,8 @@ export const normalizedEventSchema = z.object({
   session_id: sessionIdSchema,
   source: z.string().min(1).max(64),
   kind: z.enum(NORMALIZED_KINDS),
+  /** Jobs queued before signals existed carry none: they were all status. */
+  signal: z.enum(SIGNALS).default("status"),
   name: z.string().max(200).nullable(),
   /** When it happened: client-stamped, or the time ingest received it. */
   time: z.iso.datetime(),

@@ -1,4 +1,4 @@
-import { applyEvent, close, durationMs, isStale, type LifecycleEvent, newSession, reap, type SessionState } from "./lifecycle";
+import { applyEvent, close, durationMs, isStale, type LifecycleEvent, livenessIntervalMs, newSession, reap, type SessionState } from "./lifecycle";
 import type { EventKind } from "./event";
 
 const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);
@@ -66,7 +66,7 @@ describe("applyEvent: status follows the newest event (rules 2–5), in any arri
   });
 });
 
-describe("reap (rule 6) and close", () => {
+describe("reap (rule 8) and close (rule 10)", () => {
   const live = fold([ev("start", 0), ev("turn_end", 60)]);
 
   it("leaves a session alone while its last event is after the cutoff", () => {
@@ -102,6 +102,70 @@ describe("reap (rule 6) and close", () => {
     const closed = close(live);
     expect(closed).toMatchObject({ status: "ended", endReason: "closed", endedAt: at(60) });
     expect(close(closed)).toBe(closed);
+  });
+});
+
+describe("signals (rules 1 and 6): only status changes status", () => {
+  const telemetry = (kind: EventKind, second: number, extra: Partial<LifecycleEvent> = {}) => ev(kind, second, { signal: "telemetry", ...extra });
+  const waiting = fold([ev("start", 0), ev("prompt", 1, { detail: "Fix the build" }), ev("turn_end", 5)]);
+
+  it.each([
+    ["telemetry", "telemetry"],
+    ["bookkeeping", "bookkeeping"],
+  ] as const)("%s after a turn leaves the session waiting, counted", (_name, signal) => {
+    const after = fold([ev("activity", 9, { signal }), ev("prompt", 10, { signal, detail: "<REDACTED>" })], waiting);
+    expect(after).toMatchObject({ status: "waiting", waitingReason: "turn_end", title: "Fix the build", eventCount: 5, lastEventAt: at(10) });
+  });
+
+  it("telemetry never reopens an ended session", () => {
+    const ended = fold([ev("end", 6)], waiting);
+    expect(fold([telemetry("activity", 20), telemetry("prompt", 21, { detail: "hi" })], ended)).toMatchObject({ status: "ended", endReason: "session_end", reopenCount: 0 });
+  });
+
+  it("telemetry still counts usage", () => {
+    const usage = { input_tokens: 10, output_tokens: 5, cache_read_tokens: null, cache_creation_tokens: null, cost_usd: 0.5, model: "m", api_error: false, tool_call: null };
+    expect(fold([telemetry("activity", 9, { usage })], waiting)).toMatchObject({ inputTokens: 10, outputTokens: 5, costMicros: 500_000, model: "m", status: "waiting" });
+  });
+
+  it("on a session with no status source (OpenTelemetry only) telemetry stands in for status", () => {
+    const otlpOnly = fold([telemetry("prompt", 0, { detail: "prompt of 12 characters" }), telemetry("activity", 3)]);
+    expect(otlpOnly).toMatchObject({ status: "active", hasStatusSignal: false, title: "prompt of 12 characters", titleAt: null });
+    // The first status event decides afresh, even if older than what telemetry stood in for.
+    const hooked = fold([ev("turn_end", 2)], otlpOnly);
+    expect(hooked).toMatchObject({ status: "waiting", hasStatusSignal: true });
+    // A real prompt replaces the placeholder title, whenever it came.
+    expect(fold([ev("prompt", 1, { detail: "Real prompt" })], otlpOnly).title).toBe("Real prompt");
+    expect(fold([ev("prompt", 9, { detail: "Real prompt" })], otlpOnly).title).toBe("Real prompt");
+  });
+
+  it("a placeholder prompt never titles a session that has a status source", () => {
+    expect(fold([ev("start", 0), telemetry("prompt", 1, { detail: "<REDACTED>" })]).title).toBeNull();
+    expect(fold([ev("start", 0), ev("prompt", 1, { detail: "[REDACTED]" })]).title).toBeNull();
+  });
+});
+
+describe("proof of life (rules 7 and 8)", () => {
+  const alive = (second: number) => ev("tool", second, { kind: "alive", signal: "liveness" });
+  const waiting = fold([ev("start", 0), ev("turn_end", 5)]);
+
+  it("moves alive_at only: no status, no count, no revival", () => {
+    const after = fold([alive(100), alive(50)], waiting);
+    expect(after).toMatchObject({ status: "waiting", aliveAt: at(100), lastEventAt: at(5), eventCount: 2 });
+    expect(fold([alive(200)], fold([ev("end", 10)], waiting))).toMatchObject({ status: "ended", reopenCount: 0 });
+  });
+
+  it("a session that proves life is not stale; without it, it is, ended at its last sign of life", () => {
+    const proven = fold([alive(100)], waiting);
+    expect(isStale(proven, at(90))).toBe(false);
+    expect(reap(proven, at(90))).toBeNull();
+    expect(reap(proven, at(101))).toMatchObject({ status: "ended", endReason: "stale", endedAt: at(100) });
+    expect(close(proven)).toMatchObject({ endReason: "closed", endedAt: at(100) });
+  });
+
+  it("the watcher's interval is a quarter of the timeout, between 1 s and 60 s", () => {
+    expect(livenessIntervalMs(5 * 60_000)).toBe(60_000);
+    expect(livenessIntervalMs(2 * 60_000)).toBe(30_000);
+    expect(livenessIntervalMs(3_000)).toBe(1_000);
   });
 });
 

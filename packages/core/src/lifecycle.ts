@@ -1,9 +1,10 @@
 /**
  * The session lifecycle: when a session is active, waiting, ended or revived. The worker, the reaper
  * and the API all change sessions only through these functions, so the rules live here and nowhere
- * else. Pure: times are epoch milliseconds passed in, never read from a clock.
+ * else. Pure: times are epoch milliseconds passed in, never read from a clock. "Rule N" below is
+ * rule N of docs/lifecycle.md.
  */
-import type { EventEndReason, EventUsage, NormalizedKind } from "./event";
+import type { EventEndReason, EventUsage, NormalizedKind, Signal } from "./event";
 import { oneLine } from "./text";
 import { addUsage, NO_SESSION_USAGE, type SessionUsage } from "./usage";
 
@@ -44,6 +45,10 @@ export interface SessionState extends SessionUsage {
   parentSessionId: string | null;
   /** OpenTelemetry spans seen for the session (they never change its status). */
   spanCount: number;
+  /** Newest proof that the agent's process lives (rule 7); the reaper reads it beside lastEventAt. */
+  aliveAt: number | null;
+  /** Whether any status signal was seen: until one is, telemetry stands in for status (rule 6). */
+  hasStatusSignal: boolean;
 }
 
 /** The part of an event the lifecycle reads. */
@@ -61,6 +66,8 @@ export interface LifecycleEvent {
   usage?: EventUsage | null;
   /** A prompt carried by an event that is not a prompt event (see MappedEvent.title). */
   title?: string | null;
+  /** What kind of evidence the event is (rule 1); status when absent. */
+  signal?: Signal;
 }
 
 /** A session Pulse has not seen an event of yet. */
@@ -86,11 +93,21 @@ export function newSession(id: string, source: string): SessionState {
     startReason: null,
     parentSessionId: null,
     spanCount: 0,
+    aliveAt: null,
+    hasStatusSignal: false,
     ...NO_SESSION_USAGE,
   };
 }
 
-/** Rule 3: the status a live session takes from an event that is its newest. */
+/**
+ * Rule 11: text an agent sends in place of a prompt it does not disclose (Claude Code's OpenTelemetry
+ * `<REDACTED>`, Pulse's own "prompt of N characters" for a length-only record). It never titles a
+ * session that has a real prompt source; on a session with none it stands in until a real prompt comes.
+ */
+const PLACEHOLDER_PROMPT = /^(<redacted>|\[redacted\]|prompt of \d+ characters)$/i;
+export const isPlaceholderPrompt = (text: string): boolean => PLACEHOLDER_PROMPT.test(text.trim());
+
+/** Rule 3: the status a live session takes from a status event that is its newest. */
 function liveStatusFrom(event: LifecycleEvent): Pick<SessionState, "status" | "waitingReason" | "statusAt"> {
   switch (event.kind) {
     case "turn_end":
@@ -119,10 +136,15 @@ function endedBy(event: LifecycleEvent): Partial<SessionState> {
  * The result does not depend on the worker's clock, only on event times.
  */
 export function applyEvent(session: SessionState, event: LifecycleEvent): SessionState {
+  const t = event.time;
+  // Rule 7: proof of life moves alive_at and nothing else (no session is created or revived by it).
+  if (event.kind === "alive") return { ...session, aliveAt: session.aliveAt === null ? t : Math.max(session.aliveAt, t) };
   // A span is telemetry about work, not a sign of life or of an end (an exporter may flush spans
   // late, or send zero-length ones): it is counted, nothing more. Explicit end spans arrive as `end`.
   if (event.kind === "span") return { ...session, spanCount: session.spanCount + 1 };
-  const t = event.time;
+  const signal = event.signal ?? "status";
+  // Rule 6: telemetry and bookkeeping stand in for status only on a session that has no status source.
+  const asStatus = signal === "status" || (!session.hasStatusSignal && signal !== "liveness");
   // Rule 2: started_at is the oldest event, last_event_at the newest, whatever order they arrive in.
   const next: SessionState = {
     ...session,
@@ -134,13 +156,25 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
     startedAt: session.startedAt === null ? t : Math.min(session.startedAt, t),
     lastEventAt: session.lastEventAt === null ? t : Math.max(session.lastEventAt, t),
     eventCount: session.eventCount + 1,
+    hasStatusSignal: session.hasStatusSignal || signal === "status",
   };
-  if (event.kind === "start" && session.startReason === null) next.startReason = event.detail;
+  if (event.kind === "start" && session.startReason === null && asStatus) next.startReason = event.detail;
   const prompt = event.title ?? (event.kind === "prompt" ? event.detail : null);
-  if (prompt && (session.titleAt === null || t < session.titleAt)) {
-    next.title = oneLine(prompt, TITLE_MAX_CHARS);
-    next.titleAt = t;
+  if (prompt) {
+    if (!isPlaceholderPrompt(prompt)) {
+      // Rule 11: the oldest real prompt titles the session.
+      if (session.titleAt === null || t < session.titleAt) {
+        next.title = oneLine(prompt, TITLE_MAX_CHARS);
+        next.titleAt = t;
+      }
+    } else if (session.title === null && !next.hasStatusSignal) {
+      // A stand-in: titleAt stays null, so any real prompt replaces it.
+      next.title = oneLine(prompt, TITLE_MAX_CHARS);
+    }
   }
+  if (!asStatus) return next;
+  // The first status signal decides from scratch: what telemetry stood in for no longer counts.
+  const statusAt = session.hasStatusSignal || signal !== "status" ? session.statusAt : null;
 
   if (session.status === "ended") {
     // Rule 5: an event at or before the end is stored but changes neither status nor end.
@@ -162,58 +196,69 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
   }
 
   // Rule 3: a late, older event never overrides the status a newer one set.
-  if (session.statusAt !== null && t < session.statusAt) return next;
+  if (statusAt !== null && t < statusAt) return next;
   return event.kind === "end" ? { ...next, ...endedBy(event) } : { ...next, ...liveStatusFrom(event) };
 }
 
-/** The moment a session's activity is measured from. */
-function lastActivity(session: SessionState): number | null {
-  return session.lastEventAt ?? session.startedAt;
+/** Rule 8: the moment a session's silence is measured from: its newest event or proof of life. */
+export function lastSignOfLife(session: SessionState): number | null {
+  const event = session.lastEventAt ?? session.startedAt;
+  if (session.aliveAt === null) return event;
+  return event === null ? session.aliveAt : Math.max(event, session.aliveAt);
 }
 
 /**
- * An end Pulse infers (rules 6 and close) as data: the store applies it to many sessions in one
- * statement (`ended_at` and `status_at` = the last activity, waiting reason and end detail cleared),
+ * An end Pulse infers (rules 8 and 10) as data: the store applies it to many sessions in one
+ * statement (`ended_at` and `status_at` = the last sign of life, waiting reason and end detail cleared),
  * and `reap`/`close` below apply the very same to one session.
  */
 export interface InferredEnd {
   status: "ended";
   endReason: "stale" | "closed";
-  /** Where the end is placed: always the session's last activity, never the time of the decision. */
-  endedAt: "last_activity";
+  /** Where the end is placed: always the session's last sign of life (rule 8), never the time of the decision. */
+  endedAt: "last_sign_of_life";
 }
-export const STALE_END: InferredEnd = { status: "ended", endReason: "stale", endedAt: "last_activity" };
-export const CLOSED_END: InferredEnd = { status: "ended", endReason: "closed", endedAt: "last_activity" };
+export const STALE_END: InferredEnd = { status: "ended", endReason: "stale", endedAt: "last_sign_of_life" };
+export const CLOSED_END: InferredEnd = { status: "ended", endReason: "closed", endedAt: "last_sign_of_life" };
 
 export function applyInferredEnd(session: SessionState, end: InferredEnd): SessionState {
-  const at = lastActivity(session);
+  const at = lastSignOfLife(session);
   return { ...session, status: end.status, waitingReason: null, endReason: end.endReason, endDetail: null, endedAt: at, statusAt: at };
 }
 
 /**
- * Rule 6: a session not ended whose last activity is older than the cutoff is stale. The store's
- * candidate query (`status <> 'ended' AND last_event_at < cutoff`) is this test.
+ * Rule 8: a session not ended whose last sign of life (event or proof of life) is older than the
+ * cutoff is stale. The store's candidate query (`status <> 'ended' AND GREATEST(last_event_at,
+ * alive_at) < cutoff`) is this test.
  */
 export function isStale(session: SessionState, cutoffMs: number): boolean {
-  const at = lastActivity(session);
+  const at = lastSignOfLife(session);
   return session.status !== "ended" && at !== null && at < cutoffMs;
 }
 
-/** Rule 6: the reaper's end of a stale session, at its last activity; null when it is not stale. */
+/** Rule 8: the reaper's end of a stale session, at its last sign of life; null when it is not stale. */
 export function reap(session: SessionState, cutoffMs: number): SessionState | null {
   return isStale(session, cutoffMs) ? applyInferredEnd(session, STALE_END) : null;
 }
 
-/** A user closing a session: ended at its last activity. Idempotent: an ended session is returned unchanged. */
+/** Rule 10: a user closing a session: ended at its last sign of life. Idempotent: an ended session is returned unchanged. */
 export function close(session: SessionState): SessionState {
   return session.status === "ended" ? session : applyInferredEnd(session, CLOSED_END);
 }
 
-/** `ended_at − started_at` once ended, `last_event_at − started_at` before. */
+/** Rule 12: `ended_at − started_at` once ended, `last_event_at − started_at` before. */
 export function durationMs(session: SessionState): number | null {
   if (session.startedAt === null) return null;
   const until = session.status === "ended" ? session.endedAt : session.lastEventAt;
   return until === null ? null : Math.max(0, until - session.startedAt);
+}
+
+/**
+ * Rule 7: how often a watcher proves life, for a stale timeout: four chances per timeout, between 1 s
+ * (tests run timeouts of seconds) and 60 s (one small request a minute per session is nothing).
+ */
+export function livenessIntervalMs(staleTimeoutMs: number): number {
+  return Math.min(60_000, Math.max(1_000, Math.floor(staleTimeoutMs / 4)));
 }
 
 /** The cutoff for staleness: sessions silent since before it are stale. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, eventKeySchema, type EventUsage, NO_USAGE, type NormalizedEvent, type NormalizedKind, requiredOr, sessionIdSchema } from "./event";
+import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, eventKeySchema, type EventUsage, NO_USAGE, type NormalizedEvent, type NormalizedKind, requiredOr, sessionIdSchema, type Signal } from "./event";
 import { capPayload, PAYLOAD_CAP_BYTES } from "./payload";
 import type { LifecycleEvent } from "./lifecycle";
 import { optionalLine, projectFromCwd } from "./text";
@@ -17,6 +17,8 @@ export interface MappedEvent {
   usage?: EventUsage | null;
   /** A prompt that may title the session when the event is not itself a prompt. */
   title?: string | null;
+  /** What kind of evidence the event is (lifecycle rule 1); status when absent. */
+  signal?: Signal;
 }
 
 /** Facts about the delivery, decided by ingest. */
@@ -51,6 +53,7 @@ export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: Delive
     session_id: origin.session_id,
     source: origin.source,
     kind: mapped.kind,
+    signal: mapped.signal ?? "status",
     name: text(mapped.name, 200),
     time: toIso(effectiveEventTime(ctx.stampedMs, ctx.receivedMs)),
     received_at: toIso(ctx.receivedMs),
@@ -102,6 +105,15 @@ export const eventInputSchema = z.object({
 });
 export type EventInput = z.infer<typeof eventInputSchema>;
 
+/** `POST /v1/liveness`: the watcher's proof that a session's agent process lives (lifecycle rule 7). */
+export const livenessInputSchema = z.object({
+  session_id: sessionIdSchema,
+  source: z.string({ error: requiredOr("must be a string") }).trim().min(1, { error: "must not be empty" }).max(64),
+  /** When the process was seen alive; the time of receipt when absent. */
+  time: timeInput.nullish(),
+});
+export type LivenessInput = z.infer<typeof livenessInputSchema>;
+
 export function mapEventInput(input: EventInput): MappedEvent {
   return {
     kind: input.kind,
@@ -143,5 +155,6 @@ export function toLifecycleEvent(event: NormalizedEvent): LifecycleEvent {
     endDetail: event.end_detail,
     usage: event.usage,
     title: event.title,
+    signal: event.signal,
   };
 }

@@ -4,6 +4,7 @@
  * both encodings share one mapping.
  */
 import { mappedEvent } from "./agent-hooks";
+import { type AgentAdapter, agentByServiceName } from "./agents";
 import { NO_USAGE, SESSION_ID_MAX } from "./event";
 import type { MappedEvent } from "./normalize";
 import { optionalLine } from "./text";
@@ -66,18 +67,21 @@ const int = (v: unknown): number | null => {
   return n === null ? null : Math.round(n);
 };
 
-/** The Pulse source an exporter's `service.name` stands for. */
+/** The Pulse source an exporter's `service.name` stands for: a known agent's id, else the name itself. */
 export function sourceFromServiceName(serviceName: string | null): string {
   if (!serviceName) return "otel";
-  if (/^claude[-_ ]?code/i.test(serviceName)) return "claude-code";
-  if (/^codex/i.test(serviceName)) return "codex";
-  if (/^gemini/i.test(serviceName)) return "gemini";
-  return serviceName.slice(0, 64);
+  return agentByServiceName(serviceName)?.id ?? serviceName.slice(0, 64);
 }
 
-/** The session a record belongs to: `session.id` (Claude Code) or `conversation.id` (Codex). */
-function sessionIdOf(attributes: Record<string, unknown>, resource: Record<string, unknown>): string | null {
-  const id = str(attributes["session.id"]) ?? str(attributes["conversation.id"]) ?? str(resource["session.id"]) ?? str(resource["conversation.id"]);
+/** Session attributes of exporters Pulse has no adapter for: the known agents' names. */
+const ANY_SESSION_ATTRIBUTES = ["session.id", "conversation.id"];
+
+/** The session a record belongs to: its agent's session attribute (Claude Code, Gemini `session.id`; Codex `conversation.id`). */
+function sessionIdOf(attributes: Record<string, unknown>, resource: Record<string, unknown>, agent: AgentAdapter | null): string | null {
+  const names = agent ? [...agent.otel.sessionAttributes, ...ANY_SESSION_ATTRIBUTES] : ANY_SESSION_ATTRIBUTES;
+  let id: string | null = null;
+  for (const name of names) id ??= str(attributes[name]);
+  for (const name of names) id ??= str(resource[name]);
   return id && id.length <= SESSION_ID_MAX ? id.trim() : null;
 }
 
@@ -106,6 +110,7 @@ export interface OtlpMapping {
 
 interface ResourceContext {
   resource: Record<string, unknown>;
+  agent: AgentAdapter | null;
   source: string;
   host: string | null;
   project: string | null;
@@ -113,9 +118,11 @@ interface ResourceContext {
 
 function resourceContext(resource: { attributes?: OtlpKeyValue[] } | undefined): ResourceContext {
   const attributes = attributesOf(resource?.attributes);
+  const serviceName = str(attributes["service.name"]);
   return {
     resource: attributes,
-    source: sourceFromServiceName(str(attributes["service.name"])),
+    agent: serviceName ? agentByServiceName(serviceName) : null,
+    source: sourceFromServiceName(serviceName),
     host: str(attributes["host.name"]),
     project: str(attributes["service.namespace"]),
   };
@@ -150,6 +157,19 @@ export function mapLogEvent(name: string, a: Record<string, unknown>): MappedEve
         usage: suffix === "tool_result" ? { ...NO_USAGE, tool_call: "otel" } : null,
       };
     }
+    case "api_response":
+      // Gemini CLI: tokens come with the response (its api_request record carries none).
+      return {
+        ...mappedEvent("activity", name),
+        detail: optionalLine(a.model, 200),
+        usage: {
+          ...NO_USAGE,
+          input_tokens: int(a.input_token_count),
+          output_tokens: int(a.output_token_count),
+          cache_read_tokens: int(a.cached_content_token_count),
+          model: optionalLine(a.model, 200),
+        },
+      };
     case "api_request":
       return {
         ...mappedEvent("activity", name),
@@ -191,6 +211,16 @@ export function mapLogEvent(name: string, a: Record<string, unknown>): MappedEve
   }
 }
 
+/**
+ * Lifecycle rules 1 and 6: a log record is telemetry (or, for an agent's reports on its own hooks,
+ * bookkeeping): it counts usage and never moves the status of a session that has a status source.
+ * Only an explicit end record is status.
+ */
+function withSignal(mapped: MappedEvent, name: string, agent: AgentAdapter | null): MappedEvent {
+  if (mapped.kind === "end") return mapped;
+  return { ...mapped, signal: agent ? agent.otel.recordSignal(name) : "telemetry" };
+}
+
 /** One record's event, once its session is known: what the signal-specific mappings decide. */
 type RecordEvent = Pick<OtlpEvent, "timeMs" | "mapped" | "identity" | "raw">;
 
@@ -211,7 +241,7 @@ interface ExportShape {
 function collect<T extends { attributes?: OtlpKeyValue[] }>(
   request: unknown,
   shape: ExportShape,
-  toEvent: (item: T, attributes: Record<string, unknown>, sessionId: string, resource: Record<string, unknown>) => RecordEvent,
+  toEvent: (item: T, attributes: Record<string, unknown>, sessionId: string, ctx: ResourceContext) => RecordEvent,
 ): OtlpMapping {
   const resources = (request as Record<string, unknown> | null)?.[shape.resources];
   if (typeof request !== "object" || request === null || (resources !== undefined && !Array.isArray(resources))) {
@@ -223,13 +253,13 @@ function collect<T extends { attributes?: OtlpKeyValue[] }>(
     for (const scope of (rs?.[shape.scopes] ?? []) as Array<Record<string, unknown>>) {
       for (const item of (scope?.[shape.items] ?? []) as T[]) {
         const attributes = attributesOf(item?.attributes);
-        const sessionId = sessionIdOf(attributes, ctx.resource);
+        const sessionId = sessionIdOf(attributes, ctx.resource, ctx.agent);
         if (!sessionId) {
           mapping.rejected++;
           mapping.rejectionReason ??= `${shape.itemName} without session.id or conversation.id`;
           continue;
         }
-        mapping.events.push({ sessionId, source: ctx.source, host: ctx.host, project: ctx.project, ...toEvent(item, attributes, sessionId, ctx.resource) });
+        mapping.events.push({ sessionId, source: ctx.source, host: ctx.host, project: ctx.project, ...toEvent(item, attributes, sessionId, ctx) });
       }
     }
   }
@@ -247,7 +277,7 @@ const LOGS: ExportShape = { resources: "resourceLogs", scopes: "scopeLogs", item
 
 /** Maps an ExportLogsServiceRequest. Throws on a body that is not one (the caller answers 400). */
 export function mapOtlpLogs(request: unknown): OtlpMapping {
-  return collect<OtlpLogRecord>(request, LOGS, (record, attributes, sessionId, resource) => {
+  return collect<OtlpLogRecord>(request, LOGS, (record, attributes, sessionId, { resource, agent }) => {
     const body = anyValue(record.body);
     const eventName = str(attributes["event.name"]);
     // Claude Code: body "claude_code.user_prompt", event.name "user_prompt"; Codex: both "codex.api_request".
@@ -255,7 +285,7 @@ export function mapOtlpLogs(request: unknown): OtlpMapping {
     const timestamp = str(attributes["event.timestamp"]);
     return {
       timeMs: nanosToMs(record.timeUnixNano) ?? nanosToMs(record.observedTimeUnixNano) ?? (timestamp && !Number.isNaN(Date.parse(timestamp)) ? Date.parse(timestamp) : null),
-      mapped: mapLogEvent(name, attributes),
+      mapped: withSignal(mapLogEvent(name, attributes), name, agent),
       identity: JSON.stringify(["log", sessionId, name, String(record.timeUnixNano ?? ""), String(record.observedTimeUnixNano ?? ""), stableAttributes(attributes)]),
       raw: { resource, record },
     };
@@ -279,7 +309,7 @@ const SPANS: ExportShape = { resources: "resourceSpans", scopes: "scopeSpans", i
  * span, or any other, never does.
  */
 export function mapOtlpSpans(request: unknown): OtlpMapping {
-  return collect<OtlpSpan>(request, SPANS, (span, attributes, sessionId, resource) => {
+  return collect<OtlpSpan>(request, SPANS, (span, attributes, sessionId, { resource }) => {
     const name = str(span.name) ?? "span";
     const start = nanosToMs(span.startTimeUnixNano);
     const end = nanosToMs(span.endTimeUnixNano);

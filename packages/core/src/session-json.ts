@@ -15,6 +15,10 @@ export interface SessionJson {
   end_detail: string | null;
   started_at: string | null;
   last_event_at: string | null;
+  /** Newest proof that the agent's process lives (the watcher's); null without a watcher. */
+  alive_at: string | null;
+  /** Since when a waiting session waits (the event that made it wait); null unless waiting. */
+  waiting_since: string | null;
   ended_at: string | null;
   duration_ms: number | null;
   event_count: number;
@@ -47,6 +51,8 @@ export function toSessionJson(session: SessionState): SessionJson {
     end_detail: session.endDetail,
     started_at: iso(session.startedAt),
     last_event_at: iso(session.lastEventAt),
+    alive_at: iso(session.aliveAt),
+    waiting_since: session.status === "waiting" ? iso(session.statusAt) : null,
     ended_at: iso(session.endedAt),
     duration_ms: durationMs(session),
     event_count: session.eventCount,

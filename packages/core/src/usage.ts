@@ -1,5 +1,17 @@
 import type { EventUsage } from "./event";
 
+/** An event that reports no usage. */
+export const NO_USAGE: EventUsage = {
+  input_tokens: null,
+  output_tokens: null,
+  cache_read_tokens: null,
+  cache_creation_tokens: null,
+  cost_usd: null,
+  model: null,
+  api_error: false,
+  tool_call: null,
+};
+
 /** Usage summed over a session's events. */
 export interface SessionUsage {
   inputTokens: number;

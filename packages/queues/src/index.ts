@@ -2,3 +2,4 @@ export * from "./names";
 export * from "./jobs";
 export * from "./connections";
 export * from "./env";
+export * from "./presence";

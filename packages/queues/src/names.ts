@@ -22,3 +22,11 @@ export const DEFAULT_REDIS_PREFIX = "pulse";
 export function sessionsChannel(prefix: string = DEFAULT_REDIS_PREFIX): string {
   return `${prefix}:sessions`;
 }
+
+/**
+ * Redis key holding since when (epoch ms) some ingest has been up without a break: each ingest
+ * refreshes it every few seconds, and it expires soon after the last one stops (lifecycle rule 9).
+ */
+export function ingestUpSinceKey(prefix: string = DEFAULT_REDIS_PREFIX): string {
+  return `${prefix}:ingest:up-since`;
+}

@@ -40,17 +40,27 @@ function groupNewKeys(events: NormalizedEvent[]): Map<string, NormalizedEvent[]>
  * (which skips locked rows) never ends a session while its newer events are being applied.
  */
 export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEvent[]): Promise<ApplyResult> {
-  const bySession = groupNewKeys(events);
-  const sessionIds = [...bySession.keys()].sort();
+  // Proof of life (lifecycle rule 7) is folded in but never stored as an event (one per session every
+  // few seconds would be most of the table) and never creates a session: the newest one is all that
+  // counts, so keeping the newest per session is idempotent by itself.
+  const aliveBySession = new Map<string, NormalizedEvent>();
+  const stored: NormalizedEvent[] = [];
+  for (const event of events) {
+    if (event.kind !== "alive") stored.push(event);
+    else if (!aliveBySession.has(event.session_id) || aliveBySession.get(event.session_id)!.time < event.time) aliveBySession.set(event.session_id, event);
+  }
+  const bySession = groupNewKeys(stored);
+  const sessionIds = [...new Set([...bySession.keys(), ...aliveBySession.keys()])].sort();
   if (sessionIds.length === 0) return { applied: 0, duplicates: 0, sessions: [] };
-  const unique = sessionIds.flatMap((id) => bySession.get(id)!);
-  const placeholders = sessionIds.map((id) => ({ id, source: bySession.get(id)![0].source }));
+  const unique = [...bySession.keys()].sort().flatMap((id) => bySession.get(id)!);
+  const placeholders = [...bySession.keys()].sort().map((id) => ({ id, source: bySession.get(id)![0].source }));
   // Positional rows (see rows.ts): the columns of the INSERT below, in order.
   const eventRows = unique.map((e) => [
     e.session_id,
     e.key,
     e.source,
     e.kind,
+    e.signal,
     e.name,
     e.time,
     e.received_at,
@@ -85,10 +95,10 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
         const locked = await selectSessions(tx, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`);
         const [{ rows: insertedJson }] = await tx.$queryRaw<Array<{ rows: string }>>`
           WITH inserted AS (
-            INSERT INTO events (session_id, key, source, kind, name, time, received_at, tool, detail, payload, payload_truncated,
+            INSERT INTO events (session_id, key, source, kind, signal, name, time, received_at, tool, detail, payload, payload_truncated,
               input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model)
-            SELECT r->>0, r->>1, r->>2, r->>3, r->>4, (r->>5)::timestamptz, (r->>6)::timestamptz, r->>7, r->>8, r->9, (r->>10)::boolean,
-              (r->>11)::int, (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::bigint, r->>16
+            SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::timestamptz, (r->>7)::timestamptz, r->>8, r->>9, r->10, (r->>11)::boolean,
+              (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::int, (r->>16)::bigint, r->>17
             FROM jsonb_array_elements(${pgJson(eventRows)}::jsonb) WITH ORDINALITY AS input(r, ord)
             ORDER BY ord
             ON CONFLICT (session_id, key) DO NOTHING
@@ -101,18 +111,24 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
         const current = new Map(locked.map((session) => [session.id, session]));
         const changed: SessionState[] = [];
         for (const id of sessionIds) {
-          const fresh = bySession.get(id)!.filter((e) => isNew.has(`${id}\u0000${e.key}`));
+          const fresh = (bySession.get(id) ?? []).filter((e) => isNew.has(`${id}\u0000${e.key}`));
+          const alive = aliveBySession.get(id);
+          const before = current.get(id);
+          // Proof of life for a session Pulse has no event of is dropped: it never creates one.
+          if (alive && before) fresh.push(alive);
           if (fresh.length === 0) continue;
           // Oldest first (stable for equal times), so a batch gives the same result as the same
           // events arriving one by one in time order.
           const ordered = fresh.map(toLifecycleEvent).sort((a, b) => a.time - b.time);
-          const before = current.get(id) ?? newSession(id, fresh[0].source);
-          changed.push(ordered.reduce(applyEvent, before));
+          const after = ordered.reduce(applyEvent, before ?? newSession(id, fresh[0].source));
+          // An older proof of life than one already seen changes nothing: nothing to write or announce.
+          if (before && fresh.length === 1 && alive && after.aliveAt === before.aliveAt) continue;
+          changed.push(after);
         }
         await writeSessions(tx, changed);
         const linked = await linkClearedSessions(tx, changed);
         const sessions = [...changed.filter((s) => !linked.has(s.id)), ...linked.values()];
-        return { applied: inserted.length, duplicates: events.length - inserted.length, sessions };
+        return { applied: inserted.length, duplicates: stored.length - inserted.length, sessions };
       },
       { maxWait: 10_000, timeout: 60_000 },
     ),

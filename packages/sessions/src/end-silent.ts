@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from "@pulse/db";
 import { selectSessions } from "./rows";
 
 export interface EndSilentOptions {
-  /** Open sessions whose last event is before this (epoch ms) are ended. */
+  /** Open sessions whose last sign of life (event or proof of life, lifecycle rule 8) is before this (epoch ms) are ended. */
   cutoffMs: number;
   /** Most sessions ended by one call; the rest wait for the next. */
   limit: number;
@@ -16,7 +16,8 @@ export interface EndSilentOptions {
 }
 
 /**
- * Ends up to `limit` open sessions silent since before the cutoff, in one statement: the candidate
+ * Ends up to `limit` open sessions silent since before the cutoff (no event and no proof of life), in
+ * one statement, at their last sign of life: the candidate
  * test is the lifecycle's `isStale`, the change is the lifecycle's `InferredEnd` (the same that
  * `reap`/`close` apply to one session), so 100,000 sessions cost one round trip, not 100,000.
  *
@@ -29,8 +30,8 @@ export async function endSilentSessions(prisma: PrismaClient, { cutoffMs, limit,
   const only = onlyIds ? Prisma.sql`AND id = ANY(${onlyIds}::text[])` : Prisma.empty;
   if (dryRun) {
     const rows = await prisma.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM sessions WHERE status <> 'ended' AND last_event_at < ${cutoff} ${only}
-      ORDER BY last_event_at, id LIMIT ${limit}`;
+      SELECT id FROM sessions WHERE status <> 'ended' AND GREATEST(last_event_at, alive_at) < ${cutoff} ${only}
+      ORDER BY GREATEST(last_event_at, alive_at), id LIMIT ${limit}`;
     return rows.map((r) => r.id);
   }
   // Candidates in index order, not sorted: which stale sessions a bounded sweep takes first does not
@@ -38,13 +39,14 @@ export async function endSilentSessions(prisma: PrismaClient, { cutoffMs, limit,
   const [{ ids }] = await prisma.$queryRaw<Array<{ ids: string }>>`
     WITH candidates AS (
       SELECT id FROM sessions
-      WHERE status <> 'ended' AND last_event_at < ${cutoff} ${only}
+      WHERE status <> 'ended' AND GREATEST(last_event_at, alive_at) < ${cutoff} ${only}
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     ), ended AS (
       UPDATE sessions AS s SET
         status = ${end.status}, end_reason = ${end.endReason}, waiting_reason = NULL, end_detail = NULL,
-        ended_at = COALESCE(s.last_event_at, s.started_at), status_at = COALESCE(s.last_event_at, s.started_at),
+        ended_at = GREATEST(COALESCE(s.last_event_at, s.started_at), s.alive_at),
+        status_at = GREATEST(COALESCE(s.last_event_at, s.started_at), s.alive_at),
         updated_at = now()
       FROM candidates WHERE s.id = candidates.id
       RETURNING s.id

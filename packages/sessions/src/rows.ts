@@ -5,7 +5,7 @@ import { pgJson } from "./pg-json";
 /** A client or an interactive transaction: the functions here work inside either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
 
-type FieldKind = "text" | "int" | "bigint" | "time";
+type FieldKind = "text" | "int" | "bigint" | "time" | "bool";
 
 interface Field {
   /** SessionState's (and the Prisma model's) name for it. */
@@ -54,11 +54,13 @@ const FIELDS: readonly Field[] = [
   field("toolCallsHooks", "tool_calls_hooks", "int"),
   field("toolCallsOtel", "tool_calls_otel", "int"),
   field("spanCount", "span_count", "int"),
+  field("aliveAt", "alive_at", "time"),
+  field("hasStatusSignal", "has_status_signal", "bool"),
 ];
 
 /** A column as a JSON-friendly value: times as epoch ms (exact for timestamptz(3)). */
 const readExpression = (f: Field) => (f.kind === "time" ? `(EXTRACT(EPOCH FROM s.${f.column}) * 1000)::bigint` : `s.${f.column}`);
-const SQL_TYPE: Record<FieldKind, string> = { text: "text", int: "int", bigint: "bigint", time: "timestamptz" };
+const SQL_TYPE: Record<FieldKind, string> = { text: "text", int: "int", bigint: "bigint", time: "timestamptz", bool: "boolean" };
 
 /** `json_build_array(...)` of one session row `s`, in FIELDS order. */
 const ROW_ARRAY = Prisma.raw(`json_build_array(${FIELDS.map(readExpression).join(", ")})`);
@@ -77,7 +79,7 @@ function fromArray(values: unknown[]): SessionState {
   const session = {} as Record<keyof SessionState, unknown>;
   FIELDS.forEach((f, i) => {
     const value = values[i];
-    session[f.key] = value === null || f.kind === "text" ? value : Number(value);
+    session[f.key] = value === null || f.kind === "text" || f.kind === "bool" ? value : Number(value);
   });
   return session as unknown as SessionState;
 }
@@ -87,7 +89,7 @@ export function fromRow(row: Record<string, unknown>): SessionState {
   const session = {} as Record<keyof SessionState, unknown>;
   for (const f of FIELDS) {
     const value = row[f.key];
-    session[f.key] = value === null || value === undefined ? null : f.kind === "time" ? (value as Date).getTime() : f.kind === "text" ? value : Number(value);
+    session[f.key] = value === null || value === undefined ? null : f.kind === "time" ? (value as Date).getTime() : f.kind === "text" || f.kind === "bool" ? value : Number(value);
   }
   return session as unknown as SessionState;
 }

@@ -1,6 +1,6 @@
 import { staleCutoff } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
-import { reapStaleJob, parseJobData } from "@pulse/queues";
+import { ingestUpSince, reapStaleJob, parseJobData } from "@pulse/queues";
 import { loadSessions, publishSessions, reapStaleSessions } from "@pulse/sessions";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -27,11 +27,22 @@ export interface ReaperWorkerDeps {
   staleTimeoutMs: number;
   batchSize: number;
   now: () => number;
+  /** Where ingest records since when it has been up (lifecycle rule 9). */
+  ingestUpSinceKey: string;
 }
+
+/** Why a sweep judged nothing: said once when it starts, not on every tick. */
+type Pause = "backlog" | "ingest_down" | "ingest_just_up";
 
 /** Ends sessions that went silent, at their last activity. */
 export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
   const { prisma, publisher, channel, logger, eventsQueue, reaperQueue, staleTimeoutMs, batchSize, now } = deps;
+  let paused: Pause | null = null;
+  const pause = (why: Pause, fields: Record<string, unknown>, message: string) => {
+    if (paused !== why) logger.warn(fields, message);
+    paused = why;
+    return { reaped: 0, skipped: why };
+  };
   return {
     queue: reapStaleJob.queue,
     jobNames: [reapStaleJob.name],
@@ -40,9 +51,17 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
       parseJobData(reapStaleJob, job);
       const pendingSince = await oldestPendingJobAt(eventsQueue);
       if (pendingSince !== null && now() - pendingSince > BACKLOG_TOLERANCE_MS) {
-        logger.warn({ backlogMs: now() - pendingSince }, "events queue has a backlog: sweep skipped until it drains");
-        return { reaped: 0, skipped: "backlog" };
+        return pause("backlog", { backlogMs: now() - pendingSince }, "events queue has a backlog: sweeps skipped until it drains");
       }
+      // Rule 9: silence while Pulse could not hear (ingest down, or up for less than a timeout, so
+      // that agents' spooled events and proofs of life have not all come back) is not judged.
+      const upSince = await ingestUpSince(publisher, deps.ingestUpSinceKey);
+      if (upSince === null) return pause("ingest_down", {}, "no ingest is up: sweeps skipped until one is (silence it cannot hear is not judged)");
+      if (now() - upSince < staleTimeoutMs) {
+        return pause("ingest_just_up", { upForMs: now() - upSince, staleTimeoutMs }, "ingest has been up for less than the stale timeout: sweeps skipped until it has");
+      }
+      if (paused !== null) logger.info({ after: paused }, "sweeps resumed");
+      paused = null;
       const reaped = await reapStaleSessions(prisma, { cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
       if (reaped.length > 0) {
         logger.info({ reaped: reaped.length }, "ended stale sessions");

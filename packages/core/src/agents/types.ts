@@ -1,0 +1,49 @@
+import type { Signal } from "../event";
+import type { MappedEvent } from "../normalize";
+
+/**
+ * Everything Pulse knows about one coding agent, in one place (one file per agent). Ingest's hook
+ * routes, `pulse hooks install`, `pulse hook`, the watcher, `pulse otel env` and the dashboard read
+ * their facts from here. Zod-free on purpose: the CLI loads adapters on the hook's hot path.
+ */
+export interface AgentAdapter {
+  /** The session's agent, as stored (`source`) and as the CLI's `--agent` names it. */
+  id: string;
+  /** How people call it. */
+  label: string;
+  /** Ingest's route for this agent's hook payloads. */
+  hookRoute: string;
+  /**
+   * The hook events `pulse hooks install` installs, from what the released binary fires (checked on
+   * the real binaries, see ../shared/fixtures/real). Events left out are said why in the adapter.
+   */
+  hookEvents: readonly string[];
+  /**
+   * One hook payload (already checked to have a session id and an event name) onto an event. `null`:
+   * the payload is not about a user's session (e.g. Codex's title generator) and is not stored.
+   */
+  mapHook(hook: Record<string, unknown>): MappedEvent | null;
+  /** An idempotency key the payload has by nature: two deliveries that report the same thing share it. */
+  hookKey?(hook: Record<string, unknown>): string | null;
+  /** The payload's own time (epoch ms), when the agent stamps one. */
+  hookTime?(hook: Record<string, unknown>): number | null;
+  /** How the watcher finds the agent's process among the hook's ancestors. */
+  process: {
+    /** Executable names (basename of argv[0] or of the node script) that are this agent. */
+    names: readonly string[];
+    /** Substrings of a command line that is never the session's process (shared servers, daemons). */
+    never: readonly string[];
+  };
+  otel: {
+    /** OpenTelemetry `service.name` values this agent exports under. */
+    serviceNames: readonly string[];
+    /** Record attributes that name the session, in order of preference. */
+    sessionAttributes: readonly string[];
+    /** Telemetry or bookkeeping, by the record's event name (lifecycle rule 1). */
+    recordSignal(eventName: string): Exclude<Signal, "status" | "liveness">;
+    /** Which records carry tokens, cost, model and prompts (documentation, and the adapter test). */
+    carries: { tokens: readonly string[]; cost: readonly string[]; model: readonly string[]; prompt: readonly string[] };
+  };
+  /** How its sessions end, and what needs trust before hooks run: documentation for docs/agents.md. */
+  notes: { ends: string; trust: string; quirks: readonly string[] };
+}
