@@ -204,3 +204,12 @@ describe("placeholders never title a session with a real prompt", () => {
     expect(applyEvent(alone, { ...hookPrompt, time: t + 60_000 }).title).toBe("Fix the build");
   });
 });
+
+describe("docs/agents.md", () => {
+  const doc = readFileSync(join(__dirname, "../../../../docs/agents.md"), "utf8");
+  it.each(Object.values(AGENTS).map((a) => [a.id, a] as const))("lists every hook event %s installs", (id, agent) => {
+    const section = doc.slice(doc.indexOf(`(\`${id}\`)`));
+    expect(section.length).toBeLessThan(doc.length);
+    for (const event of agent.hookEvents) expect([event, section.includes(`\`${event}\``)]).toEqual([event, true]);
+  });
+});
