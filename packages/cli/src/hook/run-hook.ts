@@ -117,7 +117,7 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   }
 
   const sessionId = agent.sessionId(fields);
-  if (sessionId && !process.env.PULSE_NO_WATCH) trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields));
+  if (sessionId && !process.env.PULSE_NO_WATCH) trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields), fields);
 
   const config = loadClientConfig(home);
   const badUrl = describeBadUrl(config.url);
@@ -136,13 +136,16 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
 }
 
 /** Starts the session's process watcher, or stops it when the session ends with the process alive (/clear). */
-function trackAgentProcess(home: string, source: string, sessionId: string, eventName: string | null): void {
+function trackAgentProcess(home: string, source: string, sessionId: string, eventName: string | null, fields: Record<string, unknown>): void {
   try {
     const registry = require("../watch/registry") as typeof import("../watch/registry");
     if (eventName === SESSION_END_EVENT) return registry.removeWatcherRecord(home, sessionId);
     const running = registry.readWatcher(home, sessionId);
     if (running && registry.isWatcherAlive(running.watcher_pid)) return;
-    (require("../watch/start-watcher") as typeof import("../watch/start-watcher")).ensureWatcher(home, source, sessionId, process.argv[1]);
+    // cwd tells a shared server's clients apart (Codex); transcript_path is where Claude Code's
+    // hook-less turn ends (Esc, a declined permission) leave their trace.
+    const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+    (require("../watch/start-watcher") as typeof import("../watch/start-watcher")).ensureWatcher(home, source, sessionId, process.argv[1], { cwd: text(fields.cwd), transcriptPath: text(fields.transcript_path) });
   } catch (error) {
     warn(`could not watch the agent process: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
-import { findAgentProcess, isPassThrough } from "./agent-process";
+import { processFacts } from "./agent-facts";
+import { findAgentProcess, isPassThrough, locateAgent } from "./agent-process";
 import { type ProcInfo, parseProcStat } from "./proc-info";
 
 const proc = (pid: number, ppid: number, name: string, argv: string[]): ProcInfo => ({ pid, ppid, name, argv, startTime: String(pid * 10), state: "S" });
@@ -40,6 +41,34 @@ describe("findAgentProcess", () => {
     expect(isPassThrough(proc(1, 0, "-bash", ["-bash"]))).toBe(true);
     expect(isPassThrough(proc(1, 0, "timeout", ["timeout", "5", "pulse", "hook"]))).toBe(true);
     expect(isPassThrough(proc(1, 0, "gemini", ["node", "/usr/bin/gemini"]))).toBe(false);
+  });
+});
+
+describe("locateAgent with the agent's process facts", () => {
+  const codex = processFacts("codex");
+  // Seen with Codex 0.171: the first TUI (30939, under npm's node shim) started the shared app-server
+  // (31017, its own session); every TUI's hooks then run as `sh` children of that server.
+  const tui1 = proc(30939, 30927, "codex", ["/x/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"]);
+  const shim = proc(30927, 30925, "node", ["node", "/x/node_modules/.bin/codex"]);
+  const server = proc(31017, 30939, "codex", ["/h/.codex/packages/app-server-daemon/releases/0.171.0/bin/codex", "app-server", "--listen", "unix://", "--analytics-default-enabled", "--managed-daemon"]);
+  const hook = proc(31649, 31017, "sh", ["/bin/sh", "-c", "pulse hook --agent codex"]);
+
+  it("stops at Codex's shared app-server instead of taking the TUI that happened to start it", () => {
+    const read = table(shim, tui1, server, hook);
+    expect(locateAgent(31649, codex, read)).toEqual({ kind: "shared-server", server });
+    expect(findAgentProcess(31649, read, "codex")).toBeNull();
+  });
+
+  it("finds `codex exec` directly: it runs its hooks itself", () => {
+    const exec = proc(2502, 2491, "codex", ["/x/codex", "exec", "--skip-git-repo-check", "hi"]);
+    const read = table(proc(2491, 2489, "node", ["node", "/x/node_modules/.bin/codex", "exec", "hi"]), exec, proc(2570, 2502, "sh", ["/bin/sh", "-c", "pulse hook --agent codex"]));
+    expect(locateAgent(2570, codex, read)).toEqual({ kind: "agent", agent: exec });
+  });
+
+  it("a prompt that mentions app-server is not the server; other agents have no shared server", () => {
+    const tui = proc(700, 1, "codex", ["codex", "fix the app-server crash"]);
+    expect(locateAgent(701, codex, table(tui, proc(701, 700, "sh", ["sh"])))).toEqual({ kind: "agent", agent: tui });
+    expect(locateAgent(31649, processFacts("claude-code"), table(shim, tui1, server, hook))).toEqual({ kind: "agent", agent: server });
   });
 });
 

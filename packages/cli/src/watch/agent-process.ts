@@ -1,3 +1,4 @@
+import { isNeverTheSession, type ProcessFacts, processFacts } from "./agent-facts";
 import { type ProcInfo, readProc } from "./proc-info";
 
 /** Programs that only pass a hook command along: the agent is above them. */
@@ -24,14 +25,31 @@ export function isPassThrough(info: ProcInfo): boolean {
 
 const MAX_DEPTH = 8;
 
-/** The agent process above `startPid` (the hook's parent), or null when none can be told (pid 1, no data). */
-export function findAgentProcess(startPid: number, read: (pid: number) => ProcInfo | null = readProc): ProcInfo | null {
+/**
+ * Where the hook's chain of parents leads: the agent's process, or a shared server that runs hooks
+ * for sessions whose processes are its clients (Codex's app-server: see agent-facts.ts).
+ */
+export type AgentLocation = { kind: "agent"; agent: ProcInfo } | { kind: "shared-server"; server: ProcInfo };
+
+/**
+ * The agent process above `startPid` (the hook's parent), or null when none can be told (pid 1, no
+ * data). A process the agent's facts say is never a session's (a shared server) stops the walk: its
+ * parent, if any, is whichever client happened to start it, not this session's process.
+ */
+export function locateAgent(startPid: number, facts: ProcessFacts, read: (pid: number) => ProcInfo | null = readProc): AgentLocation | null {
   let pid = startPid;
   for (let depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
     const info = read(pid);
     if (!info) return null;
-    if (!isPassThrough(info)) return info;
+    if (isNeverTheSession(info.argv, facts)) return { kind: "shared-server", server: info };
+    if (!isPassThrough(info)) return { kind: "agent", agent: info };
     pid = info.ppid;
   }
   return null;
+}
+
+/** The agent process above `startPid` when the chain leads straight to it (no shared server). */
+export function findAgentProcess(startPid: number, read: (pid: number) => ProcInfo | null = readProc, source = ""): ProcInfo | null {
+  const location = locateAgent(startPid, processFacts(source), read);
+  return location?.kind === "agent" ? location.agent : null;
 }

@@ -15,6 +15,13 @@ export interface WatcherRecord {
   agent_name: string;
   agent_start: string | null;
   started_at: string;
+  /** When the session's process could not be told from others (see shared-server-clients.ts): all of them. */
+  agent_pids?: number[];
+  /**
+   * Set when the session has no process to watch (its hooks run in a shared server none of whose
+   * clients is it, e.g. an IDE's): the record stays so that later hooks do not start a watcher again.
+   */
+  unwatched?: string;
 }
 
 /**
@@ -113,7 +120,8 @@ export function listWatchers(home: string): ListedWatcher[] {
   for (const name of names) {
     const file = join(watchersDir(home), name);
     const record = readWatcherFile(file);
-    if (record) listed.push({ file, record, alive: isWatcherAlive(record.watcher_pid) });
+    // A session marked unwatched has no watcher, by design: not a watcher that died.
+    if (record && !record.unwatched) listed.push({ file, record, alive: isWatcherAlive(record.watcher_pid) });
   }
   return listed;
 }
