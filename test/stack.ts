@@ -32,6 +32,8 @@ export interface StackOptions {
    * judging silence until ingest has been up a full timeout, which tests of old events need past.
    */
   ingestUpSince?: number;
+  /** Where both apps log (default: silent unless PULSE_TEST_LOG is set), e.g. a buffer a test reads. */
+  logger?: pino.Logger;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const env = await createTestEnv(options.label ?? "stack");
   const vars = { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PULSE_REDIS_PREFIX: env.redisPrefix, ...options.env };
-  const logger = pino({ level: process.env.PULSE_TEST_LOG ?? "silent" });
+  const logger = options.logger ?? pino({ level: process.env.PULSE_TEST_LOG ?? "silent" });
   const ingest = await createIngestApp(loadIngestConfig(vars), { logger, now: options.now });
   await ingest.app.listen({ host: "127.0.0.1", port: 0 });
   const port = (ingest.app.getHttpServer().address() as AddressInfo).port;

@@ -20,6 +20,7 @@ import { mountQueueBoard } from "./http/queue-board";
 import { IngestModule } from "./ingest.module";
 import { NestPinoLogger } from "./logger";
 import { startPresence } from "./presence";
+import { createRedactor } from "./redact/redactor";
 
 /** Grace for a Redis connection that is not ready yet (booting, reconnecting); past it, 503 at once. */
 const REDIS_WAIT_MS = 1_000;
@@ -47,6 +48,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix });
   for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
   const enqueuer = new EventEnqueuer(eventsQueue);
+  const redactor = await createRedactor({ enabled: config.PULSE_REDACT === "on", extraPatterns: config.PULSE_REDACT_EXTRA_PATTERNS ?? [] });
   const readiness = new RedisReadiness(redis);
 
   const deps: IngestDeps = {
@@ -58,7 +60,9 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
     sessionsChannel: sessionsChannel(prefix),
     logger,
     now,
-    async enqueue(events, bytes) {
+    async enqueue(received, bytes) {
+      // Every route's events pass here: secrets are replaced before anything reaches Redis (redact/).
+      const events = await redactor.redactEvents(received);
       // BullMQ would wait for a connection that is down for as long as it is down: answer instead.
       if (!(await readiness.ready(REDIS_WAIT_MS))) throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
       try {

@@ -3,6 +3,7 @@ import { databaseEnv } from "@pulse/db";
 import { redisEnv } from "@pulse/queues";
 import { z } from "zod";
 import { parseHost } from "./http/host-header";
+import { extraPatternsEnv } from "./redact/extra-patterns";
 
 /** "ingest", "pulse.lan", "[fd00::1]": a name as the URL parser spells it, without a port. */
 function isBareHostName(name: string): boolean {
@@ -31,6 +32,10 @@ const schema = z.object({
   /** Read here only to draw the timeline as the reaper decides (a silent session counts as ended). */
   SESSION_STALE_TIMEOUT_MINUTES: staleTimeoutMinutes,
   LOG_LEVEL: logLevel,
+  /** Secrets in events are replaced by `[REDACTED:<kind>]` before they are queued (redact/). */
+  PULSE_REDACT: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  /** More patterns to redact: a JSON object of kind → regular expression (redact/extra-patterns.ts). */
+  PULSE_REDACT_EXTRA_PATTERNS: extraPatternsEnv.optional(),
 });
 
 export type IngestConfig = z.infer<typeof schema>;
