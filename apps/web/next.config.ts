@@ -11,6 +11,9 @@ const config: NextConfig = {
   // Server-sent events must reach the browser as they are written: gzip would hold them in a buffer.
   compress: false,
   poweredByHeader: false,
+  // Pulse shows no optimised images: /_next/image answers 404 rather than fetching the dashboard's
+  // own pages on a stranger's behalf (it runs outside the proxy's matcher).
+  images: { unoptimized: true },
   // Bull Board (proxied under /queues) redirects between "/queues" and "/queues/" itself.
   skipTrailingSlashRedirect: true,
   // Workspace packages and Redis clients run as plain Node modules on the server, not bundled.

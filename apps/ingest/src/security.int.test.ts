@@ -6,6 +6,7 @@
 import pino from "pino";
 import { waitFor } from "../../../test/env";
 import { client } from "../../../test/http";
+import { pathTricks } from "../../../test/path-tricks";
 import { type RawReply, type RawRequest, rawRequest } from "../../../test/raw-http";
 import { startStack, type TestStack } from "../../../test/stack";
 import { createIngestApp, type IngestApp } from "./app";
@@ -77,7 +78,8 @@ async function expectNothingApplied(api: ReturnType<typeof client>, session: str
 describe("the route walk", () => {
   it("sees every route: Nest's, the queue board's and the automatic HEADs", () => {
     const routes = secured.ingest.routes.map((r) => `${r.method} ${r.url}`);
-    for (const route of ["POST /v1/events", "POST /v1/hooks/claude-code", "GET /v1/sessions/:id", "POST /v1/sessions/:id/close", "POST /v1/sessions/cleanup", "GET /healthz", "HEAD /healthz", "GET /queues/api/queues", "PUT /queues/api/queues/:queueName/pause", "PUT /queues/api/queues/:queueName/obliterate", "POST /queues/api/queues/:queueName/add"]) {
+    expect(routes.some((r) => r.startsWith("POST /v1/hooks/"))).toBe(true);
+    for (const route of ["POST /v1/events", "GET /v1/sessions/:id", "POST /v1/sessions/:id/close", "POST /v1/sessions/cleanup", "GET /healthz", "HEAD /healthz", "GET /queues/api/queues", "PUT /queues/api/queues/:queueName/pause", "PUT /queues/api/queues/:queueName/obliterate", "POST /queues/api/queues/:queueName/add"]) {
       expect(routes).toContain(route);
     }
     expect(routes.length).toBeGreaterThan(40);
@@ -118,82 +120,6 @@ describe("with PULSE_TOKEN: authentication by the matched route, deny by default
   });
 });
 
-/** The characters of `path` written differently, one position at a time: what a router may decode. */
-function encodings(path: string): string[] {
-  const hex = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
-  const overlong2 = (c: string) => {
-    const code = c.charCodeAt(0);
-    return `%${(0xc0 | (code >> 6)).toString(16).toUpperCase()}%${(0x80 | (code & 0x3f)).toString(16).toUpperCase()}`;
-  };
-  const overlong3 = (c: string) => {
-    const code = c.charCodeAt(0);
-    return `%E0%${(0x80 | (code >> 6)).toString(16).toUpperCase()}%${(0x80 | (code & 0x3f)).toString(16).toUpperCase()}`;
-  };
-  const fullWidth = (c: string) => encodeURIComponent(String.fromCharCode(c.charCodeAt(0) - 0x21 + 0xff01));
-  const at = (i: number, replacement: string) => path.slice(0, i) + replacement + path.slice(i + 1);
-  const out: string[] = [];
-  for (let i = 0; i < path.length; i++) {
-    const c = path[i];
-    out.push(at(i, hex(c)), at(i, hex(c).toLowerCase()), at(i, `%25${hex(c).slice(1)}`), at(i, overlong2(c)), at(i, overlong3(c)));
-    if (c !== "/") out.push(at(i, fullWidth(c)), at(i, c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
-    // Raw bytes of the overlong form, not percent-encoded (the socket sends them as latin1).
-    if (i === 1) out.push(at(i, String.fromCharCode(0xc0 | (c.charCodeAt(0) >> 6), 0x80 | (c.charCodeAt(0) & 0x3f))));
-  }
-  out.push(path.replace(/[^/]/g, hex), path.replace(/./g, hex), path.toUpperCase());
-  return out;
-}
-
-/** Spellings of `path` that are not it, but that some router, proxy or file system would treat as it. */
-function structuralTricks(path: string): string[] {
-  const [, first, ...rest] = path.split("/");
-  const tail = rest.join("/");
-  return [
-    `/${path}`,
-    `//${first}/${tail}`,
-    `/${first}//${tail}`,
-    `${path}//`,
-    `/./${first}/${tail}`,
-    `/${first}/./${tail}`,
-    `/x/../${first}/${tail}`,
-    `/${first}/x/../${tail}`,
-    `/%2e/${first}/${tail}`,
-    `/x/%2e%2e/${first}/${tail}`,
-    `/x/%2E%2E%2F${first}/${tail}`,
-    `/x/..%2f${first}/${tail}`,
-    `/healthz/../${first}/${tail}`,
-    `/healthz/..%2F${first}%2F${tail.replace(/\//g, "%2F")}`,
-    `/readyz;/../${first}/${tail}`,
-    `/healthz%00/../${first}/${tail}`,
-    `${path}.`,
-    `${path}..`,
-    `/${first}./${tail}`,
-    `${path}/`,
-    `${path}%20`,
-    `${path}%00`,
-    `${path}%09`,
-    `/${first};x/${tail}`,
-    `${path};`,
-    `${path};x=1`,
-    `${path};/`,
-    `${path}%3Bx`,
-    `\\${first}\\${tail.replace(/\//g, "\\")}`,
-    `/${first}\\${tail.replace(/\//g, "\\")}`,
-    `%5C${first}%5C${tail.replace(/\//g, "%5C")}`,
-    `/${first}%5C${tail}`,
-    `${path}?`,
-    `${path}#`,
-    `${path}%3F`,
-    `${path}%23x`,
-    `${path}?x=..%2F..`,
-    `http://127.0.0.1${path}`,
-    `http://evil.example${path}`,
-    `/${first}%2F${tail}`,
-    `/${first}%2f${tail}`,
-    `/%${first}/${tail}`,
-    `*`,
-  ];
-}
-
 /** What the issue showed reaching data without the token, and the other routes a trick could reach. */
 const TRICK_TARGETS: { method: string; path: string }[] = [
   { method: "GET", path: "/v1/sessions" },
@@ -221,7 +147,7 @@ describe("with PULSE_TOKEN: path tricks", () => {
   it("every encoding, double encoding, //, /./, .., case, trailing dot, ;-suffix, backslash and overlong UTF-8 is a 401 or 404, never data", async () => {
     let sent = 0;
     for (const { method, path } of TRICK_TARGETS) {
-      const tricks = [...new Set([...encodings(path), ...structuralTricks(path)])];
+      const tricks = pathTricks(path, [...OPEN_ROUTES]);
       for (const target of tricks) {
         const body = method === "GET" ? undefined : JSON.stringify({ ...JSON.parse(event("tricked")), older_than_minutes: 1, name: "x", data: {} });
         const reply = await send(secured.url, { method, target, body });

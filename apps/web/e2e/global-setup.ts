@@ -20,6 +20,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   process.env.E2E_WEB_URL = stack.webUrl;
   process.env.E2E_WEB_NO_INGEST_URL = stack.webNoIngestUrl;
   process.env.E2E_WEB_NO_TOKEN_URL = stack.webNoTokenUrl;
+  process.env.E2E_OPEN_INGEST_URL = stack.openIngestUrl;
+  process.env.E2E_WEB_OPEN_URL = stack.webOpenUrl;
   process.env.E2E_TOKEN = stack.token;
 
   // Log in through the real form endpoint and keep its cookie for every test's browser.

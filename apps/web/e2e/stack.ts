@@ -28,6 +28,13 @@ export interface Stack {
   webNoIngestUrl: string;
   /** A third dashboard without the token the real ingest requires: for the misconfiguration banner. */
   webNoTokenUrl: string;
+  /** A second ingest on the same database and queues, without PULSE_TOKEN (the default setup): for cross-site and rebinding checks. */
+  openIngestUrl: string;
+  /**
+   * A dashboard without PULSE_TOKEN on the open ingest, listening on every interface (0.0.0.0), so a
+   * connection from this machine's non-loopback address can show it is refused whatever Host it names.
+   */
+  webOpenUrl: string;
   databaseUrl: string;
   redisPrefix: string;
   token: string;
@@ -133,7 +140,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const setupCode = await new Promise<number | null>((resolve) => setup.once("exit", resolve));
     if (setupCode !== 0) throw new Error(`database setup failed (exit ${setupCode}); see ${LOG_DIR}/db-setup.log`);
 
-    const [ingestPort, webPort, webNoIngestPort, webNoTokenPort, closedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [ingestPort, webPort, webNoIngestPort, webNoTokenPort, closedPort, openIngestPort, webOpenPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const backend = {
       DATABASE_URL: databaseUrl.toString(),
       REDIS_URL: options.redisUrl,
@@ -147,6 +162,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const ingest = run("ingest", ["apps/ingest/dist/main.js"], { ...backend, INGEST_PORT: String(ingestPort) });
     children.push(ingest);
     children.push(run("reaper", ["apps/reaper/dist/main.js"], { ...backend, REAPER_INTERVAL_SECONDS: "1" }));
+    const openIngestUrl = `http://127.0.0.1:${openIngestPort}`;
+    const openBackend: Record<string, string> = { ...backend, INGEST_PORT: String(openIngestPort) };
+    delete openBackend.PULSE_TOKEN;
+    const openIngest = run("ingest-open", ["apps/ingest/dist/main.js"], openBackend);
+    children.push(openIngest);
 
     const next = path.join(REPO_ROOT, "node_modules/next/dist/bin/next");
     const webEnv = { REDIS_URL: options.redisUrl, PULSE_REDIS_PREFIX: redisPrefix, HOST: "127.0.0.1" };
@@ -170,18 +190,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       INGEST_URL: ingestUrl,
     });
     children.push(webNoToken);
+    const webOpen = run("web-open", [next, "start", WEB_DIR, "--port", String(webOpenPort), "--hostname", "0.0.0.0"], {
+      ...webEnv,
+      HOST: "0.0.0.0",
+      WEB_PORT: String(webOpenPort),
+      INGEST_URL: openIngestUrl,
+    });
+    children.push(webOpen);
 
     await Promise.all([
       waitFor(`${ingestUrl}/readyz`, "ingest", ingest),
       waitFor(`http://127.0.0.1:${webPort}/api/health`, "web", web),
       waitFor(`http://127.0.0.1:${webNoIngestPort}/api/health`, "web (no ingest)", webNoIngest),
       waitFor(`http://127.0.0.1:${webNoTokenPort}/api/health`, "web (no token)", webNoToken),
+      waitFor(`${openIngestUrl}/readyz`, "ingest (no token)", openIngest),
+      waitFor(`http://127.0.0.1:${webOpenPort}/api/health`, "web (no token, 0.0.0.0)", webOpen),
     ]);
     return {
       ingestUrl,
       webUrl: `http://127.0.0.1:${webPort}`,
       webNoIngestUrl: `http://127.0.0.1:${webNoIngestPort}`,
       webNoTokenUrl: `http://127.0.0.1:${webNoTokenPort}`,
+      openIngestUrl,
+      webOpenUrl: `http://127.0.0.1:${webOpenPort}`,
       databaseUrl: databaseUrl.toString(),
       redisPrefix,
       token: options.token,

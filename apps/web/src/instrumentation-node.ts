@@ -1,8 +1,11 @@
 import { webEnv } from "./lib/env";
+import { tagPeerAddresses } from "./lib/tag-peer-address";
 
 // A bad environment stops the server at boot with a message naming the variable, not at the first request.
 try {
   const env = webEnv();
+  // The proxy's "loopback only" is about who connected, which only the socket knows.
+  tagPeerAddresses();
   console.log(`pulse-web: reading sessions from ${env.INGEST_URL}; access ${env.PULSE_TOKEN ? "by token (login form)" : "open on loopback only (PULSE_TOKEN unset)"}`);
 } catch (error) {
   console.error(`pulse-web: ${(error as Error).message}`);

@@ -20,4 +20,41 @@ describe("auth", () => {
     expect(safeNextPath("/sessions/x?y=1")).toBe("/sessions/x?y=1");
     for (const next of ["//evil.example", "https://evil.example", "/\\evil.example", "", null]) expect(safeNextPath(next)).toBe("/");
   });
+
+  it("reads next the way a browser reads a Location header, so no spelling of another host gets through", () => {
+    const offSite = [
+      "/\t/127.0.0.2:18001/phish", // the issue's: browsers drop the tab and go to //127.0.0.2:18001
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "\t//evil.example",
+      " //evil.example",
+      "\u0000//evil.example",
+      "\\\\evil.example",
+      "\\/evil.example",
+      "/\\/evil.example",
+      "/./\\evil.example",
+      "/.//evil.example",
+      "/..//evil.example",
+      "/x/..//evil.example",
+      "///evil.example",
+      "https:evil.example",
+      "https:/evil.example",
+      "ftp://evil.example/",
+      "javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "http://user:pass@pulse.invalid/",
+      "//pulse.invalid@evil.example",
+      "http://[::1]/x",
+    ];
+    for (const next of offSite) expect([next, safeNextPath(next)]).toEqual([next, "/"]);
+    // Same site, but made safe to put in a Location header: re-serialised, percent-encoded.
+    expect(safeNextPath("/sessions/a b?q=x y#h")).toBe("/sessions/a%20b?q=x%20y#h");
+    expect(safeNextPath("/sessions/x\ny")).toBe("/sessions/xy");
+    expect(safeNextPath("/%0a")).toBe("/%0a");
+    expect(safeNextPath("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example");
+    expect(safeNextPath("/sessions/é")).toBe("/sessions/%C3%A9");
+    expect(safeNextPath("/a/../sessions/./x")).toBe("/sessions/x");
+    expect(safeNextPath("sessions/x")).toBe("/sessions/x");
+  });
 });

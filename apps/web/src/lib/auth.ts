@@ -35,8 +35,26 @@ export function isLoopbackHost(hostHeader: string | null): boolean {
   return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host) || host.endsWith(".localhost");
 }
 
-/** A post-login destination that stays on this site ("/sessions/x"), never "//evil.example". */
+/** Stands for the dashboard's own origin when resolving `next`: only its path can come out. */
+const OWN_ORIGIN = "http://pulse.invalid";
+
+/**
+ * A post-login destination that stays on this site ("/sessions/x"), never "//evil.example".
+ * `next` is resolved the way a browser resolves a Location header (the WHATWG URL parser drops
+ * tabs and newlines, reads "\\" as "/", ignores leading spaces), so "/\t/evil.example" is seen as
+ * the "//evil.example" the browser would go to. Only a same-origin result is kept, and only as its
+ * re-serialised path: percent-encoded, no raw control characters (a newline once made a 500), and
+ * never starting with "//" (which a browser would read as another host).
+ */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
+  if (!next) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, OWN_ORIGIN);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== OWN_ORIGIN || url.username || url.password) return "/";
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return path.startsWith("/") && !path.startsWith("//") ? path : "/";
 }

@@ -1,6 +1,7 @@
 import { parseEnv, positiveInt } from "@pulse/core";
 import { redisEnv } from "@pulse/queues";
 import { z } from "zod";
+import { parsePeerRange } from "./peer-address";
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).transform((u) => u.replace(/\/+$/, ""));
 
@@ -14,6 +15,17 @@ const schema = z.object({
   INGEST_PUBLIC_URL: httpUrl.optional(),
   /** When set, the dashboard asks for it (login form) and passes it to ingest as a bearer token. */
   PULSE_TOKEN: z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+  /**
+   * Without PULSE_TOKEN the dashboard answers only connections from loopback; these addresses or
+   * CIDR ranges (comma-separated) count as this machine too, e.g. Docker's bridge gateway.
+   */
+  PULSE_LOCAL_PEERS: z
+    .string()
+    .transform((list) => list.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.length > 0 && entries.every((entry) => parsePeerRange(entry) !== null), {
+      error: "must be IP addresses or CIDR ranges separated by commas (e.g. 172.16.0.0/12)",
+    })
+    .default([]),
 });
 
 export type WebEnv = z.infer<typeof schema> & { INGEST_PUBLIC_URL: string };
