@@ -12,7 +12,7 @@ const base = {
   // Workspace packages are tested from source, so a test never runs against a stale build.
   moduleNameMapper: {
     "^@pulse/(core|queues|sessions|db)$": "<rootDir>/packages/$1/src",
-    "^@pulse/core/agents$": "<rootDir>/packages/core/src/agents",
+    "^@pulse/core/(agents|display)$": "<rootDir>/packages/core/src/$1",
     // The generated Prisma client imports its own files as "./x.js".
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },

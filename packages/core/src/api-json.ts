@@ -30,23 +30,27 @@ export interface StatsJson {
   reaped_24h: number;
   /** Mean duration of sessions that ended in the last 24 h; null when none did. */
   avg_duration_ms_24h: number | null;
+  /** Cost the agents reported, by event time. */
   cost_usd_24h: number;
+  /** Pulse's estimate for events with tokens but no reported cost (never included in cost_usd_24h). */
+  estimated_cost_usd_24h: number;
   input_tokens_24h: number;
   output_tokens_24h: number;
   cache_read_tokens_24h: number;
   cache_creation_tokens_24h: number;
   /** With `?since=`: the same window figures since that moment. */
-  since?: { from: string; ended: number; reaped: number; avg_duration_ms: number | null; cost_usd: number };
+  since?: { from: string; ended: number; reaped: number; avg_duration_ms: number | null; cost_usd: number; estimated_cost_usd: number };
 }
 
 export interface DailyStatsJson {
   tz: string;
-  days: Array<{ date: string; sessions: number; ended: number; avg_duration_ms: number | null; cost_usd: number }>;
+  days: Array<{ date: string; sessions: number; ended: number; avg_duration_ms: number | null; cost_usd: number; estimated_cost_usd: number }>;
 }
 
 export interface CostByProjectJson {
   tz: string;
-  days: Array<{ date: string; project: string | null; cost_usd: number }>;
+  /** Reported cost and Pulse's estimate, side by side (never summed). */
+  days: Array<{ date: string; project: string | null; cost_usd: number; estimated_cost_usd: number }>;
 }
 
 export interface FacetsJson {

@@ -49,7 +49,8 @@ export const eventKeySchema = z.string().min(1).max(200).regex(NO_CONTROL_CHARS,
 /**
  * What an event reports about usage: tokens and cost (OpenTelemetry `api_request` records), an API
  * error, a completed tool call (and who saw it: hooks or OpenTelemetry, which may both report the
- * same call).
+ * same call). `estimated_cost_usd` is Pulse's own figure, never the agent's: set by `buildEvent`
+ * (pricing.ts) when the event has tokens and a model but no reported cost.
  */
 export const eventUsageSchema = z.object({
   input_tokens: z.number().int().nonnegative().nullable(),
@@ -57,11 +58,15 @@ export const eventUsageSchema = z.object({
   cache_read_tokens: z.number().int().nonnegative().nullable(),
   cache_creation_tokens: z.number().int().nonnegative().nullable(),
   cost_usd: z.number().nonnegative().nullable(),
+  /** Jobs queued before estimates existed carry none. */
+  estimated_cost_usd: z.number().nonnegative().nullable().default(null),
   model: z.string().max(200).nullable(),
   api_error: z.boolean(),
   tool_call: z.enum(["hook", "otel"]).nullable(),
 });
 export type EventUsage = z.infer<typeof eventUsageSchema>;
+/** What an agent's event itself reports (an adapter's mapping): everything but Pulse's estimate. */
+export type ReportedUsage = Omit<EventUsage, "estimated_cost_usd">;
 
 /** Kept in a zod-free module so the agent adapters (loaded by the CLI) can use it. */
 export { NO_USAGE } from "./usage";

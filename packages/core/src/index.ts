@@ -14,3 +14,6 @@ export * from "./hook-input";
 export * from "./agents";
 export * from "./otlp";
 export * from "./api-json";
+export * from "./pricing";
+export * from "./price-table";
+export * from "./short-id";

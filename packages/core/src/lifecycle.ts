@@ -4,9 +4,9 @@
  * else. Pure: times are epoch milliseconds passed in, never read from a clock. "Rule N" below is
  * rule N of docs/lifecycle.md.
  */
-import type { EventEndReason, EventUsage, NormalizedKind, Signal } from "./event";
+import type { EventEndReason, NormalizedKind, Signal } from "./event";
 import { oneLine } from "./text";
-import { addUsage, NO_SESSION_USAGE, type SessionUsage } from "./usage";
+import { addUsage, NO_SESSION_USAGE, type SessionUsage, type UsageInput } from "./usage";
 
 export type SessionStatus = "active" | "waiting" | "ended";
 export const SESSION_STATUSES: readonly SessionStatus[] = ["active", "waiting", "ended"];
@@ -63,7 +63,7 @@ export interface LifecycleEvent {
   waitingReason: string | null;
   endReason: EventEndReason | null;
   endDetail: string | null;
-  usage?: EventUsage | null;
+  usage?: UsageInput | null;
   /** A prompt carried by an event that is not a prompt event (see MappedEvent.title). */
   title?: string | null;
   /** What kind of evidence the event is (rule 1); status when absent. */

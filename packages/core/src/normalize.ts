@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, eventKeySchema, type EventUsage, NO_USAGE, type NormalizedEvent, type NormalizedKind, requiredOr, sessionIdSchema, type Signal } from "./event";
+import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, eventKeySchema, NO_USAGE, type NormalizedEvent, type NormalizedKind, type ReportedUsage, requiredOr, sessionIdSchema, type Signal } from "./event";
 import { capPayload, PAYLOAD_CAP_BYTES } from "./payload";
+import { estimateCostUsd } from "./pricing";
 import type { LifecycleEvent } from "./lifecycle";
 import { optionalLine, projectFromCwd } from "./text";
 import { effectiveEventTime, parseEventTime, toIso } from "./time";
@@ -14,7 +15,8 @@ export interface MappedEvent {
   waiting_reason: string | null;
   end_reason: EventEndReason | null;
   end_detail: string | null;
-  usage?: EventUsage | null;
+  /** What the event reports; Pulse's estimate is added by buildEvent, never by a mapping. */
+  usage?: ReportedUsage | null;
   /** A prompt that may title the session when the event is not itself a prompt. */
   title?: string | null;
   /** What kind of evidence the event is (lifecycle rule 1); status when absent. */
@@ -48,6 +50,8 @@ export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: Delive
   const cwd = text(origin.cwd, 4096);
   // A payload known to be small (the request body it came as) needs no serialising to be measured.
   const capped = rawBytes !== undefined && rawBytes <= PAYLOAD_CAP_BYTES ? { payload: raw, truncated: false } : capPayload(raw);
+  const timeMs = effectiveEventTime(ctx.stampedMs, ctx.receivedMs);
+  const usage = mapped.usage ? { ...mapped.usage, model: text(mapped.usage.model, 200) } : null;
   return {
     key: ctx.key,
     session_id: origin.session_id,
@@ -55,7 +59,7 @@ export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: Delive
     kind: mapped.kind,
     signal: mapped.signal ?? "status",
     name: text(mapped.name, 200),
-    time: toIso(effectiveEventTime(ctx.stampedMs, ctx.receivedMs)),
+    time: toIso(timeMs),
     received_at: toIso(ctx.receivedMs),
     cwd,
     project: origin.project ? text(origin.project, 200) : projectFromCwd(cwd),
@@ -66,7 +70,8 @@ export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: Delive
     waiting_reason: text(mapped.waiting_reason, 64),
     end_reason: mapped.end_reason,
     end_detail: text(mapped.end_detail, 500),
-    usage: mapped.usage ? { ...mapped.usage, model: text(mapped.usage.model, 200) } : null,
+    // Priced at the list price of when it happened (genai-prices knows price changes by date).
+    usage: usage ? { ...usage, estimated_cost_usd: estimateCostUsd(origin.source, usage, timeMs) } : null,
     payload: capped.payload,
     payload_truncated: capped.truncated,
   };

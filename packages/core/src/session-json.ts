@@ -28,7 +28,13 @@ export interface SessionJson {
   output_tokens: number;
   cache_read_tokens: number;
   cache_creation_tokens: number;
+  /** The cost the agent reported (Claude Code); 0 when it reported none. */
   cost_usd: number;
+  /**
+   * Pulse's estimate for the events that had tokens and a model but no reported cost (Codex, Gemini
+   * CLI; see pricing.ts): never included in cost_usd, shown as an estimate.
+   */
+  estimated_cost_usd: number;
   model: string | null;
   api_errors: number;
   tool_calls: number;
@@ -63,6 +69,7 @@ export function toSessionJson(session: SessionState): SessionJson {
     cache_read_tokens: session.cacheReadTokens,
     cache_creation_tokens: session.cacheCreationTokens,
     cost_usd: session.costMicros / 1_000_000,
+    estimated_cost_usd: session.estimatedCostMicros / 1_000_000,
     model: session.model,
     api_errors: session.apiErrors,
     tool_calls: toolCalls(session),

@@ -1,7 +1,7 @@
-import type { EventUsage } from "./event";
+import type { EventUsage, ReportedUsage } from "./event";
 
 /** An event that reports no usage. */
-export const NO_USAGE: EventUsage = {
+export const NO_USAGE: ReportedUsage = {
   input_tokens: null,
   output_tokens: null,
   cache_read_tokens: null,
@@ -20,6 +20,11 @@ export interface SessionUsage {
   cacheCreationTokens: number;
   /** Millionths of a dollar: integer sums stay exact however many events add to them. */
   costMicros: number;
+  /**
+   * Pulse's estimate (pricing.ts) for the events that had tokens and a model but no reported cost,
+   * in millionths of a dollar. Kept apart from costMicros: an estimate is never added to a reported cost.
+   */
+  estimatedCostMicros: number;
   /** The model named by the newest event that named one. */
   model: string | null;
   modelAt: number | null;
@@ -34,6 +39,7 @@ export const NO_SESSION_USAGE: SessionUsage = {
   cacheReadTokens: 0,
   cacheCreationTokens: 0,
   costMicros: 0,
+  estimatedCostMicros: 0,
   model: null,
   modelAt: null,
   apiErrors: 0,
@@ -43,8 +49,11 @@ export const NO_SESSION_USAGE: SessionUsage = {
 
 export const usdToMicros = (usd: number): number => Math.round(usd * 1_000_000);
 
+/** An event's usage as the lifecycle reads it: an estimate only where buildEvent made one. */
+export type UsageInput = ReportedUsage & Partial<Pick<EventUsage, "estimated_cost_usd">>;
+
 /** Adds one event's usage (at event time `t`) to a session's sums. */
-export function addUsage(sums: SessionUsage, usage: EventUsage, t: number): SessionUsage {
+export function addUsage(sums: SessionUsage, usage: UsageInput, t: number): SessionUsage {
   const newerModel = usage.model !== null && (sums.modelAt === null || t >= sums.modelAt);
   return {
     inputTokens: sums.inputTokens + (usage.input_tokens ?? 0),
@@ -52,6 +61,7 @@ export function addUsage(sums: SessionUsage, usage: EventUsage, t: number): Sess
     cacheReadTokens: sums.cacheReadTokens + (usage.cache_read_tokens ?? 0),
     cacheCreationTokens: sums.cacheCreationTokens + (usage.cache_creation_tokens ?? 0),
     costMicros: sums.costMicros + (usage.cost_usd === null ? 0 : usdToMicros(usage.cost_usd)),
+    estimatedCostMicros: sums.estimatedCostMicros + (usage.estimated_cost_usd == null ? 0 : usdToMicros(usage.estimated_cost_usd)),
     model: newerModel ? usage.model : sums.model,
     modelAt: newerModel ? t : sums.modelAt,
     apiErrors: sums.apiErrors + (usage.api_error ? 1 : 0),

@@ -74,6 +74,7 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
     e.usage?.cache_creation_tokens ?? null,
     e.usage?.cost_usd == null ? null : usdToMicros(e.usage.cost_usd),
     e.usage?.model ?? null,
+    e.usage?.estimated_cost_usd == null ? null : usdToMicros(e.usage.estimated_cost_usd),
   ]);
 
   // The two sides of a /clear (old session's end, new session's start) land within milliseconds, in
@@ -96,9 +97,9 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
         const [{ rows: insertedJson }] = await tx.$queryRaw<Array<{ rows: string }>>`
           WITH inserted AS (
             INSERT INTO events (session_id, key, source, kind, signal, name, time, received_at, tool, detail, payload, payload_truncated,
-              input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model)
+              input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model, estimated_cost_micros)
             SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::timestamptz, (r->>7)::timestamptz, r->>8, r->>9, r->10, (r->>11)::boolean,
-              (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::int, (r->>16)::bigint, r->>17
+              (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::int, (r->>16)::bigint, r->>17, (r->>18)::bigint
             FROM jsonb_array_elements(${pgJson(eventRows)}::jsonb) WITH ORDINALITY AS input(r, ord)
             ORDER BY ord
             ON CONFLICT (session_id, key) DO NOTHING

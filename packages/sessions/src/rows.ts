@@ -48,6 +48,7 @@ const FIELDS: readonly Field[] = [
   field("cacheReadTokens", "cache_read_tokens", "bigint"),
   field("cacheCreationTokens", "cache_creation_tokens", "bigint"),
   field("costMicros", "cost_micros", "bigint"),
+  field("estimatedCostMicros", "estimated_cost_micros", "bigint"),
   field("model", "model", "text"),
   field("modelAt", "model_at", "time"),
   field("apiErrors", "api_errors", "int"),

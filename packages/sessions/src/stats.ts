@@ -10,6 +10,8 @@ export interface WindowStats {
   reaped: number;
   avg_duration_ms: number | null;
   cost_usd: number;
+  /** Pulse's estimate, kept apart from the reported cost (never summed with it). */
+  estimated_cost_usd: number;
   input_tokens: number;
   output_tokens: number;
   cache_read_tokens: number;
@@ -25,7 +27,7 @@ export async function windowStats(prisma: PrismaClient, fromMs: number): Promise
              round(avg(EXTRACT(EPOCH FROM (ended_at - started_at)) * 1000))::float8 AS avg_ms
       FROM sessions WHERE status = 'ended' AND ended_at >= ${from}`,
     prisma.$queryRaw<Array<Record<string, number | null>>>`
-      SELECT sum(cost_micros)::float8 AS cost, sum(input_tokens)::float8 AS input, sum(output_tokens)::float8 AS output,
+      SELECT sum(cost_micros)::float8 AS cost, sum(estimated_cost_micros)::float8 AS estimated, sum(input_tokens)::float8 AS input, sum(output_tokens)::float8 AS output,
              sum(cache_read_tokens)::float8 AS cache_read, sum(cache_creation_tokens)::float8 AS cache_creation
       FROM events WHERE time >= ${from} AND (cost_micros IS NOT NULL OR input_tokens IS NOT NULL OR output_tokens IS NOT NULL)`,
   ]);
@@ -34,6 +36,7 @@ export async function windowStats(prisma: PrismaClient, fromMs: number): Promise
     reaped: ends.reaped,
     avg_duration_ms: ends.avg_ms,
     cost_usd: (usage.cost ?? 0) / 1_000_000,
+    estimated_cost_usd: (usage.estimated ?? 0) / 1_000_000,
     input_tokens: usage.input ?? 0,
     output_tokens: usage.output ?? 0,
     cache_read_tokens: usage.cache_read ?? 0,
@@ -59,13 +62,14 @@ export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: nu
     reaped_24h: day.reaped,
     avg_duration_ms_24h: day.avg_duration_ms,
     cost_usd_24h: day.cost_usd,
+    estimated_cost_usd_24h: day.estimated_cost_usd,
     input_tokens_24h: day.input_tokens,
     output_tokens_24h: day.output_tokens,
     cache_read_tokens_24h: day.cache_read_tokens,
     cache_creation_tokens_24h: day.cache_creation_tokens,
   };
   if (since && sinceMs !== undefined) {
-    stats.since = { from: new Date(sinceMs).toISOString(), ended: since.ended, reaped: since.reaped, avg_duration_ms: since.avg_duration_ms, cost_usd: since.cost_usd };
+    stats.since = { from: new Date(sinceMs).toISOString(), ended: since.ended, reaped: since.reaped, avg_duration_ms: since.avg_duration_ms, cost_usd: since.cost_usd, estimated_cost_usd: since.estimated_cost_usd };
   }
   return stats;
 }
@@ -112,7 +116,7 @@ export type DailyStats = DailyStatsJson;
 /** One entry per calendar day (in `tz`) for the last `days` days, oldest first, zero days included. */
 export async function getDailyStats(prisma: PrismaClient, { days, tz, nowMs }: { days: number; tz: string; nowMs: number }): Promise<DailyStats> {
   const now = new Date(nowMs);
-  const rows = await prisma.$queryRaw<Array<{ date: string; sessions: number; ended: number; avg_ms: number | null; cost: number | null }>>`
+  const rows = await prisma.$queryRaw<Array<{ date: string; sessions: number; ended: number; avg_ms: number | null; cost: number | null; estimated: number | null }>>`
     WITH days AS (
       SELECT d::date AS date,
              (d::timestamp AT TIME ZONE ${tz}) AS starts,
@@ -124,21 +128,40 @@ export async function getDailyStats(prisma: PrismaClient, { days, tz, nowMs }: {
       (SELECT count(*)::int FROM sessions s WHERE s.status = 'ended' AND s.ended_at >= days.starts AND s.ended_at < days.ends) AS ended,
       (SELECT round(avg(EXTRACT(EPOCH FROM (s.ended_at - s.started_at)) * 1000))::float8 FROM sessions s
         WHERE s.status = 'ended' AND s.ended_at >= days.starts AND s.ended_at < days.ends) AS avg_ms,
-      (SELECT sum(e.cost_micros)::float8 FROM events e WHERE e.time >= days.starts AND e.time < days.ends AND e.cost_micros IS NOT NULL) AS cost
-    FROM days ORDER BY days.date`;
-  return { tz, days: rows.map((r) => ({ date: r.date, sessions: r.sessions, ended: r.ended, avg_duration_ms: r.avg_ms, cost_usd: (r.cost ?? 0) / 1_000_000 })) };
+      spent.cost, spent.estimated
+    FROM days
+    -- Only events that report usage (the predicate of the partial index events_usage_time_idx: an
+    -- estimate is only ever made for an event with tokens).
+    LEFT JOIN LATERAL (
+      SELECT sum(e.cost_micros)::float8 AS cost, sum(e.estimated_cost_micros)::float8 AS estimated FROM events e
+      WHERE e.time >= days.starts AND e.time < days.ends AND (e.cost_micros IS NOT NULL OR e.input_tokens IS NOT NULL OR e.output_tokens IS NOT NULL)
+    ) AS spent ON true
+    ORDER BY days.date`;
+  return {
+    tz,
+    days: rows.map((r) => ({
+      date: r.date,
+      sessions: r.sessions,
+      ended: r.ended,
+      avg_duration_ms: r.avg_ms,
+      cost_usd: (r.cost ?? 0) / 1_000_000,
+      estimated_cost_usd: (r.estimated ?? 0) / 1_000_000,
+    })),
+  };
 }
 
 export type CostByProject = CostByProjectJson;
 
-/** Cost per project per calendar day (in `tz`) by event time, for the last `days` days. */
+/** Cost per project per calendar day (in `tz`) by event time, for the last `days` days: reported and estimated apart. */
 export async function getCostByProject(prisma: PrismaClient, { days, tz, nowMs }: { days: number; tz: string; nowMs: number }): Promise<CostByProject> {
   const now = new Date(nowMs);
-  const rows = await prisma.$queryRaw<Array<{ date: string; project: string | null; cost: number }>>`
-    SELECT (e.time AT TIME ZONE ${tz})::date::text AS date, s.project, sum(e.cost_micros)::float8 AS cost
+  const rows = await prisma.$queryRaw<Array<{ date: string; project: string | null; cost: number | null; estimated: number | null }>>`
+    SELECT (e.time AT TIME ZONE ${tz})::date::text AS date, s.project, sum(e.cost_micros)::float8 AS cost, sum(e.estimated_cost_micros)::float8 AS estimated
     FROM events e JOIN sessions s ON s.id = e.session_id
-    WHERE e.cost_micros IS NOT NULL
+    WHERE (e.cost_micros IS NOT NULL OR e.input_tokens IS NOT NULL OR e.output_tokens IS NOT NULL)
       AND e.time >= (((${now}::timestamptz AT TIME ZONE ${tz})::date - (${days}::int - 1))::timestamp AT TIME ZONE ${tz})
-    GROUP BY 1, 2 ORDER BY 1, 2`;
-  return { tz, days: rows.map((r) => ({ date: r.date, project: r.project, cost_usd: r.cost / 1_000_000 })) };
+    GROUP BY 1, 2
+    HAVING sum(e.cost_micros) IS NOT NULL OR sum(e.estimated_cost_micros) IS NOT NULL
+    ORDER BY 1, 2`;
+  return { tz, days: rows.map((r) => ({ date: r.date, project: r.project, cost_usd: (r.cost ?? 0) / 1_000_000, estimated_cost_usd: (r.estimated ?? 0) / 1_000_000 })) };
 }

@@ -115,6 +115,8 @@ export const claudeCode: AgentAdapter = {
     recordSignal: (eventName) => (BOOKKEEPING_RECORDS.test(eventName) ? "bookkeeping" : "telemetry"),
     carries: { tokens: ["api_request"], cost: ["api_request"], model: ["api_request", "api_error"], prompt: ["user_prompt (\"<REDACTED>\" unless OTEL_LOG_USER_PROMPTS=1)"] },
   },
+  // Claude Code reports its own cost (api_request cost_usd); its input_tokens leave the cache out, as Anthropic's API does.
+  pricing: { provider: "anthropic", inputIncludesCache: false },
   notes: {
     ends: "SessionEnd (/exit, /clear, logout, a closed terminal: reason `other`); a kill -9 or crash is seen by the watcher.",
     trust: "Hooks run in any folder once the folder's trust dialog was accepted.",

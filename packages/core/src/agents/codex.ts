@@ -105,6 +105,8 @@ export const codex: AgentAdapter = {
     recordSignal: () => "telemetry",
     carries: { tokens: ["sse_event (response.completed)"], cost: [], model: ["api_request", "sse_event", "conversation_starts"], prompt: ["user_prompt"] },
   },
+  // Codex's response.completed counts cached tokens inside input_token_count (OpenAI's usage.input_tokens).
+  pricing: { provider: "openai", inputIncludesCache: true },
   notes: {
     ends: "SessionEnd (/quit, Ctrl+C, Ctrl+D); kill -9 of the TUI or `exec` process is seen by the watcher.",
     trust: "Hooks run only once trusted: the project (`[projects.\"<dir>\"] trust_level = \"trusted\"`) and each hook (a hash stored in config.toml, invalidated by any change of its command line; `/hooks` in the TUI). `codex exec` never asks, so on a fresh install it runs no hook.",

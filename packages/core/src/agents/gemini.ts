@@ -66,6 +66,8 @@ export const gemini: AgentAdapter = {
     recordSignal: (eventName) => (/(^|\.)hook_call$/.test(eventName) ? "bookkeeping" : "telemetry"),
     carries: { tokens: ["api_response"], cost: [], model: ["api_response", "api_request"], prompt: ["user_prompt (length only: prompt_length)"] },
   },
+  // Gemini's input_token_count is promptTokenCount, which includes cached_content_token_count.
+  pricing: { provider: "google", inputIncludesCache: true },
   notes: {
     ends: "SessionEnd (/quit, Ctrl+C twice, /clear: reason `clear`), possibly 2–3 times per quit; kill -9 is seen by the watcher.",
     trust: "Hooks, user-level ones included, run only in trusted folders (`~/.gemini/trustedFolders.json`); headless in an untrusted folder exits 55 unless `--skip-trust`.",

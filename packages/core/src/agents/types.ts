@@ -44,6 +44,13 @@ export interface AgentAdapter {
     /** Which records carry tokens, cost, model and prompts (documentation, and the adapter test). */
     carries: { tokens: readonly string[]; cost: readonly string[]; model: readonly string[]; prompt: readonly string[] };
   };
+  /**
+   * How Pulse estimates a cost when the agent reports tokens and a model but no cost (pricing.ts):
+   * whose list prices apply (a provider id of `@pydantic/genai-prices`), and whether the agent's
+   * input token count already includes the cached tokens (OpenAI's and Gemini's APIs count them in;
+   * Anthropic's reports them beside it).
+   */
+  pricing: { provider: "anthropic" | "openai" | "google"; inputIncludesCache: boolean };
   /** How its sessions end, and what needs trust before hooks run: documentation for docs/agents.md. */
   notes: { ends: string; trust: string; quirks: readonly string[] };
 }
