@@ -3,18 +3,30 @@ import { pulseHome, rejectedDir, spoolDir } from "../env/paths";
 import { uniqueId } from "../env/unique-id";
 import { drainSpool } from "../spool/drain";
 import { releaseDrainLock } from "../spool/drain-lock";
+import { openBreaker, tripBreaker } from "../spool/ingest-breaker";
 import { sendRecord } from "../spool/send-record";
 import { type SpoolRecord, writeSpoolRecord } from "../spool/spool-files";
 import { HOOK_AGENTS, SESSION_END_EVENT } from "./hook-agents";
+import { logHookProblem } from "./hook-log";
+import { claimRun } from "./run-claim";
 
-/** The agent waits for its hooks: whatever happens, this process is gone after a second. */
+/**
+ * The agent waits for its hooks: this process is gone a second after it started, unless the event is
+ * not in the spool yet by then (a machine so loaded that node's own start took that long): it leaves
+ * right after spooling it instead, never losing it, and never past ABSOLUTE_TIMEOUT_MS (every agent
+ * gives Pulse's hook 5 s).
+ */
 const HARD_TIMEOUT_MS = 1000;
+const ABSOLUTE_TIMEOUT_MS = 4000;
 /** Network work stops here, leaving time to exit cleanly before the hard timeout. */
 const NETWORK_BUDGET_MS = 900;
 
-/** Diagnostics go to stderr, never stdout: agents may read a hook's stdout as instructions. */
+/**
+ * Diagnostics go to $PULSE_HOME/hook.log, never to stdout (agents read it as instructions) nor to
+ * stderr (Gemini CLI shows it under every hook; `pulse doctor` reports the log instead).
+ */
 function warn(message: string): void {
-  process.stderr.write(`pulse: ${message}\n`);
+  logHookProblem(pulseHome(), message);
 }
 
 /**
@@ -65,6 +77,9 @@ function parseHookArgs(argv: string[]): HookArgs | string {
   return { agent, inlinePayload };
 }
 
+/** Set once the event is spooled (or cannot be): from then on the hard timeout may end the process. */
+const progress = { spooled: false, outOfTime: false };
+
 /**
  * `pulse hook`: what an agent's hook runs. Stamps the event, spools it, delivers the spool oldest
  * first, and exits 0 whatever happens, within a second.
@@ -72,7 +87,9 @@ function parseHookArgs(argv: string[]): HookArgs | string {
 export function runHook(argv: string[]): void {
   // When this process started (performance.timeOrigin would load perf_hooks, ~1 ms).
   const origin = Date.now() - process.uptime() * 1000;
-  setTimeout(() => process.exit(0), Math.max(1, origin + HARD_TIMEOUT_MS - 20 - Date.now())).unref();
+  const left = (ms: number) => Math.max(1, origin + ms - 20 - Date.now());
+  setTimeout(() => (progress.spooled ? process.exit(0) : (progress.outOfTime = true)), left(HARD_TIMEOUT_MS)).unref();
+  setTimeout(() => process.exit(0), left(ABSOLUTE_TIMEOUT_MS)).unref();
   process.on("uncaughtException", (error) => {
     warn(`internal error in hook: ${error.message}`);
     process.exit(0);
@@ -100,7 +117,8 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   }
   if (!payload || typeof payload !== "object" || Array.isArray(payload)) return warn("hook: the hook input is not a JSON object");
   const fields = payload as Record<string, unknown>;
-
+  // Not a session of the user's (Codex's title generator): nothing to record, nothing to watch.
+  if (agent.ignore?.(fields)) return;
   const home = pulseHome();
   const spool = spoolDir(home);
   // Killed by the hard timeout mid-delivery: leave no lock behind (the next run would only wait for
@@ -115,24 +133,31 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   } catch (error) {
     spoolError = (error as Error).message;
   }
-
+  progress.spooled = true;
   const sessionId = agent.sessionId(fields);
+  // Under `pulse run`: tell it this agent reports its own session, so it makes no second one.
+  if (sessionId && process.env.PULSE_SESSION_ID) claimRun(home, process.env.PULSE_SESSION_ID, sessionId, args.agent);
+  // Past the second already (see HARD_TIMEOUT_MS): the event is safe in the spool, the rest can wait
+  // (a watcher not started now is started by the session's next hook).
+  if (progress.outOfTime && !spoolError) return;
   if (sessionId && !process.env.PULSE_NO_WATCH) trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields), fields);
-
   const config = loadClientConfig(home);
   const badUrl = describeBadUrl(config.url);
   if (badUrl) return warn(spoolError ? `${badUrl}; the event is lost (cannot spool: ${spoolError})` : `${badUrl}; the event stays spooled in ${spool}`);
-
+  // Ingest did not answer a moment ago: spool only, at once (the watchers deliver, and the first hook
+  // after the cooldown tries again). Unless the event could not be spooled: then this is its only chance.
+  if (!spoolError && openBreaker(spool, config.url)) return;
   const send = (r: SpoolRecord, until: number) => sendRecord(config, r, until);
   const result = await drainSpool(spool, rejectedDir(home), send, deadline);
   for (const reason of result.rejected) warn(`${reason}; kept in ${rejectedDir(home)}`);
+  const pause = result.unresponsive && result.failure ? `; hooks only spool until ${new Date(tripBreaker(spool, config.url, result.failure).until).toISOString()}` : "";
   if (spoolError) {
     const outcome = result.failure ? { kind: "failed" as const, reason: result.failure } : await send(record, deadline);
     if (outcome.kind === "sent") warn(`cannot write the spool (${spoolError}); the event was sent directly`);
-    else warn(`cannot write the spool (${spoolError}) and ${outcome.reason}: this event is lost`);
+    else warn(`cannot write the spool (${spoolError}) and ${outcome.reason}: this event is lost${pause}`);
     return;
   }
-  if (result.failure) warn(`${result.failure}; ${result.remaining} event(s) kept in ${spool} until it answers`);
+  if (result.failure) warn(`${result.failure}; ${result.remaining} event(s) kept in ${spool} until it answers${pause}`);
 }
 
 /** Starts the session's process watcher, or stops it when the session ends with the process alive (/clear). */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { ClientConfig } from "../env/client-config";
 import { rejectedDir, spoolDir } from "../env/paths";
 import { drainSpool } from "./drain";
+import { openBreaker, tripBreaker } from "./ingest-breaker";
 import { sendRecord } from "./send-record";
 import { type SpoolRecord, writeSpoolRecord } from "./spool-files";
 
@@ -16,7 +17,8 @@ export interface Delivery {
 
 /**
  * Spools an event, then delivers the spool (oldest first) within `budgetMs`. When the spool cannot be
- * written, the event is sent directly: it is lost only if that fails too.
+ * written, the event is sent directly: it is lost only if that fails too. While ingest is known not to
+ * answer (the breaker, see ingest-breaker.ts) a spooled event is left to the watchers at once.
  */
 export async function spoolAndDeliver(home: string, config: ClientConfig, record: SpoolRecord, budgetMs: number): Promise<Delivery> {
   const dir = spoolDir(home);
@@ -29,7 +31,10 @@ export async function spoolAndDeliver(home: string, config: ClientConfig, record
   } catch (error) {
     spoolError = (error as Error).message;
   }
+  const paused = name ? openBreaker(dir, config.url) : null;
+  if (paused) return { delivered: false, failure: `${paused.reason}; not tried again until ${new Date(paused.until).toISOString()}`, spoolError };
   const result = await drainSpool(dir, rejectedDir(home), send, deadline);
+  if (result.unresponsive && result.failure) tripBreaker(dir, config.url, result.failure);
   if (name) {
     const delivered = !existsSync(join(dir, name));
     return { delivered, failure: delivered ? null : (result.failure ?? (result.busy ? "another pulse process is delivering the spool" : "out of time")), spoolError };

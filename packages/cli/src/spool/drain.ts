@@ -1,12 +1,17 @@
 import { acquireDrainLock, releaseDrainLock } from "./drain-lock";
+import { closeBreaker } from "./ingest-breaker";
 import { listSpool, moveToRejected, readSpoolRecord, removeSpoolFile, type SpoolRecord } from "./spool-files";
 
 export type SendOutcome =
   | { kind: "sent" }
   /** The API refused the event as invalid: retrying cannot help. */
   | { kind: "rejected"; reason: string }
-  /** Not delivered (unreachable, 5xx, timeout, token refused): keep it and stop for now. */
-  | { kind: "failed"; reason: string };
+  /**
+   * Not delivered (unreachable, 5xx, timeout, token refused): keep it and stop for now.
+   * `unresponsive`: it took long to fail (no answer in time, a slow 503), so trying again soon costs
+   * the next hook as much.
+   */
+  | { kind: "failed"; reason: string; unresponsive?: boolean };
 
 export type Sender = (record: SpoolRecord, deadline: number) => Promise<SendOutcome>;
 
@@ -18,6 +23,10 @@ export interface DrainResult {
   /** Another process holds the drain lock and delivers the spool. */
   busy: boolean;
   remaining: number;
+  /** The failure took long (ingest accepted and did not answer): callers on the hook path trip the breaker. */
+  unresponsive: boolean;
+  /** A delivery succeeded and closed an open "ingest unresponsive" breaker. */
+  recovered: boolean;
 }
 
 /**
@@ -27,7 +36,7 @@ export interface DrainResult {
  * behind.
  */
 export async function drainSpool(dir: string, rejectedDir: string, send: Sender, deadline: number): Promise<DrainResult> {
-  const result: DrainResult = { sent: 0, rejected: [], failure: null, busy: false, remaining: 0 };
+  const result: DrainResult = { sent: 0, rejected: [], failure: null, busy: false, remaining: 0, unresponsive: false, recovered: false };
   if (listSpool(dir).length === 0) return result;
   if (!acquireDrainLock(dir)) {
     result.busy = true;
@@ -59,12 +68,15 @@ export async function drainSpool(dir: string, rejectedDir: string, send: Sender,
         const outcome = await send(record, deadline);
         if (outcome.kind === "sent") {
           removeSpoolFile(dir, name);
+          // Ingest answers again: hooks may use the network (a watcher delivering ends the wait too).
+          if (result.sent === 0) result.recovered = closeBreaker(dir);
           result.sent += 1;
         } else if (outcome.kind === "rejected") {
           moveToRejected(dir, name, rejectedDir, outcome.reason);
           result.rejected.push(outcome.reason);
         } else {
           result.failure = outcome.reason;
+          result.unresponsive = outcome.unresponsive === true;
           break outer;
         }
       }

@@ -50,6 +50,15 @@ export class Sandbox {
     }
   }
 
+  /** What `pulse hook` logged ($PULSE_HOME/hook.log): the hook writes nothing to stdout or stderr. */
+  hookLog(): string {
+    try {
+      return readFileSync(join(this.pulseHome, "hook.log"), "utf8");
+    } catch {
+      return "";
+    }
+  }
+
   watcherRecords(): Array<{ session_id: string; watcher_pid: number; agent_pid: number }> {
     const dir = join(this.pulseHome, "watchers");
     try {
