@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { assertBuilt, PULSE_JS, runCli, Sandbox } from "../test-support/cli-process";
+import { startStack, type TestStack } from "../../../../test/stack";
+import { waitFor } from "../../../../test/env";
+import { assertBuilt, fixture, PULSE_JS, runCli, Sandbox } from "../test-support/cli-process";
+import { getJson } from "../test-support/ingest-control";
 
 const EVENTS = ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Notification", "Stop", "SubagentStart", "SubagentStop", "PreCompact", "SessionEnd"];
 
@@ -133,6 +136,25 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
     expect(statSync(config).mode & 0o777).toBe(0o600);
   });
 
+  it("re-installing with another PULSE_URL saves it and says so, though the hooks are already there", async () => {
+    await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.5:6820" }) });
+    const settings = readFileSync(settingsPath, "utf8");
+    const again = await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.9:7000", PULSE_TOKEN: "new-token-789" }) });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("Pulse's Claude Code hooks are already installed");
+    expect(again.stdout).toContain("✓ Saved PULSE_URL and PULSE_TOKEN in ");
+    expect(again.stdout).toContain("events now go to http://10.0.0.9:7000");
+    expect(again.stdout).not.toContain("new-token-789"); // never printed
+    expect(JSON.parse(readFileSync(join(sandbox.pulseHome, "config.json"), "utf8"))).toEqual({ url: "http://10.0.0.9:7000", token: "new-token-789" });
+    expect(readFileSync(settingsPath, "utf8")).toBe(settings); // the hooks themselves are unchanged
+    // The same values again: truly nothing to do.
+    const same = await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.9:7000" }) });
+    expect(same.stdout).toContain("Nothing to do; events go to http://10.0.0.9:7000.");
+    // --dry-run saves nothing either.
+    await runCli(["hooks", "install", "--dry-run"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.1:1" }) });
+    expect(JSON.parse(readFileSync(join(sandbox.pulseHome, "config.json"), "utf8")).url).toBe("http://10.0.0.9:7000");
+  });
+
   it("refuses a settings file that is not JSON, in one line, without touching it", async () => {
     writeFileSync(settingsPath, "{ \"model\": \"opus\", // a comment\n}");
     const result = await runCli(["hooks", "install"], { env: sandbox.env() });
@@ -149,5 +171,28 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
     const unknown = await runCli(["hooks", "install", "--force"], { env: sandbox.env() });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("pulse: hooks install: unknown option --force\n");
+  });
+});
+
+describe("pulse hooks install: the saved URL is where hooks post", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ label: "clihooksurl" });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("after re-installing with the new server's PULSE_URL, a hook started without it posts there", async () => {
+    await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1" }) });
+    const reinstall = await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: stack.url }) });
+    expect(reinstall.stdout).toContain(`events now go to ${stack.url}`);
+    // An agent started from another environment: no PULSE_URL, only the saved config.
+    const id = "hooks-reinstall-url-1";
+    const payload = JSON.stringify({ ...JSON.parse(fixture("claude-code/session-start.json")), session_id: id });
+    const hook = await runCli(["hook"], { input: payload, env: sandbox.env({ PULSE_NO_WATCH: "1" }) });
+    expect(hook).toMatchObject({ code: 0, stderr: "" });
+    expect(sandbox.spoolFiles()).toEqual([]);
+    await waitFor(async () => ((await getJson(stack.url, `/v1/sessions/${id}`)).status === 200 ? true : undefined), { what: "the session on the new server" });
   });
 });

@@ -83,23 +83,36 @@ When PULSE_URL, PULSE_TOKEN or PULSE_CA_FILE are set, they are saved in $PULSE_H
     const changes = plan(agent, scope, ctx, "install");
     for (const change of changes) if (change.note) print(ctx.paint("yellow", `! ${change.note}`));
     const pending = changes.filter((c) => c.changed);
-    if (pending.length === 0) {
+    if (flag(args, "dry-run")) {
+      if (pending.length) return showDryRun(pending, ctx);
       print(`Pulse's ${agent.label} hooks are already installed (${changes.map((c) => tilde(c.file.path)).join(", ")}); nothing to do.`);
       return EXIT.OK;
     }
-    if (flag(args, "dry-run")) return showDryRun(pending, ctx);
+    // Saved whether or not the hooks change: re-running install with a new PULSE_URL is how a user
+    // points the hooks at another server.
+    const saved = saveConnection(ctx.home);
+    if (pending.length === 0) {
+      print(`Pulse's ${agent.label} hooks are already installed (${changes.map((c) => tilde(c.file.path)).join(", ")}).`);
+      print(saved?.changed.length ? `${ctx.paint("green", "✓")} Saved ${describeSaved(saved.changed)} in ${tilde(saved.path)}: events now go to ${ctx.config.url}` : `Nothing to do; events go to ${ctx.config.url}.`);
+      return EXIT.OK;
+    }
     for (const change of pending) {
       const { backup } = writeFileAtomically(change.file, change.text);
       print(`${ctx.paint("green", "✓")} Installed Pulse's ${agent.label} ${change.target.what} in ${tilde(change.file.path)}`);
       if (backup) print(`  previous version kept in ${tilde(backup)}`);
     }
-    const saved = saveConnection(ctx.home);
-    print(`  events go to ${ctx.config.url}${saved ? ` (saved in ${tilde(saved)})` : ""}`);
+    print(`  events go to ${ctx.config.url}${saved ? ` (saved in ${tilde(saved.path)})` : ""}`);
     if (agent.afterInstall) print(agent.afterInstall);
     print(`Running ${agent.label} sessions pick the hooks up when restarted. \`pulse doctor\` checks the whole setup.`);
     return EXIT.OK;
   },
 };
+
+/** "PULSE_URL and PULSE_TOKEN" for the keys saveConnection changed (never the token itself). */
+function describeSaved(keys: string[]): string {
+  const names = keys.map((k) => ({ url: "PULSE_URL", token: "PULSE_TOKEN", ca_file: "PULSE_CA_FILE" })[k] ?? k);
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0];
+}
 
 /** `--dry-run`: the change as a diff per file, nothing written. */
 function showDryRun(pending: ReturnType<typeof plan>, ctx: Parameters<Command["run"]>[1]): number {
