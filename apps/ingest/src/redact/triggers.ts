@@ -13,14 +13,18 @@ export interface Trigger {
   confirm?: RegExp;
 }
 
-/** Finds which of many triggered things a string sets off, in one regex pass whatever their number. */
+/**
+ * Finds which of many triggered things a string sets off, in two regex passes whatever their number
+ * (one for the case-sensitive literals, one for the others: a single regex spelling letters as
+ * `[tT]` classes measured twice as slow).
+ */
 export class TriggerIndex<T> {
   private readonly byNeedle = new Map<string, T[]>();
   private readonly byWord = new Map<string, T[]>();
   private readonly always: T[] = [];
   private readonly confirms = new Map<T, RegExp>();
-  private readonly re: RegExp | null;
-  private readonly longest: number;
+  private readonly needleRe: RegExp | null;
+  private readonly wordRe: RegExp | null;
 
   /** `trigger: null` fires on every string. */
   constructor(entries: readonly { trigger: Trigger | null; value: T }[]) {
@@ -33,32 +37,15 @@ export class TriggerIndex<T> {
       for (const word of trigger.words ?? []) push(this.byWord, word.toLowerCase(), value);
       if (trigger.confirm) this.confirms.set(value, trigger.confirm);
     }
-    const literals = [...[...this.byNeedle.keys()].map((l) => ({ l, caseless: false })), ...[...this.byWord.keys()].map((l) => ({ l, caseless: true }))];
-    // Longest first: at any position the regex takes the longest literal there, and every shorter one
-    // starting there is a prefix of what it took (checked in `match`).
-    literals.sort((a, b) => b.l.length - a.l.length);
-    this.re = literals.length > 0 ? new RegExp(literals.map(({ l, caseless }) => pattern(l, caseless)).join("|"), "g") : null;
-    this.longest = Math.max(0, ...literals.map(({ l }) => l.length));
+    this.needleRe = alternation([...this.byNeedle.keys()], "g");
+    this.wordRe = alternation([...this.byWord.keys()], "gi");
   }
 
   /** Everything `text` triggers (nothing allocated when that is nothing, the common case). */
   match(text: string): ReadonlySet<T> {
     let fired: Set<T> | null = this.always.length > 0 ? new Set(this.always) : null;
-    const re = this.re;
-    if (re) {
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        fired ??= new Set();
-        const found = m[0];
-        const lower = found.toLowerCase();
-        for (let length = 1; length <= Math.min(found.length, this.longest); length++) {
-          for (const value of this.byNeedle.get(found.slice(0, length)) ?? []) fired.add(value);
-          for (const value of this.byWord.get(lower.slice(0, length)) ?? []) fired.add(value);
-        }
-        // Literals may overlap (`xoxb-` inside `…xoxb-`): look again from the next character.
-        re.lastIndex = m.index + 1;
-      }
-    }
+    if (this.needleRe) fired = collect(this.needleRe, this.byNeedle, text, fired, false);
+    if (this.wordRe) fired = collect(this.wordRe, this.byWord, text, fired, true);
     if (fired === null) return NOTHING;
     for (const [value, confirm] of this.confirms) if (fired.has(value) && !confirm.test(text)) fired.delete(value);
     return fired;
@@ -67,18 +54,30 @@ export class TriggerIndex<T> {
 
 const NOTHING: ReadonlySet<never> = new Set();
 
+function collect<T>(re: RegExp, map: Map<string, T[]>, text: string, fired: Set<T> | null, lower: boolean): Set<T> | null {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    fired ??= new Set();
+    // The regex takes the longest literal at a position; the shorter ones starting there are its prefixes.
+    const found = lower ? m[0].toLowerCase() : m[0];
+    for (let length = 1; length <= found.length; length++) {
+      for (const value of map.get(found.slice(0, length)) ?? []) fired.add(value);
+    }
+    // Literals may overlap (`xoxb-` inside `…xoxb-`): look again from the next character.
+    re.lastIndex = m.index + 1;
+  }
+  return fired;
+}
+
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
 }
 
-/** A literal as regex source; case-insensitive ones spell each letter as a class (one regex serves both kinds). */
-function pattern(literal: string, caseless: boolean): string {
-  return [...literal]
-    .map((c) => {
-      if (caseless && c.toLowerCase() !== c.toUpperCase()) return `[${c.toLowerCase()}${c.toUpperCase()}]`;
-      return /[.*+?^${}()|[\]\\/-]/.test(c) ? `\\${c}` : c;
-    })
-    .join("");
+/** Longest first, so that at any position the regex takes the longest literal there. */
+function alternation(literals: string[], flags: string): RegExp | null {
+  if (literals.length === 0) return null;
+  const sorted = [...literals].sort((a, b) => b.length - a.length);
+  return new RegExp(sorted.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("|"), flags);
 }
