@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { ingestUpSinceKey } from "@pulse/queues";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { LOG_DIR, REPO_ROOT, WEB_DIR } from "./paths";
@@ -158,6 +159,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LOG_LEVEL: "warn",
       HOST: "127.0.0.1",
     };
+    // Lifecycle rule 9: the reaper judges silence only once ingest has been up a full stale timeout.
+    // The tests play sessions that went silent long ago, as if Pulse had been running all along:
+    // start the run of "ingest is up" a day back (ingest extends a run that exists, SET NX).
+    const presence = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await presence.connect();
+    await presence.set(ingestUpSinceKey(redisPrefix), String(Date.now() - 24 * 3_600_000), "PX", 60_000);
+    await presence.quit();
     const ingestUrl = `http://127.0.0.1:${ingestPort}`;
     const ingest = run("ingest", ["apps/ingest/dist/main.js"], { ...backend, INGEST_PORT: String(ingestPort) });
     children.push(ingest);
