@@ -17,3 +17,4 @@ export * from "./api-json";
 export * from "./pricing";
 export * from "./price-table";
 export * from "./short-id";
+export * from "./history";
