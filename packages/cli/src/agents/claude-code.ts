@@ -1,21 +1,11 @@
 import { join } from "node:path";
+import { AGENTS as ADAPTERS } from "@pulse/core/agents";
 import type { AgentHooks } from "./agent-hooks";
 import { pulseHookCommand } from "./hook-command";
 import { jsonHooksTarget } from "./json-hooks-target";
 
-/** Every Claude Code hook event Pulse listens to (issue 4). */
-export const CLAUDE_CODE_EVENTS = [
-  "SessionStart",
-  "UserPromptSubmit",
-  "PreToolUse",
-  "PostToolUse",
-  "Notification",
-  "Stop",
-  "SubagentStart",
-  "SubagentStop",
-  "PreCompact",
-  "SessionEnd",
-] as const;
+/** The Claude Code hook events Pulse installs: its adapter's list (packages/core/src/agents/claude-code.ts). */
+export const CLAUDE_CODE_EVENTS = ADAPTERS["claude-code"].hookEvents;
 
 /** Claude Code kills a hook after this many seconds; `pulse hook` exits within one. */
 const HOOK_TIMEOUT_SECONDS = 5;

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { AGENTS as ADAPTERS } from "@pulse/core/agents";
 import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
 import { assertBuilt, fixture, PULSE_JS, runCli, Sandbox } from "../test-support/cli-process";
@@ -32,10 +33,12 @@ describe("pulse hooks install --agent codex", () => {
     expect(install).toMatchObject({ code: 0, stderr: "" });
     expect(install.stdout).toContain("Installed Pulse's Codex hooks in ~/.codex/hooks.json");
     expect(install.stdout).toContain("Installed Pulse's Codex notify in ~/.codex/config.toml");
-    expect(install.stdout).toContain("trust new hooks");
+    expect(install.stdout).toContain("Codex runs new hooks only once you trust them");
 
     const hooks = JSON.parse(readFileSync(join(dir, "hooks.json"), "utf8"));
-    expect(Object.keys(hooks.hooks)).toEqual(["SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse", "Stop"]);
+    // Every event the adapter lists (what Codex 0.171 fires), SessionEnd, Interrupt and StopFailure included.
+    expect(Object.keys(hooks.hooks)).toEqual([...ADAPTERS.codex.hookEvents]);
+    expect(Object.keys(hooks.hooks)).toEqual(expect.arrayContaining(["PermissionRequest", "Interrupt", "SessionEnd", "StopFailure"]));
     expect(hooks.hooks.Stop).toEqual([{ hooks: [{ type: "command", command: `${HOOK} --agent codex`, timeout: 5 }] }]);
     const toml = readFileSync(join(dir, "config.toml"), "utf8");
     expect(toml).toBe(CODEX_CONFIG.replace("\n# MCP servers", `\nnotify = ["/usr/bin/env", "NODE_EXTRA_CA_CERTS=", "${process.execPath}", "${PULSE_JS}", "hook", "--agent", "codex"]\n\n# MCP servers`));
@@ -84,7 +87,7 @@ describe("pulse hooks install --agent gemini", () => {
     expect((await runCli(["hooks", "install", "--agent", "gemini"], { env: sandbox.env() })).code).toBe(0);
     const settings = JSON.parse(readFileSync(join(dir, "settings.json"), "utf8"));
     expect(settings.theme).toBe("GitHub");
-    expect(Object.keys(settings.hooks)).toEqual(["BeforeTool", "SessionStart", "SessionEnd", "BeforeAgent", "AfterAgent", "AfterTool", "Notification", "PreCompress"]);
+    expect(Object.keys(settings.hooks)).toEqual(["BeforeTool", ...ADAPTERS.gemini.hookEvents.filter((e) => e !== "BeforeTool")]);
     expect(settings.hooks.BeforeTool).toEqual([own.hooks.BeforeTool[0], { hooks: [{ name: "pulse", type: "command", command: `${HOOK} --agent gemini`, timeout: 5000 }] }]);
     await runCli(["hooks", "uninstall", "--agent", "gemini"], { env: sandbox.env() });
     expect(JSON.parse(readFileSync(join(dir, "settings.json"), "utf8"))).toEqual(own);

@@ -1,15 +1,16 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { AGENTS as ADAPTERS } from "@pulse/core/agents";
 import type { AgentHooks, ConfigTarget, HookRuntime, TargetStatus } from "./agent-hooks";
 import { pulseHookCommand } from "./hook-command";
 import { jsonHooksTarget } from "./json-hooks-target";
 import { findTopLevelKey, scanToml, tableValue, tomlString } from "./toml-lines";
 
 /**
- * Codex hook events Pulse listens to: the ones every Codex version with hooks knows. Codex has no
- * session-end hook; its sessions end by process exit (the watcher) or by the server's timeout.
+ * The Codex hook events Pulse installs in hooks.json: its adapter's list (packages/core/src/agents/codex.ts,
+ * what 0.171 fires, SessionEnd and Interrupt included). Each must be trusted in Codex before it runs.
  */
-export const CODEX_EVENTS = ["SessionStart", "UserPromptSubmit", "PreToolUse", "PermissionRequest", "PostToolUse", "Stop"] as const;
+export const CODEX_EVENTS = ADAPTERS.codex.hookEvents;
 
 const HOOK_TIMEOUT_SECONDS = 5;
 
@@ -90,7 +91,7 @@ export const codexHooks: AgentHooks = {
   agent: "codex",
   label: "Codex",
   scopes: ["user", "project"],
-  afterInstall: "Codex asks you to review and trust new hooks before it runs them (/hooks in Codex).",
+  afterInstall: "Codex runs new hooks only once you trust them: start `codex` and trust them when it asks (or in /hooks); `codex exec` never asks. `pulse doctor` says whether Codex trusts them.",
   targets(scope, _home, cwd, env) {
     const dir = scope === "user" ? codexHome(env) : join(cwd, ".codex");
     const hooks = jsonHooksTarget({

@@ -1,13 +1,11 @@
 import { join } from "node:path";
+import { AGENTS as ADAPTERS } from "@pulse/core/agents";
 import type { AgentHooks } from "./agent-hooks";
 import { pulseHookCommand } from "./hook-command";
 import { jsonHooksTarget } from "./json-hooks-target";
 
-/**
- * The Gemini CLI hook events Pulse listens to. Not BeforeModel/AfterModel/BeforeToolSelection: they
- * fire per model call (AfterModel per streamed chunk) and say nothing about the session's state.
- */
-export const GEMINI_EVENTS = ["SessionStart", "SessionEnd", "BeforeAgent", "AfterAgent", "BeforeTool", "AfterTool", "Notification", "PreCompress"] as const;
+/** The Gemini CLI hook events Pulse installs: its adapter's list (packages/core/src/agents/gemini.ts). */
+export const GEMINI_EVENTS = ADAPTERS.gemini.hookEvents;
 
 /** Gemini CLI's hook timeout is in milliseconds. */
 const HOOK_TIMEOUT_MS = 5000;
