@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
 import { assertBuilt, PULSE_JS, runCli, Sandbox } from "../test-support/cli-process";
@@ -134,5 +136,81 @@ describe("pulse run", () => {
     const noDashes = await runCli(["run", "aider"], { env: sandbox.env({ PULSE_URL: stack.url }) });
     expect(noDashes).toMatchObject({ code: 2, stderr: "pulse: run: put the command after --, e.g. pulse run -- aider\n" });
     expect(sandbox.spoolFiles()).toEqual([]);
+  });
+});
+
+/**
+ * A stand-in for Codex, installed on PATH as `codex`: like Codex it runs the hooks Pulse installed in
+ * $CODEX_HOME/hooks.json (`sh -c <command>`, the payload on stdin, under its own session id), unless
+ * DUMMY_NO_HOOKS is set (Codex with hooks not trusted runs none). It prints PULSE_SESSION_ID first.
+ */
+const DUMMY_CODEX = `#!/usr/bin/env node
+const { spawnSync } = require("node:child_process");
+const { readFileSync } = require("node:fs");
+console.log(process.env.PULSE_SESSION_ID ?? "");
+let hooks = {};
+try {
+  hooks = JSON.parse(readFileSync(process.env.CODEX_HOME + "/hooks.json", "utf8")).hooks ?? {};
+} catch {}
+const session = process.argv[2];
+for (const event of process.env.DUMMY_NO_HOOKS ? [] : ["SessionStart", "UserPromptSubmit", "Stop"]) {
+  const payload = { session_id: session, hook_event_name: event, cwd: process.cwd(), model: "gpt-5-codex", turn_id: "t1", ...(event === "UserPromptSubmit" ? { prompt: "fix the build" } : {}) };
+  for (const group of hooks[event] ?? []) for (const hook of group.hooks) spawnSync("/bin/sh", ["-c", hook.command], { input: JSON.stringify(payload), stdio: ["pipe", "ignore", "inherit"] });
+}
+process.exit(Number(process.env.DUMMY_EXIT ?? 0));
+`;
+
+describe("pulse run -- <agent> with the agent's hooks installed", () => {
+  let env: Record<string, string | undefined>;
+  beforeEach(async () => {
+    const bin = join(sandbox.root, "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "codex"), DUMMY_CODEX);
+    chmodSync(join(bin, "codex"), 0o755);
+    const codexHome = join(sandbox.root, "codex-home");
+    env = sandbox.env({ PULSE_URL: stack.url, CODEX_HOME: codexHome, PATH: `${bin}:${process.env.PATH}`, PULSE_NO_WATCH: "1" });
+    expect((await runCli(["hooks", "install", "--agent", "codex"], { env })).code).toBe(0);
+  });
+
+  it("is one session: the agent's own, under its id; pulse run adds none", async () => {
+    const agentSession = `run-hooked-${Date.now()}`;
+    const result = await runCli(["run", "--", "codex", agentSession], { env: { ...env, DUMMY_EXIT: "4" } });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe("");
+    const runId = result.stdout.trim();
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/); // the child still gets PULSE_SESSION_ID
+    const s = await waitFor(async () => {
+      const r = await getJson(stack.url, `/v1/sessions/${agentSession}`);
+      return r.status === 200 && r.body.event_count === 3 ? r.body : undefined;
+    }, { what: "the agent's session" });
+    expect(s).toMatchObject({ source: "codex", title: "fix the build" });
+    await new Promise((r) => setTimeout(r, 300)); // a wrapper session would have landed by now
+    expect((await getJson(stack.url, `/v1/sessions/${runId}`)).status).toBe(404);
+    // No second session for the run (it would be titled by its command line, "codex <id>").
+    expect((await sessionsOf("codex")).filter((x) => x.id === agentSession || x.title?.includes(agentSession)).map((x) => x.id)).toEqual([agentSession]);
+    expect(readdirSync(join(sandbox.pulseHome, "runs"))).toEqual([]); // its claim file is cleaned up
+    expect(sandbox.spoolFiles()).toEqual([]);
+  });
+
+  it("when no hook reported anything (hooks not trusted), records the run itself after all, with its true times", async () => {
+    const before = Date.now();
+    const result = await runCli(["run", "--", "codex", "unused-session"], { env: { ...env, DUMMY_NO_HOOKS: "1" } });
+    expect(result.code).toBe(0);
+    const runId = result.stdout.trim();
+    const s = await waitFor(async () => {
+      const r = await getJson(stack.url, `/v1/sessions/${runId}`);
+      return r.status === 200 && r.body.status === "ended" ? r.body : undefined;
+    }, { what: "the run's own session" });
+    expect(s).toMatchObject({ source: "codex", end_reason: "process_exit", end_detail: "exit code 0", event_count: 2 });
+    expect(Date.parse(s.started_at)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(s.started_at)).toBeLessThanOrEqual(Date.parse(s.ended_at));
+    expect((await getJson(stack.url, "/v1/sessions/unused-session")).status).toBe(404);
+  });
+
+  it("without the agent's hooks installed, keeps making its own session", async () => {
+    await runCli(["hooks", "uninstall", "--agent", "codex"], { env });
+    const result = await runCli(["run", "--", "codex", "hookless-session"], { env });
+    const runId = result.stdout.trim();
+    await waitFor(async () => ((await getJson(stack.url, `/v1/sessions/${runId}`)).body.end_detail === "exit code 0" ? true : undefined), { what: "the wrapper session" });
   });
 });

@@ -1,15 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { basename } from "node:path";
 import { constants } from "node:os";
+import { AGENTS as ADAPTERS } from "@pulse/core/agents";
 import { pulseScriptPath } from "../agents/hook-command";
 import { stringOption } from "../cli/args";
 import type { Command, CommandContext } from "../cli/command";
 import { UsageError } from "../cli/errors";
+import { readRunClaim, removeRunClaim } from "../hook/run-claim";
 import { spoolAndDeliver } from "../spool/deliver";
 import type { SpoolRecord } from "../spool/spool-files";
 import { readProc } from "../watch/proc-info";
 import { removeWatcherRecord } from "../watch/registry";
 import { spawnWatcher } from "../watch/start-watcher";
+import { collectHookStatus } from "./hooks";
 
 /** How long the end event may take to deliver before pulse exits anyway (it stays spooled then). */
 const END_BUDGET_MS = 3000;
@@ -30,6 +33,19 @@ function warn(message: string): void {
   process.stderr.write(`pulse: ${message}\n`);
 }
 
+/**
+ * The agent this command starts when Pulse's hooks for it are installed (any scope that applies in
+ * `cwd`), else null. Such an agent reports its own session, under its own id, with prompts, tools and
+ * waits: a second session made by `pulse run` would only show the same run twice.
+ */
+export function agentReportingItself(command: string[], source: string, cwd: string): string | null {
+  const name = basename(command[0]);
+  // The command names are the adapters' (`process.names`, what the watcher recognises too).
+  const agent = Object.values(ADAPTERS).find((a) => a.id === source || a.process.names.includes(name));
+  if (!agent) return null;
+  return collectHookStatus(cwd, agent.id).some((r) => r.installed.length > 0) ? agent.id : null;
+}
+
 export const runCommand: Command = {
   name: "run",
   summary: "Run an agent that has no hooks as a Pulse session: start, end with its exit code",
@@ -44,7 +60,10 @@ export const runCommand: Command = {
 signals, posts an end event with the exit code in end_detail when it exits (Ctrl+C included) and exits
 with the command's exit code (128+N when a signal N killed it). The end is sent once however signals
 and exit race; if ingest is down both events wait in the spool. The child gets PULSE_SESSION_ID.
-If pulse itself is killed (kill -9), a watcher ends the session with end_reason process_exit.`,
+If pulse itself is killed (kill -9), a watcher ends the session with end_reason process_exit.
+An agent whose Pulse hooks are installed (claude, codex, gemini) reports its own session: then pulse
+run makes none, unless no hook reported anything by the time it exits (hooks not trusted, an
+untrusted folder), when it records the run after all, with its true start time.`,
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`put the command after --, e.g. pulse run -- ${args.positionals.join(" ")}`);
     const command = args.rest ?? [];
@@ -53,11 +72,11 @@ If pulse itself is killed (kill -9), a watcher ends the session with end_reason 
     if (!source.trim() || source.length > 64) throw new UsageError("--source must be 1 to 64 characters");
     const title = stringOption(args, "title");
     if (title !== undefined && !title.trim()) throw new UsageError("--title must not be empty");
-    return runWrapped(command, source, title, ctx);
+    return runWrapped(command, source, title, ctx, agentReportingItself(command, source, ctx.cwd));
   },
 };
 
-async function runWrapped(command: string[], source: string, title: string | undefined, ctx: CommandContext): Promise<number> {
+async function runWrapped(command: string[], source: string, title: string | undefined, ctx: CommandContext, selfReporting: string | null): Promise<number> {
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
   const { isatty } = require("node:tty") as typeof import("node:tty");
   const sessionId = randomUUID();
@@ -94,20 +113,28 @@ async function runWrapped(command: string[], source: string, title: string | und
   for (const signal of early.splice(0)) forward(signal);
 
   const startedAt = Date.now();
+  const startEvent = () => spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "start", name: "pulse run", cwd: ctx.cwd, detail: commandLine.slice(0, 2000), title: title ?? commandLine.slice(0, 2000) }, startedAt, "run-start"), END_BUDGET_MS);
 
-  // If pulse itself dies without running its exit path, this watcher still ends the session.
-  const self = readProc(process.pid);
+  // If pulse itself dies without running its exit path, this watcher still ends the session. An
+  // agent reporting itself needs none: its hooks start a watcher of its own process.
+  const self = selfReporting ? null : readProc(process.pid);
   const watching = self && !process.env.PULSE_NO_WATCH ? spawnWatcher(ctx.home, source, sessionId, { ...self, name: "pulse run" }, pulseScriptPath()) !== null : false;
 
-  const start = spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "start", name: "pulse run", cwd: ctx.cwd, detail: commandLine.slice(0, 2000), title: title ?? commandLine.slice(0, 2000) }, startedAt, "run-start"), END_BUDGET_MS);
+  const start = selfReporting ? null : startEvent();
 
   const exit = await exited;
   const endedAt = Date.now();
   const exitCode = exit.code ?? 128 + (exit.signal ? (constants.signals[exit.signal] ?? 0) : 0);
   const detail = exit.code !== null ? `exit code ${exit.code}` : `killed by ${exit.signal} (exit code ${exitCode})`;
 
+  if (selfReporting) {
+    const claim = readRunClaim(ctx.home, sessionId);
+    removeRunClaim(ctx.home, sessionId);
+    if (claim) return exitCode; // the agent's hooks reported its session: nothing to add
+  }
+
   // The end is sent once: this runs once, after the child's single exit event, whatever signals came.
-  const startDelivery = await start;
+  const startDelivery = await (start ?? startEvent());
   const end = await spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "end", end_reason: "process_exit", end_detail: detail }, endedAt, "run-end"), END_BUDGET_MS);
   if (watching) removeWatcherRecord(ctx.home, sessionId);
   for (const delivery of [startDelivery, end]) {
