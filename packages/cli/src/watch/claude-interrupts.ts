@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { AppendedLines } from "./appended-lines";
+import { ChangeAlarm } from "./change-alarm";
 
 /**
  * Turns Claude Code ends without any hook: Esc while a tool runs or while the model streams, and "No"
@@ -94,14 +95,18 @@ export class ClaudeInterrupts {
   private readonly lines: AppendedLines;
   private readonly sessionFile: string | null;
   private readonly procStart: string | null;
+  private readonly alarm: ChangeAlarm | null;
 
+  /** `onChange`: the transcript was just written to (poll now rather than at the next tick). */
   constructor(
     transcriptPath: string,
     private readonly sessionId: string,
     agent: { pid: number; startTime: string | null },
+    onChange: (() => void) | null = null,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.lines = new AppendedLines(transcriptPath, INTERRUPT_NEEDLE);
+    this.alarm = onChange ? new ChangeAlarm(transcriptPath, onChange) : null;
     const dir = claudeConfigDir(env);
     this.sessionFile = dir ? join(dir, "sessions", `${agent.pid}.json`) : null;
     this.procStart = agent.startTime;
@@ -109,6 +114,7 @@ export class ClaudeInterrupts {
 
   /** Interrupts appended since the last poll that still stand. */
   poll(): Interrupt[] {
+    this.alarm?.arm();
     const found: Interrupt[] = [];
     for (const line of this.lines.poll()) {
       const interrupt = interruptIn(line, this.sessionId);
@@ -117,5 +123,9 @@ export class ClaudeInterrupts {
       found.push(interrupt);
     }
     return found;
+  }
+
+  stop(): void {
+    this.alarm?.disarm();
   }
 }

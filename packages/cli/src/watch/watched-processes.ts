@@ -15,8 +15,10 @@ export interface WatchedProcess {
 export class WatchedProcesses {
   private alive: WatchedProcess[];
   private lastGone: WatchedProcess | null = null;
+  private readonly all: WatchedProcess[];
 
   constructor(processes: WatchedProcess[]) {
+    this.all = [...processes];
     this.alive = [...processes];
   }
 
@@ -32,8 +34,14 @@ export class WatchedProcesses {
     return this.alive.map((p) => p.pid);
   }
 
-  /** The one that went last, for the end's detail. */
+  /** The one that went last: its pid keys the end event. */
   get last(): WatchedProcess | null {
     return this.lastGone;
+  }
+
+  /** For the end's detail: "agent process 42 (claude) exited", or all of them when it was a set. */
+  describeExit(): string {
+    if (this.all.length === 1) return `agent process ${this.all[0].pid} (${this.all[0].name}) exited`;
+    return `agent processes ${this.all.map((p) => p.pid).join(", ")} (${this.all[0].name}; which one was the session's could not be told) all exited`;
   }
 }

@@ -15,8 +15,40 @@ import { type WatchedProcess, WatchedProcesses } from "./watched-processes";
 const POLL_MS = 500;
 /** The hook writes the watcher's record right after spawning it; give it that long. */
 const RECORD_GRACE_MS = 3000;
+const MIN_NAP_MS = 50;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A pause of the watch loop that `wake()` cuts short (something worth a look happened). */
+class Nap {
+  private cut: (() => void) | null = null;
+  /** Woken while awake: the next nap is skipped, so nothing that happened meanwhile waits a tick. */
+  private pending = false;
+
+  take(ms: number): Promise<void> {
+    if (this.pending) {
+      // A short pause still: a file written in a burst wakes the loop at most every MIN_NAP_MS.
+      this.pending = false;
+      return sleep(MIN_NAP_MS).then(() => {});
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.cut = null;
+        resolve();
+      }, ms);
+      this.cut = () => {
+        clearTimeout(timer);
+        this.cut = null;
+        resolve();
+      };
+    });
+  }
+
+  wake(): void {
+    if (this.cut) this.cut();
+    else this.pending = true;
+  }
+}
 
 /**
  * `pulse watch` (started detached by the hook, not meant for people). While the agent's process
@@ -112,14 +144,15 @@ async function watch(args: WatchArgs): Promise<void> {
   }
   const processes = new WatchedProcesses(found);
   const life = new ProofOfLife(home, args.sessionId, args.source, Date.now());
-  const interrupts = args.transcriptPath && args.source === "claude-code" && args.agent ? new (require("./claude-interrupts") as typeof import("./claude-interrupts")).ClaudeInterrupts(args.transcriptPath, args.sessionId, args.agent) : null;
+  const nap = new Nap();
+  const interrupts = args.transcriptPath && args.source === "claude-code" && args.agent ? new (require("./claude-interrupts") as typeof import("./claude-interrupts")).ClaudeInterrupts(args.transcriptPath, args.sessionId, args.agent, () => nap.wake()) : null;
 
   for (;;) {
     const current = readRecord();
     // The session ended (SessionEnd removed the record) or another watcher took it over.
     if (!current || current.watcher_pid !== process.pid) break;
     if (!processes.check()) {
-      reportExit(home, args, processes.last ?? found[0]);
+      reportExit(home, args, processes.last ?? found[0], processes.describeExit());
       courier.kick();
       break;
     }
@@ -130,8 +163,9 @@ async function watch(args: WatchArgs): Promise<void> {
       courier.kick();
     }
     courier.tick(now);
-    await sleep(POLL_MS);
+    await nap.take(POLL_MS);
   }
+  interrupts?.stop();
   await lingerForSpool(home, courier);
 }
 
@@ -173,7 +207,7 @@ function interruptRecord(args: WatchArgs, interrupt: Interrupt, now: number): Sp
 }
 
 /** The end event, at the time the process was found gone. */
-function reportExit(home: string, args: WatchArgs, gone: WatchedProcess): void {
+function reportExit(home: string, args: WatchArgs, gone: WatchedProcess, detail: string): void {
   const time = Date.now();
   const id = `process-exit:${gone.pid}`;
   const body = JSON.stringify({
@@ -181,7 +215,7 @@ function reportExit(home: string, args: WatchArgs, gone: WatchedProcess): void {
     source: args.source,
     kind: "end",
     end_reason: "process_exit",
-    end_detail: `agent process ${gone.pid} (${gone.name}) exited`,
+    end_detail: detail,
     time,
     id,
   });
