@@ -1,4 +1,5 @@
-import { applyEvent, isClearBoundary, newSession, type NormalizedEvent, type SessionState, toLifecycleEvent, usdToMicros } from "@pulse/core";
+import { applyEvent, compareEvents, extendsHistory, foldHistory, isClearBoundary, newSession, type NormalizedEvent, type SessionState, usdToMicros } from "@pulse/core";
+import { lifecycleColumn, loadHistories, toHistoryEvent } from "./history";
 import { linkClearedSessions } from "./link-cleared";
 import { pgJson } from "./pg-json";
 import { Prisma, type PrismaClient } from "@pulse/db";
@@ -75,6 +76,7 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
     e.usage?.cost_usd == null ? null : usdToMicros(e.usage.cost_usd),
     e.usage?.model ?? null,
     e.usage?.estimated_cost_usd == null ? null : usdToMicros(e.usage.estimated_cost_usd),
+    lifecycleColumn(e),
   ]);
 
   // The two sides of a /clear (old session's end, new session's start) land within milliseconds, in
@@ -97,9 +99,9 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
         const [{ rows: insertedJson }] = await tx.$queryRaw<Array<{ rows: string }>>`
           WITH inserted AS (
             INSERT INTO events (session_id, key, source, kind, signal, name, time, received_at, tool, detail, payload, payload_truncated,
-              input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model, estimated_cost_micros)
+              input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_micros, model, estimated_cost_micros, lifecycle)
             SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::timestamptz, (r->>7)::timestamptz, r->>8, r->>9, r->10, (r->>11)::boolean,
-              (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::int, (r->>16)::bigint, r->>17, (r->>18)::bigint
+              (r->>12)::int, (r->>13)::int, (r->>14)::int, (r->>15)::int, (r->>16)::bigint, r->>17, (r->>18)::bigint, r->19
             FROM jsonb_array_elements(${pgJson(eventRows)}::jsonb) WITH ORDINALITY AS input(r, ord)
             ORDER BY ord
             ON CONFLICT (session_id, key) DO NOTHING
@@ -110,20 +112,34 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
 
         const isNew = new Set(inserted.map(([sessionId, key]) => `${sessionId}\u0000${key}`));
         const current = new Map(locked.map((session) => [session.id, session]));
+        const freshBySession = new Map(sessionIds.map((id) => [id, (bySession.get(id) ?? []).filter((e) => isNew.has(`${id}\u0000${e.key}`)).map(toHistoryEvent)]));
+        // Rule 13: a session gets an event older than what it has seen (a spool delivered late, a
+        // retried job): its state is its whole history folded again, so it does not depend on the
+        // order events arrived in. One statement for all such sessions of the batch.
+        const late = sessionIds.filter((id) => {
+          const before = current.get(id);
+          const fresh = freshBySession.get(id)!;
+          return before !== undefined && before.eventCount > 0 && fresh.length > 0 && !extendsHistory(before, fresh);
+        });
+        const histories = await loadHistories(tx, late);
         const changed: SessionState[] = [];
         for (const id of sessionIds) {
-          const fresh = (bySession.get(id) ?? []).filter((e) => isNew.has(`${id}\u0000${e.key}`));
+          const fresh = freshBySession.get(id)!;
           const alive = aliveBySession.get(id);
           const before = current.get(id);
           // Proof of life for a session Pulse has no event of is dropped: it never creates one.
-          if (alive && before) fresh.push(alive);
-          if (fresh.length === 0) continue;
-          // Oldest first (stable for equal times), so a batch gives the same result as the same
-          // events arriving one by one in time order.
-          const ordered = fresh.map(toLifecycleEvent).sort((a, b) => a.time - b.time);
-          const after = ordered.reduce(applyEvent, before ?? newSession(id, fresh[0].source));
+          if (fresh.length === 0 && !(alive && before)) continue;
+          const history = histories.get(id);
+          let after: SessionState;
+          if (history && before) {
+            after = foldHistory(id, before.source, history, { aliveAt: before.aliveAt, parentSessionId: before.parentSessionId });
+          } else {
+            // In time order (ties by kind, then key): the same as folding the whole history.
+            after = [...fresh].sort(compareEvents).reduce(applyEvent, before ?? newSession(id, fresh[0].source));
+          }
+          if (alive && before) after = applyEvent(after, toHistoryEvent(alive));
           // An older proof of life than one already seen changes nothing: nothing to write or announce.
-          if (before && fresh.length === 1 && alive && after.aliveAt === before.aliveAt) continue;
+          if (before && fresh.length === 0 && after.aliveAt === before.aliveAt) continue;
           changed.push(after);
         }
         await writeSessions(tx, changed);

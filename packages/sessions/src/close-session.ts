@@ -1,5 +1,6 @@
 import { close, type SessionState } from "@pulse/core";
 import { Prisma, type PrismaClient } from "@pulse/db";
+import { recordInferredEnds } from "./history";
 import { selectSessions, writeSessions } from "./rows";
 
 export interface CloseResult {
@@ -16,6 +17,8 @@ export async function closeSession(prisma: PrismaClient, id: string): Promise<Cl
     const after = close(before);
     if (after === before) return { session: before, changed: false };
     await writeSessions(tx, [after]);
+    // Rule 13: the close is part of the session's history, at its time.
+    await tx.$executeRaw`WITH ended AS (SELECT id, source, ended_at FROM sessions WHERE id = ${id}) ${recordInferredEnds("ended", "closed")}`;
     return { session: after, changed: true };
   });
 }

@@ -1,5 +1,6 @@
 import type { InferredEnd, SessionState } from "@pulse/core";
 import { Prisma, type PrismaClient } from "@pulse/db";
+import { recordInferredEnds } from "./history";
 import { selectSessions } from "./rows";
 
 export interface EndSilentOptions {
@@ -49,8 +50,8 @@ export async function endSilentSessions(prisma: PrismaClient, { cutoffMs, limit,
         status_at = GREATEST(COALESCE(s.last_event_at, s.started_at), s.alive_at),
         updated_at = now()
       FROM candidates WHERE s.id = candidates.id
-      RETURNING s.id
-    )
+      RETURNING s.id, s.source, s.ended_at
+    ), recorded AS (${recordInferredEnds("ended", end.endReason)})
     SELECT coalesce(json_agg(id), '[]')::text AS ids FROM ended`;
   return JSON.parse(ids) as string[];
 }

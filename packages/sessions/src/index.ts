@@ -7,3 +7,4 @@ export * from "./queries";
 export * from "./stats";
 export * from "./publish";
 export { fromRow, selectSessions, writeSessions, type Db } from "./rows";
+export { loadHistories, HISTORY_LIMIT } from "./history";
