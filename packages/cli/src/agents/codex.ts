@@ -13,6 +13,8 @@ import { findTopLevelKey, scanToml, tableValue, tomlString } from "./toml-lines"
 export const CODEX_EVENTS = ADAPTERS.codex.hookEvents;
 
 const HOOK_TIMEOUT_SECONDS = 5;
+/** Codex 0.171 clamps these events' hooks to 3 s, with a startup warning the user sees ("⚠ 2 warnings"). */
+const SHORT_TIMEOUT_EVENTS: Record<string, number> = { SessionEnd: 3, Interrupt: 3 };
 
 export const codexHome = (env: NodeJS.ProcessEnv): string => env.CODEX_HOME || join(homedir(), ".codex");
 
@@ -97,7 +99,7 @@ export const codexHooks: AgentHooks = {
     const hooks = jsonHooksTarget({
       path: join(dir, "hooks.json"),
       events: CODEX_EVENTS,
-      entry: (_event, command) => ({ type: "command", command, timeout: HOOK_TIMEOUT_SECONDS }),
+      entry: (event, command) => ({ type: "command", command, timeout: SHORT_TIMEOUT_EVENTS[event] ?? HOOK_TIMEOUT_SECONDS }),
       command: (runtime) => pulseHookCommand(runtime.script, ["--agent", "codex"], runtime.node),
     });
     // notify is a user-level setting: one program for every Codex session.

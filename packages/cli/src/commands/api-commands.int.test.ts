@@ -232,7 +232,7 @@ describe("pulse stats and doctor", () => {
     expect(stats.days).toHaveLength(7);
     const table = await cli(["stats"]);
     expect(table.stdout).toMatch(/^\d+ active {2}\d+ waiting {2}\d+ ended {2}\(\d+ in all\)$/m);
-    expect(table.stdout).toMatch(/^DAY\s+SESSIONS\s+ENDED\s+AVG DURATION\s+COST$/m);
+    expect(table.stdout).toMatch(/^DAY\s+SESSIONS\s+ENDED\s+AVG DURATION\s+COST\s+EST\. COST$/m);
   });
 
   it("doctor: passes with hooks installed and ingest up; says what to fix otherwise", async () => {
@@ -249,5 +249,59 @@ describe("pulse stats and doctor", () => {
     const down = await cli(["doctor"], { PULSE_URL: "http://127.0.0.1:1" });
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^✗ ingest not reachable at http:\/\/127\.0\.0\.1:1 \(from PULSE_URL\): ECONNREFUSED$/m);
+  });
+
+  it("doctor: checks the very route hooks post to, and passes only when nothing needs a look", async () => {
+    await cli(["hooks", "install"]);
+    await cli(["hooks", "install", "--agent", "gemini"]);
+    const clean = await cli(["doctor"]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain(`✓ ${stack.url}/v1/hooks/claude-code takes claude-code hooks`);
+    expect(clean.stdout).toContain(`✓ ${stack.url}/v1/hooks/gemini takes gemini hooks`);
+    expect(clean.stdout.trimEnd().split("\n").pop()).toBe("All checks passed.");
+
+    // An event from two minutes ago (Gemini stamps its own time) that a hook could not deliver.
+    const event = JSON.stringify({ session_id: "doctor-stuck-1", hook_event_name: "AfterAgent", cwd: "/home/dev/x", timestamp: new Date(Date.now() - 2 * MIN).toISOString() });
+    const hook = await runCli(["hook", "--agent", "gemini"], { input: event, env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1", PULSE_NO_WATCH: "1" }) });
+    expect(hook).toMatchObject({ code: 0, stderr: "" });
+    const stuck = await cli(["doctor"]);
+    expect(stuck.code).toBe(1);
+    expect(stuck.stdout).toMatch(/^✗ 1 event\(s\) not delivered in .*spool, the oldest from 2m ago, though ingest answers$/m);
+    expect(stuck.stdout).toContain("→ `pulse spool flush` delivers them now");
+    expect(stuck.stdout).toMatch(/^! 1 hook problem\(s\) in the last hour; the last, .*: ingest unreachable at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\); 1 event\(s\) kept in .* until it answers$/m);
+
+    // Delivered: nothing fails, but the logged problem is still worth a look — not "All checks passed".
+    expect((await cli(["spool", "flush"])).code).toBe(0);
+    const warned = await cli(["doctor"]);
+    expect(warned.code).toBe(0);
+    expect(warned.stdout.trimEnd().split("\n").pop()).toBe("No check failed; 1 warning(s) above.");
+  });
+
+  it("doctor: says when hooks started elsewhere post to another server than this shell's PULSE_URL", async () => {
+    await cli(["hooks", "install"], { PULSE_URL: "http://127.0.0.1:1" }); // saved for the hooks
+    const result = await cli(["doctor"]); // this shell: PULSE_URL = the running stack
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`✓ ingest reachable at ${stack.url} (from PULSE_URL)`);
+    expect(result.stdout).toMatch(new RegExp(`^✗ PULSE_URL here is ${stack.url.replace(/[.]/g, "\\.")}, but hooks of agents started without it post to http://127\\.0\\.0\\.1:1 \\(saved in .*config\\.json\\), which does not answer \\(ECONNREFUSED\\)$`, "m"));
+    expect(result.stdout).toContain("→ run `pulse hooks install` with PULSE_URL (and PULSE_TOKEN) set to save them for the hooks");
+    // Saved again from this shell: one server, nothing to say.
+    await cli(["hooks", "install"]);
+    expect((await cli(["doctor"])).stdout).not.toContain("PULSE_URL here is");
+  });
+
+  it("doctor: says when hooks stopped trying an ingest that accepts connections and never answers", async () => {
+    const { createServer } = await import("node:net");
+    const hole = createServer(() => {});
+    await new Promise<void>((r) => hole.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(hole.address() as { port: number }).port}`;
+    try {
+      await cli(["hooks", "install"], { PULSE_URL: url });
+      await runCli(["hook"], { input: JSON.stringify({ session_id: "doctor-hung-1", hook_event_name: "Stop" }), env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1" }) });
+      const result = await cli(["doctor"], { PULSE_URL: url });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^! hooks only spool until .*: ingest did not answer them \(ingest unreachable at http:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)\), first .*$/m);
+    } finally {
+      hole.close();
+    }
   });
 });
