@@ -34,6 +34,22 @@ function warn(message: string): void {
 }
 
 /**
+ * A hook may still be running when the agent exits: Codex starts `notify` for the last turn and exits
+ * without waiting for it (seen with `codex exec` 0.171). The hook claims the run right after spooling
+ * its event, well within its own second: give it that long, then some.
+ */
+const CLAIM_GRACE_MS = 2000;
+
+async function waitForClaim(home: string, runId: string) {
+  const until = Date.now() + CLAIM_GRACE_MS;
+  for (;;) {
+    const claim = readRunClaim(home, runId);
+    if (claim || Date.now() >= until) return claim;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * The agent this command starts when Pulse's hooks for it are installed (any scope that applies in
  * `cwd`), else null. Such an agent reports its own session, under its own id, with prompts, tools and
  * waits: a second session made by `pulse run` would only show the same run twice.
@@ -128,7 +144,7 @@ async function runWrapped(command: string[], source: string, title: string | und
   const detail = exit.code !== null ? `exit code ${exit.code}` : `killed by ${exit.signal} (exit code ${exitCode})`;
 
   if (selfReporting) {
-    const claim = readRunClaim(ctx.home, sessionId);
+    const claim = await waitForClaim(ctx.home, sessionId);
     removeRunClaim(ctx.home, sessionId);
     if (claim) return exitCode; // the agent's hooks reported its session: nothing to add
   }

@@ -4,12 +4,15 @@ import { join, resolve } from "node:path";
 import { startOpenAiMock } from "../../../../test/agents/mock-model/openai";
 import type { MockModelServer } from "../../../../test/agents/mock-model/http-server";
 import { waitFor } from "../../../../test/env";
+import { startStack, type TestStack } from "../../../../test/stack";
 import { assertBuilt, runCli, Sandbox } from "../test-support/cli-process";
+import { getJson } from "../test-support/ingest-control";
 
 /**
- * `pulse doctor` against the released Codex CLI (0.171, a devDependency): Codex runs a hook only once
- * the user trusted it, so "installed" is not enough. Trust is given the way a user gives it: the TUI's
- * startup dialog ("Trust all and continue"), driven through tmux.
+ * The released Codex CLI (0.171, a devDependency) against a mock model, hooks installed by `pulse
+ * hooks install`. `pulse doctor`: Codex runs a hook only once the user trusted it, so "installed" is
+ * not enough; trust is given the way a user gives it, in the TUI's startup dialog ("Trust all and
+ * continue") driven through tmux. `pulse run -- codex exec`: one session.
  */
 const BIN = resolve(__dirname, "../../../../node_modules/.bin");
 
@@ -113,5 +116,30 @@ describe("pulse doctor: are Pulse's Codex hooks trusted?", () => {
     await trustInTui();
     // (Hooks of events Codex does not know get no trust entry, so they still count as untrusted here.)
     expect(await trustCheck(noCodex)).toContainEqual(expect.objectContaining({ level: "warn", message: expect.stringMatching(/^config\.toml trusts \d+ of Pulse's hooks, but only Codex can tell whether that trust still matches them \(codex is not on PATH\)$/) }));
+  });
+});
+
+describe("pulse run -- codex exec with Pulse's Codex hooks installed", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ label: "clicodexrun" });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("is one session, Codex's own, even though the only report (notify: hooks are not trusted yet) comes after codex exited", async () => {
+    const run = await runCli(["run", "--", "codex", "exec", "--skip-git-repo-check", "say hello"], { cwd: project, env: env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }), timeoutMs: 90_000 });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("OK, done.");
+    const mine = await waitFor(async () => {
+      const items = ((await getJson(stack.url, "/v1/sessions?source=codex&limit=50")).body.items as any[]).filter((s) => s.cwd === project || (s.title ?? "").includes("codex exec"));
+      return items.length > 0 ? items : undefined;
+    }, { what: "the run's session" });
+    await new Promise((r) => setTimeout(r, 500)); // a second one would be in by now
+    const again = ((await getJson(stack.url, "/v1/sessions?source=codex&limit=50")).body.items as any[]).filter((s) => s.cwd === project || (s.title ?? "").includes("codex exec"));
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ id: mine[0].id, title: "say hello" }); // titled by the prompt: Codex's notify, not pulse run
+    expect(again[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/); // Codex's thread id (UUIDv7)
   });
 });
