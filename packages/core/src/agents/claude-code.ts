@@ -108,7 +108,7 @@ export const claudeCode: AgentAdapter = {
     "SessionEnd",
   ],
   mapHook,
-  process: { names: ["claude"], never: [] },
+  process: { names: ["claude"], never: [], ownHooks: [] },
   otel: {
     serviceNames: ["claude-code"],
     sessionAttributes: ["session.id"],

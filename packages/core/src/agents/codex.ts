@@ -96,9 +96,10 @@ export const codex: AgentAdapter = {
     const isTurnEnd = p.hook_event_name === "Stop" || p.type === "agent-turn-complete";
     return isTurnEnd && session && (typeof turn === "string" || typeof turn === "number") ? `codex-turn-end:${turn}:${session}`.slice(0, 200) : null;
   },
-  // The interactive TUI talks to a shared background `codex app-server` that outlives it and serves
-  // later TUIs: it is never a session's process.
-  process: { names: ["codex"], never: ["app-server"] },
+  // Verified on 0.171: the interactive TUI runs its turns (and hooks) in a background `codex app-server
+  // --listen unix:// … --managed-daemon` that it starts or reuses and that outlives it and serves later
+  // TUIs: never a session's process. `codex exec` and `codex --no-daemon` run their hooks themselves.
+  process: { names: ["codex"], never: ["app-server"], ownHooks: ["exec", "e"], homeVariable: { name: "CODEX_HOME", defaultDir: ".codex" } },
   otel: {
     serviceNames: ["codex", "codex_cli_rs", "codex-tui", "codex_exec"],
     sessionAttributes: ["conversation.id"],

@@ -58,7 +58,7 @@ export const gemini: AgentAdapter = {
     const ms = typeof h.timestamp === "string" ? Date.parse(h.timestamp) : NaN;
     return Number.isFinite(ms) ? ms : null;
   },
-  process: { names: ["gemini"], never: [] },
+  process: { names: ["gemini"], never: [], ownHooks: [] },
   otel: {
     serviceNames: ["gemini-cli"],
     sessionAttributes: ["session.id"],

@@ -31,8 +31,16 @@ export interface AgentAdapter {
   process: {
     /** Executable names (basename of argv[0] or of the node script) that are this agent. */
     names: readonly string[];
-    /** Substrings of a command line that is never the session's process (shared servers, daemons). */
+    /**
+     * Arguments (whole, never substrings) of a command line that is never a session's process: a
+     * shared server that runs the hooks of many sessions and outlives them (Codex's `app-server`). The
+     * session's process is then one of its clients.
+     */
     never: readonly string[];
+    /** Subcommands that run their hooks in their own process (`codex exec`): found up the hook's parent chain. */
+    ownHooks: readonly string[];
+    /** The variable naming the agent's home (a shared server serves one), and its default under $HOME. */
+    homeVariable?: { name: string; defaultDir: string };
   };
   otel: {
     /** OpenTelemetry `service.name` values this agent exports under. */
