@@ -37,12 +37,20 @@ export class ConformanceKit<A extends AgentId> {
     readonly figures: FigureTable,
   ) {}
 
-  static async start<A extends AgentId>(agent: A, options: { file: string; stack?: StackOptions }): Promise<ConformanceKit<A>> {
+  /**
+   * `shared`: run on a stack another kit started (several agents in one file); this kit then leaves
+   * the stack running on stop().
+   */
+  static async start<A extends AgentId>(agent: A, options: { file: string; stack?: StackOptions; shared?: TestStack; figures?: FigureTable }): Promise<ConformanceKit<A>> {
     assertPulseBuilt();
     const model = agent === "claude-code" ? await startAnthropicMock() : agent === "codex" ? await startOpenAiMock() : await startGeminiMock();
-    const stack = await startStack({ label: `conf${agent.replace(/-/g, "")}`, ...options.stack });
-    return new ConformanceKit(agent, stack, model, new FigureTable(options.file));
+    const stack = options.shared ?? (await startStack({ label: `conf${agent.replace(/-/g, "")}`, ...options.stack }));
+    const kit = new ConformanceKit(agent, stack, model, options.figures ?? new FigureTable(options.file));
+    kit.ownsStack = !options.shared;
+    return kit;
   }
+
+  private ownsStack = true;
 
   /** A new user with Pulse's hooks installed (`pulse hooks install` with PULSE_URL = this stack). */
   async user({ install = true, pulseUrl = this.stack.url } = {}): Promise<AgentUser<A>> {
@@ -64,8 +72,10 @@ export class ConformanceKit<A extends AgentId> {
   async stop(): Promise<void> {
     await this.cleanupUsers();
     await this.model.close();
-    await this.stack.stop();
-    this.figures.print();
+    if (this.ownsStack) {
+      await this.stack.stop();
+      this.figures.print();
+    }
   }
 }
 

@@ -59,12 +59,13 @@ export class Terminal {
   }
 
   /** Waits until the screen shows `what`; returns the moment it was first seen. */
-  async waitFor(what: string | RegExp, { timeoutMs = 20_000, intervalMs = 50 } = {}): Promise<number> {
+  async waitFor(what: string | RegExp | ((screen: string) => boolean), { timeoutMs = 20_000, intervalMs = 50 } = {}): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    const seen = typeof what === "string" ? (t: string) => t.includes(what) : typeof what === "function" ? what : (t: string) => what.test(t);
     let last = "";
     for (;;) {
       last = await this.screen();
-      if (typeof what === "string" ? last.includes(what) : what.test(last)) return Date.now();
+      if (seen(last)) return Date.now();
       if (Date.now() > deadline) throw new Error(`${this.label}: "${what}" not on screen after ${timeoutMs} ms. Screen:\n${trimScreen(last)}`);
       await sleep(intervalMs);
     }

@@ -43,9 +43,63 @@ export function conformanceSuite<A extends AgentId>(agent: A, options: SuiteOpti
     if (!options.concurrent) afterEach(() => kit?.cleanupUsers());
     afterAll(async () => {
       // A case stuck past its test's timeout must not hold the file open: stop() kills its processes.
-      await Promise.race([Promise.allSettled(running.values()), new Promise((r) => setTimeout(r, 5_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(running.values()), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+      clearTimeout(timer);
       await kit?.stop();
     });
     for (const name of options.names) it(name, () => running.get(name) ?? options.cases[name](kit!));
+  });
+}
+
+/** A case of some agent, for a file that runs several agents on one stack. */
+export interface AgentCase {
+  agent: AgentId;
+  name: string;
+  run: Case<any>;
+}
+
+/**
+ * Several agents' cases on one stack (e.g. a short stale timeout): first the `concurrent` ones, all
+ * at once (cases that mostly wait), then the `sequential` ones (outages, which would disturb the
+ * others). Each case is its own test, titled "<agent>: <case>".
+ */
+export function mixedSuite(options: { file: string; title: string; stack: StackOptions; concurrent: AgentCase[]; sequential: AgentCase[]; timeoutMs?: number }): void {
+  jest.setTimeout(options.timeoutMs ?? 90_000);
+  const all = [...options.concurrent, ...options.sequential];
+  for (const c of all) if (!c.run) throw new Error(`${options.file}: no case named "${c.name}" for ${c.agent}`);
+  const kits = new Map<AgentId, ConformanceKit<any>>();
+  const running = new Map<AgentCase, Promise<void>>();
+  describe(options.title, () => {
+    beforeAll(async () => {
+      const agents = [...new Set(all.map((c) => c.agent))];
+      const first = await ConformanceKit.start(agents[0], { file: options.file, stack: options.stack });
+      kits.set(agents[0], first);
+      for (const agent of agents.slice(1)) kits.set(agent, await ConformanceKit.start(agent, { file: options.file, shared: first.stack, figures: first.figures }));
+      for (const c of options.concurrent) {
+        const result = c.run(kits.get(c.agent)!);
+        result.catch(() => undefined); // reported by its own test
+        running.set(c, result);
+      }
+    });
+    afterAll(async () => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(running.values()), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+      clearTimeout(timer);
+      // The kit that owns the stack stops last.
+      for (const kit of [...kits.values()].reverse()) await kit.stop();
+    });
+    for (const c of options.concurrent) it(`${c.agent}: ${c.name}`, () => running.get(c)!);
+    for (const c of options.sequential) {
+      it(`${c.agent}: ${c.name}`, async () => {
+        // The concurrent cases are over by now: their agents go before an outage starts.
+        for (const kit of kits.values()) await kit.cleanupUsers();
+        try {
+          await c.run(kits.get(c.agent)!);
+        } finally {
+          await kits.get(c.agent)!.cleanupUsers();
+        }
+      });
+    }
   });
 }

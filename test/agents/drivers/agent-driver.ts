@@ -20,6 +20,10 @@ export interface ScreenFacts {
   denyKeys: string[];
   /** The slash command that quits. */
   quit: string;
+  /** Shown while the agent is still starting although the prompt is drawn (Gemini: "Initializing…"). */
+  starting?: RegExp;
+  /** Shown once a prompt was taken (input box empty again, or busy); absent: the Enter is enough. */
+  submitted?: RegExp;
 }
 
 /**
@@ -61,11 +65,17 @@ export abstract class AgentDriver {
   }
 
   /** Starts the agent in a terminal and waits until it takes prompts. */
-  async interactive(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<AgentTerminal> {
-    const terminal = this.sandbox.track(await Terminal.start(this.interactiveArgv(options.args), { env: this.env(options.env), cwd: this.sandbox.project, label: this.agent }));
+  async interactive(options: { args?: string[]; env?: Record<string, string>; wrapper?: string[] } = {}): Promise<AgentTerminal> {
+    // A wrapper runs in front of the agent, e.g. `pulse run --`.
+    const argv = [...(options.wrapper ?? []), ...this.interactiveArgv(options.args)];
+    const terminal = this.sandbox.track(await Terminal.start(argv, { env: this.env(options.env), cwd: this.sandbox.project, label: this.agent }));
     const session = new AgentTerminal(this, terminal);
     await this.afterStart(session);
     await terminal.waitFor(this.screen.ready, { timeoutMs: 30_000 });
+    if (this.screen.starting) {
+      const starting = this.screen.starting;
+      await terminal.waitFor((text) => !starting.test(text), { timeoutMs: 30_000 });
+    }
     return session;
   }
 
@@ -95,7 +105,11 @@ export class AgentTerminal {
   /** Types a prompt and presses Enter; returns when Enter was pressed. */
   async prompt(text: string): Promise<number> {
     await this.terminal.type(text);
-    return Date.now();
+    const at = Date.now();
+    // Gemini takes a prompt only once its start-up hooks are done (seconds on a loaded machine):
+    // wait until it has, so the next gesture (Esc, /quit) reaches a running turn.
+    if (this.facts.submitted) await this.terminal.waitFor(this.facts.submitted, { timeoutMs: 30_000 });
+    return at;
   }
 
   /** Waits for the agent's permission dialog; returns when it was first on screen. */
@@ -127,7 +141,15 @@ export class AgentTerminal {
   /** `/exit` (Claude) or `/quit` (Codex, Gemini) + Enter; returns when Enter was pressed. */
   async quit(): Promise<number> {
     await this.terminal.type(this.facts.quit);
-    return Date.now();
+    const at = Date.now();
+    // Gemini's completion menu can swallow the first Enter (it completes "/quit" instead): press
+    // Enter again, as a user would, while the command still sits in the input box.
+    for (let waited = 0; waited < 3000; waited += 100) {
+      await sleep(100);
+      if (!(await this.terminal.alive())) return at;
+      if (waited === 1500 && new RegExp(`> ${this.facts.quit}\\s*$`, "m").test(await this.screen())) await this.terminal.press("Enter");
+    }
+    return at;
   }
 
   /**

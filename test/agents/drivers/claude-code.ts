@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { MockModelServer } from "../mock-model/http-server";
+import { commandLine, treeOf } from "../processes";
 import { runProgram } from "../pulse-cli";
 import type { Sandbox } from "../sandbox";
 import { AgentDriver, type ScreenFacts } from "./agent-driver";
@@ -58,8 +59,8 @@ export class ClaudeCodeDriver extends AgentDriver {
     return runProgram(CLAUDE_BIN, ["-p", prompt, "--allowedTools", "Bash", ...(options.args ?? [])], { env: this.env(options.env), cwd: this.sandbox.project, timeoutMs: options.timeoutMs ?? 60_000 });
   }
 
-  agentPid(panePid: number): number {
-    // The pane runs `env -i … claude`, and env execs: the pane's process is Claude Code.
-    return panePid;
+  agentPid(panePid: number): number | null {
+    // The pane runs `env -i … claude` (env execs), perhaps behind a wrapper such as `pulse run`.
+    return treeOf(panePid).find((pid) => commandLine(pid).startsWith(CLAUDE_BIN)) ?? null;
   }
 }

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { MockModelServer } from "../mock-model/http-server";
-import { childrenOf, commandLine, processesOf } from "../processes";
+import { commandLine, processesOf, treeOf } from "../processes";
 import { runProgram } from "../pulse-cli";
 import type { Sandbox } from "../sandbox";
+import { sleep, trimScreen } from "../tmux";
 import { AgentDriver, type AgentTerminal, type ScreenFacts } from "./agent-driver";
 
 export const CODEX_JS = resolve(__dirname, "../../../node_modules/.bin/codex");
@@ -84,20 +85,36 @@ export class CodexDriver extends AgentDriver {
 
   /** The native `codex` the node launcher runs (what `ps` shows as codex; never the app-server). */
   agentPid(panePid: number): number | null {
-    for (const child of childrenOf(panePid)) {
-      const cmd = commandLine(child);
-      if (/\/codex(\s|$)/.test(cmd) && !/app-server/.test(cmd)) return child;
+    // Launchers (node codex.js, `pulse run`) come first in the tree; the native binary is the agent.
+    for (const pid of treeOf(panePid)) {
+      const cmd = commandLine(pid);
+      if (/codex-linux-[^ ]*\/codex(\s|$)/.test(cmd) && !/app-server/.test(cmd)) return pid;
     }
     return null;
   }
 
-  /** Trusting new hooks is the first thing Codex's TUI asks after `pulse hooks install`. */
+  /** True when hooks.json holds hooks and config.toml trusts none of them yet. */
+  hooksNeedTrust(): boolean {
+    if (!existsSync(join(this.codexHome, "hooks.json"))) return false;
+    return !/trusted_hash\s*=/.test(this.configText());
+  }
+
+  /**
+   * Trusting new hooks is the first thing Codex's TUI asks after `pulse hooks install` ("Hooks need
+   * review", shown a moment after the prompt): "2. Trust all and continue", as a user would.
+   */
   protected override async afterStart(session: AgentTerminal): Promise<void> {
-    const seen = await session.waitFor(/Hooks need review|Ask Codex to do anything/, 30_000).then(() => session.screen());
-    if (!/Hooks need review/.test(seen)) return;
-    // "2. Trust all and continue"
+    if (!this.hooksNeedTrust()) return;
+    await session.waitFor(/Hooks need review/, 30_000);
+    // The dialog takes keys once drawn: select 2, see it selected, confirm.
+    await sleep(300);
     await session.terminal.press("2");
+    await session.waitFor(/› 2\. Trust all and continue/, 5_000);
     await session.terminal.press("Enter");
+    for (let waited = 0; this.hooksNeedTrust(); waited += 100) {
+      if (waited > 10_000) throw new Error(`codex: hooks still not trusted 10 s after answering the review dialog. Screen:\n${trimScreen(await session.screen())}`);
+      await sleep(100);
+    }
   }
 
   /** Opens the TUI once, trusts the hooks, quits: what a user does before `codex exec` runs hooks. */

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { MockModelServer } from "../mock-model/http-server";
-import { childrenOf, commandLine } from "../processes";
+import { commandLine, treeOf } from "../processes";
 import { runProgram } from "../pulse-cli";
 import type { Sandbox } from "../sandbox";
 import { AgentDriver, type ScreenFacts } from "./agent-driver";
@@ -24,6 +24,8 @@ export class GeminiDriver extends AgentDriver {
     allowKeys: ["1"],
     denyKeys: ["Escape"],
     quit: "/quit",
+    starting: /Initializing/,
+    submitted: /Type your message|esc to cancel/,
   };
   readonly settingsPath: string;
 
@@ -55,8 +57,8 @@ export class GeminiDriver extends AgentDriver {
   }
 
   /** Gemini CLI relaunches itself in a child node with a larger heap: that child is the agent. */
-  agentPid(panePid: number): number {
-    for (const child of childrenOf(panePid)) if (/gemini/.test(commandLine(child))) return child;
-    return panePid;
+  agentPid(panePid: number): number | null {
+    const gemini = treeOf(panePid).filter((pid) => /node_modules\/\.bin\/gemini|gemini-cli/.test(commandLine(pid)));
+    return gemini.length ? gemini[gemini.length - 1] : null;
   }
 }

@@ -8,7 +8,7 @@ import { describeState } from "../../agents/observer";
 import { FrontDoor, startIngest, stopIngest, stopWorkers } from "../../agents/outage";
 import { sleep } from "../../agents/tmux";
 import type { Case } from "../suite";
-import { expectControlReaped, expectNever, expectState, inTerminal, postControlSession } from "./helpers";
+import { expectControlReaped, expectNever, expectState, inTerminal, postControlSession, SHORT_TIMEOUT_MS, SHORT_TIMEOUT_STACK } from "./helpers";
 
 type Kit = ConformanceKit<"claude-code">;
 const isEnded = (s: { status: string }) => s.status === "ended";
@@ -233,9 +233,8 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
   },
 };
 
-/** Cases that need a short SESSION_STALE_TIMEOUT_MINUTES (see claude-code-timeouts*.int.test.ts). */
-export const STALE_TIMEOUT_MINUTES = 0.1;
-const TIMEOUT_MS = STALE_TIMEOUT_MINUTES * 60_000;
+/** Cases for a stack with a short stale timeout (timeouts.int.test.ts). */
+const TIMEOUT_MS = SHORT_TIMEOUT_MS;
 
 export const claudeCodeTimeoutCases: Record<string, Case<"claude-code">> = {
   "idle at the prompt 3× the timeout: never ended, reopen_count 0": async (kit) => {
@@ -282,7 +281,7 @@ export const claudeCodeTimeoutCases: Record<string, Case<"claude-code">> = {
       await sleep(2 * TIMEOUT_MS);
     } finally {
       await kit.stack.startWorkers();
-      back = await startIngest(kit.stack, { SESSION_STALE_TIMEOUT_MINUTES: String(STALE_TIMEOUT_MINUTES) });
+      back = await startIngest(kit.stack, SHORT_TIMEOUT_STACK.env);
     }
     const ended = await expectState(kit, dying, dying.session.id, { case: "Pulse down 2× timeout", metric: "Pulse back → killed agent ended", want: { status: "ended" }, trigger: back, after: 0, targetMs: 15_000, deadlineMs: 30_000 });
     kit.figures.record({ agent: kit.agent, case: "Pulse down 2× timeout", metric: `killed agent: ${describeState(ended.session)}, end − kill`, ms: Date.parse(ended.session.ended_at!) - killedAt });

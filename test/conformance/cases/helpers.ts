@@ -4,11 +4,24 @@ import { describeState, type ExpectedState, type SeenState } from "../../agents/
 import { sleep } from "../../agents/tmux";
 import type { SessionJson } from "../../../packages/core/src/session-json";
 
+/**
+ * The stale timeout of the stacks that check "a live session is never timed out": short, so 3× it
+ * fits in a test; the reaper runs every second there.
+ */
+export const SHORT_STALE_TIMEOUT_MINUTES = 0.1;
+export const SHORT_TIMEOUT_MS = SHORT_STALE_TIMEOUT_MINUTES * 60_000;
+export const SHORT_TIMEOUT_STACK = { env: { SESSION_STALE_TIMEOUT_MINUTES: String(SHORT_STALE_TIMEOUT_MINUTES), REAPER_INTERVAL_SECONDS: "1" } };
+
 /** A user in a terminal at the agent's prompt, their session known to Pulse. */
-export async function inTerminal<A extends AgentId>(kit: ConformanceKit<A>, options: { pulseUrl?: string; args?: string[]; env?: Record<string, string>; prepare?: (user: AgentUser<A>) => void | Promise<void> } = {}) {
+export async function inTerminal<A extends AgentId>(
+  kit: ConformanceKit<A>,
+  options: { pulseUrl?: string; args?: string[]; env?: Record<string, string> | (() => Record<string, string>); prepare?: (user: AgentUser<A>) => void | Promise<void> } = {},
+) {
   const user = await kit.user({ pulseUrl: options.pulseUrl });
   await options.prepare?.(user);
-  const agent = await user.driver.interactive({ args: options.args, env: options.env });
+  // env may be computed by prepare (e.g. from `pulse otel env`).
+  const env = typeof options.env === "function" ? options.env() : options.env;
+  const agent = await user.driver.interactive({ args: options.args, env });
   const session = await user.observer.waitForSession();
   return { ...user, agent, session };
 }
