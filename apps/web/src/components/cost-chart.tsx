@@ -1,11 +1,12 @@
 "use client";
 
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { CostByProject } from "@/lib/api-types";
 import { api } from "@/lib/browser-api";
 import { niceMax } from "@/lib/chart-scale";
 import { costSeries, OTHER_PROJECTS } from "@/lib/cost-series";
-import { formatCost } from "@/lib/format";
+import { formatCost, formatCostWithEstimate, formatEstimate } from "@/lib/format";
+import { ESTIMATE_TITLE } from "./cost-figure";
 import { useLive } from "./live-provider";
 import { useWidth } from "./use-width";
 
@@ -25,10 +26,13 @@ const dayLabel = (date: string) => new Date(`${date}T12:00:00`).toLocaleDateStri
 
 /**
  * Cost per project per day over the last two weeks, in the viewer's time zone (so fetched by the
- * browser, which knows it). Focus it and use the arrow keys, or point at a bar, to read a day.
+ * browser, which knows it). Focus it and use the arrow keys, or point at a bar, to read a day. Pulse's
+ * estimate (agents that report tokens but no cost) is drawn hatched on top of each project's reported
+ * cost and always read out apart from it, marked "est.".
  */
 export function CostChart() {
   const box = useRef<HTMLDivElement>(null);
+  const hatchId = useId().replaceAll(":", "");
   const width = useWidth(box, 800);
   const [data, setData] = useState<CostByProject | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +73,8 @@ export function CostChart() {
     return (
       <div className="chart chart-empty" ref={box} data-testid="cost-chart-empty">
         <p>
-          No cost reported in the last {DAYS} days. Pulse learns tokens and cost from the agents&apos; OpenTelemetry export (see docs/dashboard.md).
+          No cost reported or estimated in the last {DAYS} days. Pulse learns tokens and cost from the agents&apos; OpenTelemetry export (see
+          docs/dashboard.md).
         </p>
       </div>
     );
@@ -83,6 +88,8 @@ export function CostChart() {
   const barW = Math.max(4, slot * 0.7);
   const colour = (i: number) => (i < PALETTE.length && series.projects[i] !== OTHER_PROJECTS ? PALETTE[i] : OTHER_COLOUR);
   const total = series.totals.reduce((a, b) => a + b, 0);
+  const estimatedTotal = series.estimatedTotals.reduce((a, b) => a + b, 0);
+  const hatch = (pi: number) => `${hatchId}-est-${pi}`;
   const labelEvery = plotW < 420 ? 4 : plotW < 700 ? 2 : 1;
   const shown = active ?? null;
 
@@ -98,12 +105,25 @@ export function CostChart() {
       <p className="chart-readout" aria-live="polite">
         {shown !== null ? (
           <>
-            <strong>{dayLabel(series.dates[shown])}</strong>: {formatCost(series.totals[shown])}
-            {series.projects.map((p, i) => (series.cost[shown][i] > 0 ? <span key={p}> · {p} {formatCost(series.cost[shown][i])}</span> : null))}
+            <strong>{dayLabel(series.dates[shown])}</strong>: {formatCostWithEstimate(series.totals[shown], series.estimatedTotals[shown])}
+            {series.projects.map((p, i) =>
+              series.cost[shown][i] > 0 || series.estimated[shown][i] > 0 ? (
+                <span key={p}>
+                  {" "}
+                  · {p} {formatCostWithEstimate(series.cost[shown][i], series.estimated[shown][i])}
+                </span>
+              ) : null,
+            )}
           </>
         ) : (
           <>
             {formatCost(total)} in {DAYS} days · today {formatCost(series.totals[DAYS - 1])}
+            {estimatedTotal > 0 ? (
+              <span className="estimate" title={ESTIMATE_TITLE} data-estimate="">
+                {" "}
+                · {formatEstimate(estimatedTotal)} in {DAYS} days, today {formatEstimate(series.estimatedTotals[DAYS - 1])}
+              </span>
+            ) : null}
           </>
         )}
       </p>
@@ -111,13 +131,21 @@ export function CostChart() {
         width={width}
         height={HEIGHT}
         role="img"
-        aria-label={`Cost per project per day over the last ${DAYS} days: ${formatCost(total)} in all. Use the arrow keys to read each day.`}
+        aria-label={`Cost per project per day over the last ${DAYS} days: ${formatCostWithEstimate(total, estimatedTotal)} in all. Use the arrow keys to read each day.`}
         tabIndex={0}
         onKeyDown={step}
         onBlur={() => setActive(null)}
         onPointerLeave={() => setActive(null)}
         className="chart-svg"
       >
+        <defs>
+          {series.projects.map((p, pi) => (
+            <pattern key={p} id={hatch(pi)} width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="4" height="4" fill={colour(pi)} fillOpacity="0.18" />
+              <rect width="2" height="4" fill={colour(pi)} />
+            </pattern>
+          ))}
+        </defs>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={MARGIN.left} x2={MARGIN.left + plotW} y1={y(f * yMax)} y2={y(f * yMax)} className="chart-grid" />
@@ -139,6 +167,14 @@ export function CostChart() {
                 base += c;
                 return rect;
               })}
+              {/* The estimate on top, hatched: never one colour with the reported cost. */}
+              {series.estimated[di].map((c, pi) => {
+                if (c <= 0) return null;
+                const top = y(base + c);
+                const rect = <rect key={`est-${pi}`} x={x} y={top} width={barW} height={Math.max(1, y(base) - top)} fill={`url(#${hatch(pi)})`} data-estimate="" />;
+                base += c;
+                return rect;
+              })}
               {di % labelEvery === (DAYS - 1) % labelEvery ? (
                 <text x={x + barW / 2} y={HEIGHT - 6} textAnchor="middle" className="chart-axis">
                   {di === DAYS - 1 ? "today" : dayLabel(date)}
@@ -154,6 +190,11 @@ export function CostChart() {
             <span className="legend-swatch" style={{ background: colour(i) }} aria-hidden="true" /> {p}
           </li>
         ))}
+        {estimatedTotal > 0 ? (
+          <li className="estimate" title={ESTIMATE_TITLE} data-estimate="">
+            <span className="legend-swatch legend-swatch-estimate" aria-hidden="true" /> hatched: estimated (≈, est.)
+          </li>
+        ) : null}
       </ul>
     </div>
   );

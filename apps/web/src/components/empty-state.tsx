@@ -1,7 +1,11 @@
+import { AGENTS } from "@pulse/core/agents";
 import { claudeCodeHookSettings } from "@/lib/hook-snippet";
 import { CopyButton } from "./copy-button";
 
-/** No session has ever arrived: how to point Claude Code at this Pulse. */
+/** The agents `pulse hooks install --agent` also connects (from their adapters), Claude Code aside. */
+const OTHER_AGENTS = Object.values(AGENTS).filter((a) => a.id !== "claude-code");
+
+/** No session has ever arrived: how to point Claude Code (and the other agents Pulse knows) at this Pulse. */
 export function EmptyState({ ingestUrl, withToken }: { ingestUrl: string; withToken: boolean }) {
   const settings = claudeCodeHookSettings(ingestUrl, withToken);
   return (
@@ -23,6 +27,15 @@ export function EmptyState({ ingestUrl, withToken }: { ingestUrl: string; withTo
       <p>
         From a Pulse checkout you can let the <code>pulse</code> command do it instead (it also keeps events while Pulse is down):{" "}
         <code>PULSE_URL={ingestUrl} npx pulse hooks install</code>.
+      </p>
+      <p data-testid="other-agents">
+        {OTHER_AGENTS.map((agent, i) => (
+          <span key={agent.id}>
+            {i > 0 ? (i === OTHER_AGENTS.length - 1 ? " and " : ", ") : ""}
+            {agent.label}
+          </span>
+        ))}{" "}
+        connect the same way: <code>PULSE_URL={ingestUrl} npx pulse hooks install --agent {OTHER_AGENTS.map((a) => a.id).join("|")}</code>.
       </p>
       {withToken ? (
         <p>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { Stats } from "@/lib/api-types";
 import { formatCost, formatCount, formatDuration } from "@/lib/format";
+import { Estimate } from "./cost-figure";
 
 interface Kpi {
   label: string;
@@ -9,17 +10,26 @@ interface Kpi {
   tone: "working" | "waiting" | "neutral";
   /** Where the card leads: the sessions it counts. */
   href?: string;
+  /** Pulse's estimate beside the value (cost): shown marked, never added to the value. */
+  estimate?: number;
 }
 
 function kpisOf(stats: Stats | null): Kpi[] {
   const today = stats?.since;
   return [
+    // Status "active" only: a session waiting for any reason, or ended, is not working.
     { label: "Working now", value: formatCount(stats?.active), hint: "agents busy right now", tone: "working", href: "/?status=active" },
-    { label: "Waiting on you", value: formatCount(stats?.waiting), hint: "permission, idle or turn ended", tone: "waiting", href: "/?status=waiting" },
+    { label: "Waiting on you", value: formatCount(stats?.waiting), hint: "permission, a question, an error, interrupted, idle or turn ended", tone: "waiting", href: "/?status=waiting" },
     { label: "Ended today", value: formatCount(today?.ended), hint: "since local midnight", tone: "neutral", href: "/?status=ended" },
     { label: "Avg. duration today", value: today ? formatDuration(today.avg_duration_ms) : "—", hint: "of sessions ended today", tone: "neutral" },
     { label: "Timed out (24 h)", value: formatCount(stats?.reaped_24h), hint: "ended by the reaper after silence", tone: "neutral" },
-    { label: "Cost today", value: formatCost(today?.cost_usd), hint: "API cost reported since midnight", tone: "neutral" },
+    {
+      label: "Cost today",
+      value: formatCost(today?.cost_usd),
+      hint: today?.estimated_cost_usd ? "reported since midnight; est. = from tokens at list price" : "API cost reported since midnight",
+      tone: "neutral",
+      estimate: today?.estimated_cost_usd || undefined,
+    },
   ];
 }
 
@@ -34,6 +44,11 @@ export function KpiCards({ stats }: { stats: Stats | null }) {
             <span className="kpi-value" data-kpi={kpi.label}>
               {kpi.value}
             </span>
+            {kpi.estimate ? (
+              <span className="kpi-estimate" data-kpi-estimate={kpi.label}>
+                + <Estimate usd={kpi.estimate} />
+              </span>
+            ) : null}
             <span className="kpi-hint">{kpi.hint}</span>
           </>
         );

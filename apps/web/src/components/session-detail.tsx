@@ -4,11 +4,12 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Session, SessionWithEvents } from "@/lib/api-types";
 import { api, ApiError } from "@/lib/browser-api";
-import { formatCost, formatCount, formatTokens } from "@/lib/format";
-import { sessionName } from "@/lib/labels";
+import { formatCount, formatTokens } from "@/lib/format";
+import { sessionName, shortId } from "@/lib/labels";
 import { throttle } from "@/lib/throttle";
 import { Ago, LiveDuration } from "./clock";
 import { CloseSessionButton } from "./close-session-button";
+import { CostFigure } from "./cost-figure";
 import { EventTimeline } from "./event-timeline";
 import { IngestBanner } from "./ingest-banner";
 import { useLive } from "./live-provider";
@@ -101,7 +102,9 @@ export function SessionDetail({ initial }: { initial: SessionWithEvents }) {
         </Fact>
         <Fact label="Events">{formatCount(session.event_count)}</Fact>
         <Fact label="Model">{session.model ?? "—"}</Fact>
-        <Fact label="Cost">{formatCost(session.cost_usd)}</Fact>
+        <Fact label="Cost">
+          <CostFigure reported={session.cost_usd} estimated={session.estimated_cost_usd} empty="$0.00" />
+        </Fact>
         <Fact label="Tokens in / out">
           {formatTokens(session.input_tokens)} / {formatTokens(session.output_tokens)}
         </Fact>
@@ -114,7 +117,7 @@ export function SessionDetail({ initial }: { initial: SessionWithEvents }) {
         {session.parent_session_id ? (
           <Fact label="Continued from">
             <Link href={sessionHref(session.parent_session_id)} data-testid="parent-link">
-              {session.parent_session_id.slice(0, 8)}… (before /clear)
+              {shortId(session.parent_session_id)} (before /clear)
             </Link>
           </Fact>
         ) : null}

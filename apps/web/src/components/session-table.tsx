@@ -1,24 +1,28 @@
 import Link from "next/link";
 import { memo } from "react";
 import type { Session } from "@/lib/api-types";
-import { formatCost, formatCount, formatTokens } from "@/lib/format";
-import { sessionName } from "@/lib/labels";
+import { formatCount, formatTokens } from "@/lib/format";
+import { sessionName, shortId } from "@/lib/labels";
 import type { ProjectGroup } from "@/lib/session-order";
 import { Ago, LiveDuration } from "./clock";
+import { CostFigure } from "./cost-figure";
 import { LocalTime } from "./local-time";
 import { SourceLabel } from "./source-label";
 import { StatusBadge } from "./status-badge";
 
 export const sessionHref = (id: string) => `/sessions/${encodeURIComponent(id)}`;
 
-/** Cost, with the tokens it bought underneath: "$0.42" / "12.4K tok". Dashes when ingest reports none. */
+/**
+ * Cost, with the tokens it bought underneath: "$0.42" / "12.4K tok"; for agents that report no cost
+ * (Codex, Gemini CLI) Pulse's estimate, marked: "≈ $0.12 est.". Dashes when ingest reports none.
+ */
 function Usage({ session }: { session: Session }) {
   const tokens = (session.input_tokens ?? 0) + (session.output_tokens ?? 0) + (session.cache_read_tokens ?? 0) + (session.cache_creation_tokens ?? 0);
   if (session.cost_usd === undefined && session.input_tokens === undefined) return <>—</>;
   const title = `input ${formatTokens(session.input_tokens)}, output ${formatTokens(session.output_tokens)}, cache read ${formatTokens(session.cache_read_tokens)}, cache write ${formatTokens(session.cache_creation_tokens)}`;
   return (
     <span title={title}>
-      {session.cost_usd ? formatCost(session.cost_usd) : "—"}
+      <CostFigure reported={session.cost_usd} estimated={session.estimated_cost_usd} />
       {tokens > 0 ? <span className="tokens">{formatTokens(tokens)} tok</span> : null}
     </span>
   );
@@ -36,7 +40,7 @@ const SessionRow = memo(function SessionRow({ session }: { session: Session }) {
           {sessionName(session)}
         </Link>
         <span className="session-id" title={session.id}>
-          {session.id.slice(0, 8)}
+          {shortId(session.id)}
         </span>
       </td>
       <td data-label="Source">

@@ -6,6 +6,7 @@ import type { Session, SessionPage, Stats, Timeline } from "@/lib/api-types";
 import { api, ApiError } from "@/lib/browser-api";
 import { type Filters, filtersToQuery, hasFilters, matchesFilters, PAGE_SIZE, statusesOf } from "@/lib/filters";
 import { formatCount, localMidnightIso } from "@/lib/format";
+import { AGENT_SOURCES } from "@/lib/labels";
 import { compareByActivity, groupByProject, mergeSessions, upsertSession } from "@/lib/session-order";
 import { throttle } from "@/lib/throttle";
 import { ConcurrencyChart } from "./concurrency-chart";
@@ -19,7 +20,6 @@ import { SessionsTable } from "./session-table";
 
 /** A resync refetches what is shown, up to the API's page limit. */
 const MAX_RESYNC = 500;
-const KNOWN_SOURCES = ["claude-code", "codex", "gemini"];
 
 export interface DashboardData {
   page: SessionPage | null;
@@ -218,7 +218,7 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
 
   const groups = useMemo(() => groupByProject(sessions), [sessions]);
   const projects = useMemo(() => [...new Set(sessions.map((s) => s.project).filter((p): p is string => !!p))].sort(), [sessions]);
-  const sources = useMemo(() => [...new Set([...KNOWN_SOURCES, ...sessions.map((s) => s.source)])].sort(), [sessions]);
+  const sources = useMemo(() => [...new Set([...AGENT_SOURCES, ...sessions.map((s) => s.source)])].sort(), [sessions]);
   const filtered = hasFilters(filters);
   const neverAnySession = !error && stats !== null && stats.total === 0 && sessions.length === 0;
 

@@ -1,4 +1,4 @@
-import { formatAgo, formatCost, formatDuration, formatGap, formatTokens, localMidnightIso } from "./format";
+import { formatAgo, formatCost, formatCostWithEstimate, formatDuration, formatEstimate, formatGap, formatTokens, localMidnightIso } from "./format";
 
 describe("format", () => {
   it("writes durations a person reads at a glance", () => {
@@ -27,6 +27,16 @@ describe("format", () => {
     expect(formatCost(0.004)).toBe("<$0.01");
     expect(formatCost(12.3)).toBe("$12.30");
     expect(formatCost(0)).toBe("$0.00");
+  });
+
+  it("marks an estimate as one and never adds it to a reported cost", () => {
+    expect(formatEstimate(0.123)).toBe("≈ $0.12 est.");
+    expect(formatEstimate(0.004)).toBe("≈ <$0.01 est.");
+    expect(formatEstimate(null)).toBe("—");
+    expect(formatCostWithEstimate(0.42, 0.12)).toBe("$0.42 + ≈ $0.12 est.");
+    expect(formatCostWithEstimate(0, 0.12)).toBe("≈ $0.12 est.");
+    expect(formatCostWithEstimate(0.42, 0)).toBe("$0.42");
+    expect(formatCostWithEstimate(0, 0)).toBe("$0.00");
   });
 
   it("finds local midnight", () => {

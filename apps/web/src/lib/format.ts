@@ -47,6 +47,21 @@ export function formatCost(usd: number | null | undefined): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/**
+ * Pulse's estimate of a cost (never a reported one): "≈ $0.12 est.", "≈ <$0.01 est.". Always marked,
+ * so it is never read as what the agent reported.
+ */
+export function formatEstimate(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return "—";
+  return `≈ ${formatCost(usd)} est.`;
+}
+
+/** "$0.42", "≈ $0.12 est.", "$0.42 + ≈ $0.12 est.": a reported cost and an estimate as one line of text, never summed. */
+export function formatCostWithEstimate(reported: number, estimated: number): string {
+  if (estimated > 0 && reported > 0) return `${formatCost(reported)} + ${formatEstimate(estimated)}`;
+  return estimated > 0 ? formatEstimate(estimated) : formatCost(reported);
+}
+
 /** Local midnight of the day containing `now`, as ISO: the start of "today" for the KPI cards. */
 export function localMidnightIso(now: number): string {
   const d = new Date(now);

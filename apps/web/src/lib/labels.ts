@@ -1,9 +1,20 @@
+import { AGENTS, agentById } from "@pulse/core/agents";
+import { shortSessionId } from "@pulse/core/display";
 import type { Session } from "./api-types";
 
 /** What the dashboard calls each status: "active" is the API's word, "working" the person's. */
 export const STATUS_LABELS: Record<string, string> = { active: "working", waiting: "waiting", ended: "ended" };
 
-const WAITING_REASONS: Record<string, string> = { permission: "permission", idle: "idle", turn_end: "turn ended", attention: "attention" };
+/** Why a session waits (docs/lifecycle.md), as the badge says it. */
+const WAITING_REASONS: Record<string, string> = {
+  permission: "permission",
+  question: "question",
+  error: "API error",
+  interrupted: "interrupted",
+  idle: "idle",
+  turn_end: "turn ended",
+  attention: "attention",
+};
 
 const END_REASONS: Record<string, string> = { session_end: "exited", process_exit: "process exited", closed: "closed", stale: "timed out" };
 
@@ -18,12 +29,17 @@ export function statusDetail(session: Pick<Session, "status" | "waiting_reason" 
   return null;
 }
 
+/** The few characters that tell a session apart on screen (the random part of a UUIDv7: see core's short-id.ts). */
+export const shortId = shortSessionId;
+
 /** What a session is called when it has no title yet (no prompt seen). */
-export const sessionName = (session: Pick<Session, "title" | "id">) => session.title || `Session ${session.id.slice(0, 8)}`;
+export const sessionName = (session: Pick<Session, "title" | "id">) => session.title || `Session ${shortSessionId(session.id)}`;
 
-const SOURCES: Record<string, string> = { "claude-code": "Claude Code", codex: "Codex", gemini: "Gemini", otel: "OpenTelemetry" };
+/** The agents Pulse has an adapter for (packages/core/src/agents): the source filter always offers them. */
+export const AGENT_SOURCES: readonly string[] = Object.keys(AGENTS);
 
-export const sourceLabel = (source: string) => SOURCES[source] ?? source;
+/** An agent's name from its adapter; other sources (a custom agent, an exporter Pulse has no adapter for) by their id. */
+export const sourceLabel = (source: string) => agentById(source)?.label ?? (source === "otel" ? "OpenTelemetry" : source);
 
 /** Event kinds as the timeline shows them. */
 export const EVENT_KIND_LABELS: Record<string, string> = {

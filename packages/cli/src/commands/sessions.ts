@@ -1,3 +1,4 @@
+import { ESTIMATE_NOTE } from "@pulse/core/display";
 import { callApi, type SessionEventJson, type SessionJson } from "../cli/api";
 import { flag, stringOption } from "../cli/args";
 import { type Command, type CommandContext, JSON_OPTION } from "../cli/command";
@@ -131,6 +132,8 @@ export const showCommand: Command = {
       ["Tokens", session.input_tokens || session.output_tokens ? `${session.input_tokens ?? 0} in, ${session.output_tokens ?? 0} out` : null],
       ["Tool calls", session.tool_calls ? String(session.tool_calls) : null],
       ["Cost", session.cost_usd ? formatCost(session.cost_usd) : null],
+      // Codex and Gemini CLI report tokens but no cost: Pulse's estimate, on a line of its own.
+      ["Estimated cost", session.estimated_cost_usd ? `≈ ${formatCost(session.estimated_cost_usd)} est. ${ctx.paint("dim", `(${ESTIMATE_NOTE})`)}` : null],
     ];
     const shown = fields.filter(([, value]) => value !== null && value !== undefined && value !== "");
     const width = Math.max(...shown.map(([label]) => label.length));

@@ -1,3 +1,4 @@
+import { ESTIMATE_NOTE } from "@pulse/core/display";
 import { callApi } from "../cli/api";
 import { flag, parseDurationMinutes, stringOption } from "../cli/args";
 import { type Command, JSON_OPTION } from "../cli/command";
@@ -14,12 +15,17 @@ interface Totals {
   reaped_24h?: number;
   avg_duration_ms_24h?: number | null;
   cost_usd_24h?: number | null;
+  /** Pulse's estimate for usage reported without a cost (Codex, Gemini CLI): never part of cost_usd_24h. */
+  estimated_cost_usd_24h?: number | null;
 }
 
 interface Daily {
   tz: string;
-  days: Array<{ date: string; sessions: number; ended: number; avg_duration_ms: number | null; cost_usd?: number | null }>;
+  days: Array<{ date: string; sessions: number; ended: number; avg_duration_ms: number | null; cost_usd?: number | null; estimated_cost_usd?: number | null }>;
 }
+
+/** Pulse's estimate, marked as one: "≈ $0.12 est." */
+const estimate = (usd: number) => `≈ ${formatCost(usd)} est.`;
 
 /** The machine's IANA time zone, so "per day" means the user's days. */
 function localTimeZone(): string {
@@ -64,10 +70,25 @@ export const statsCommand: Command = {
     );
     const orphanLine = `${orphans.count} orphan candidate(s): open but silent for more than ${formatDuration(orphanMinutes * 60_000)}`;
     print(orphans.count ? ctx.paint("yellow", orphanLine) + " — `pulse cleanup` ends them" : orphanLine);
+    if (totals.cost_usd_24h !== undefined) print(`Cost, last 24 h: ${formatCost(totals.cost_usd_24h)} reported${totals.estimated_cost_usd_24h ? `, ${estimate(totals.estimated_cost_usd_24h)}` : ""}`);
     print();
-    const rows = daily.days.map((d) => [d.date, String(d.sessions), String(d.ended), formatDuration(d.avg_duration_ms), d.cost_usd === undefined ? "-" : formatCost(d.cost_usd)]);
-    process.stdout.write(renderTable([{ header: "DAY" }, { header: "SESSIONS", align: "right" }, { header: "ENDED", align: "right" }, { header: "AVG DURATION", align: "right" }, { header: "COST", align: "right" }], rows, { paint: ctx.paint }));
-    print(ctx.paint("dim", `Days in ${daily.tz}; sessions counted on the day they started.`));
+    // The estimate has a column of its own: never summed into the cost the agents reported.
+    const rows = daily.days.map((d) => [
+      d.date,
+      String(d.sessions),
+      String(d.ended),
+      formatDuration(d.avg_duration_ms),
+      d.cost_usd === undefined ? "-" : formatCost(d.cost_usd),
+      d.estimated_cost_usd ? estimate(d.estimated_cost_usd) : "-",
+    ]);
+    process.stdout.write(
+      renderTable(
+        [{ header: "DAY" }, { header: "SESSIONS", align: "right" }, { header: "ENDED", align: "right" }, { header: "AVG DURATION", align: "right" }, { header: "COST", align: "right" }, { header: "EST. COST", align: "right" }],
+        rows,
+        { paint: ctx.paint },
+      ),
+    );
+    print(ctx.paint("dim", `Days in ${daily.tz}; sessions counted on the day they started. COST is what the agents reported; est. = ${ESTIMATE_NOTE}.`));
     return EXIT.OK;
   },
 };
