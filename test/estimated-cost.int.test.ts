@@ -60,8 +60,9 @@ describe("estimated cost from the real Codex 0.171 and Gemini CLI 0.61 exports",
   it("lands on the session, in the 24 h figures and in the daily and per-project series, apart from cost_usd", async () => {
     const before = (await api.get("/v1/stats")).body;
     expect(before).toMatchObject({ cost_usd_24h: 0, estimated_cost_usd_24h: 0 });
-    // Five minutes ago, but never in the last minute of a UTC day (the records then span two days' bars).
-    let start = Date.now() - 5 * MIN;
+    // A minute ago (well within the stale timeout), but never in the last minute of a UTC day (the
+    // records would then span two days' bars).
+    let start = Date.now() - MIN;
     if (start % (24 * 60 * MIN) > 24 * 60 * MIN - MIN) start -= 2 * MIN;
     const codex = realExport("codex-0.171.0/otlp/body-00240-logs.json", { "01a2335f-bdbf-7423-900b-61b1c4e95aa6": "01a2335f-bdbf-7423-900b-61b1c4e9e571" }, start);
     const gemini = realExport("gemini-0.61.0/otlp/body-00307-logs.json", { "76b58e23-6e97-4460-aeac-268703e063bc": "76b58e23-6e97-4460-aeac-2687e571e571" }, start);
@@ -129,7 +130,7 @@ describe("working now", () => {
   const hook = (agent: string, file: string, session: string, at: number) =>
     api.post(`/v1/hooks/${agent}`, { ...JSON.parse(readFileSync(join(REAL, file), "utf8")), session_id: session }, { "x-pulse-event-time": String(at) });
 
-  it("counts only sessions whose status is active: not waiting (any reason), not ended, not revived by telemetry", async () => {
+  it("counts only sessions whose status is active: not waiting (any reason), not ended, not revived by telemetry; the chart's now agrees", async () => {
     const before = (await api.get("/v1/stats")).body;
     const t = Date.now() - 2 * MIN;
     const dir = "codex-0.171.0/hooks";
@@ -146,18 +147,27 @@ describe("working now", () => {
     // Telemetry after the turn ended (Codex's export of that turn) must not make it "working" again.
     const late = realExport("codex-0.171.0/otlp/body-00245-logs.json", { "01a2335f-cb57-79e2-8ec7-91859630b61c": "wn-turn-end" }, t + 2000);
     expect((await api.post("/v1/logs", late.body)).status).toBe(200);
+    // Working: a tool started 20 minutes ago (4 stale timeouts) that still runs, its watcher proving life.
+    await hook("codex", `${dir}/UserPromptSubmit.json`, "wn-long-tool", Date.now() - 20 * MIN);
+    await hook("codex", `${dir}/PreToolUse.json`, "wn-long-tool", Date.now() - 20 * MIN + 1000);
+    await sessionOf("wn-long-tool", (s) => s.event_count === 2, "the long tool's events");
+    expect((await api.post("/v1/liveness", { session_id: "wn-long-tool", source: "codex" })).status).toBe(202);
+    await sessionOf("wn-long-tool", (s) => s.alive_at !== null, "the long tool's proof of life");
 
     await sessionOf("wn-working", (s) => s.status === "active" && s.event_count === 2, "working");
     await sessionOf("wn-turn-end", (s) => s.status === "waiting" && s.waiting_reason === "turn_end" && s.input_tokens > 0, "waiting after the turn, with its tokens");
     await sessionOf("wn-interrupted", (s) => s.status === "waiting" && s.waiting_reason === "interrupted", "interrupted");
     await sessionOf("wn-ended", (s) => s.status === "ended", "ended");
     const stats = (await api.get("/v1/stats")).body;
-    expect(stats.active - before.active).toBe(1);
+    expect(stats.active - before.active).toBe(2);
     expect(stats.waiting - before.waiting).toBe(2);
     expect(stats.ended - before.ended).toBe(1);
     // The list the "Working now" card links to holds exactly that many.
     const listed = (await api.get("/v1/sessions?status=active&limit=500")).body.items;
     expect(listed.length).toBe(stats.active);
-    expect(listed.map((s: any) => s.id)).toContain("wn-working");
+    expect(listed.map((s: any) => s.id)).toEqual(expect.arrayContaining(["wn-working", "wn-long-tool"]));
+    // The concurrency chart's "now" says the same: telemetry after a turn is no work, a live tool is.
+    const now = (await api.get("/v1/stats/timeline?hours=1&buckets=13")).body.points.at(-1);
+    expect(now).toEqual({ t: expect.any(String), working: stats.active, waiting: stats.waiting });
   });
 });

@@ -7,8 +7,13 @@ export interface TimelineSession {
   status: SessionStatus;
   endReason: EndReason | null;
   endedAt: number | null;
-  /** Its events from the newest one before the window to the end of the window, oldest first. */
+  /**
+   * Its events from the newest one before the window (and the newest status event before it, when
+   * that is older) to the end of the window, oldest first.
+   */
   events: LifecycleEvent[];
+  /** Newest proof that its process lives (lifecycle rule 7), when a watcher sends them. */
+  aliveAt?: number | null;
 }
 
 export interface TimelinePoint {
@@ -38,7 +43,11 @@ export interface TimelineOptions {
  * - a silence longer than the stale timeout ended the session at the event before it (what the
  *   reaper decides), unless the silence ends with the agent's own end event, which replaces an
  *   inferred end;
- * - a session closed or reaped now is ended from its `ended_at` unless an event came after.
+ * - a session closed or reaped now is ended from its `ended_at` unless an event came after;
+ * - its status at an instant is the one its newest *status* event gave (rule 6: telemetry and
+ *   bookkeeping never change it, except on a session that has had no status event yet), while any
+ *   event, and the newest proof of life, counts as a sign of life (rules 6 and 8): the chart's "now"
+ *   says what the "Working now" figure says.
  */
 export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs, buckets, staleTimeoutMs }: TimelineOptions): Timeline {
   const step = Math.max(1, Math.floor((toMs - fromMs) / Math.max(1, buckets - 1)));
@@ -50,17 +59,26 @@ export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs,
     const { events } = current;
     const inferredEnd = current.status === "ended" && current.endReason !== null && INFERRED_END_REASONS.has(current.endReason) ? current.endedAt : null;
     let state: SessionState | null = null;
+    let lastStatus: LifecycleEvent | null = null;
     let next = 0;
     instants.forEach((t, i) => {
       const before = next;
-      while (next < events.length && events[next].time <= t) next++;
-      // Replayed in time order, the newest event at or before t alone decides the state (rule 3; an
-      // end, or a revival after one, is itself that newest event): apply just it.
-      if (next !== before) state = applyEvent(newSession(current.id, current.source), events[next - 1]);
+      for (; next < events.length && events[next].time <= t; next++) if ((events[next].signal ?? "status") === "status") lastStatus = events[next];
+      // Replayed in time order, the newest status event at or before t alone decides the state (rule
+      // 3; an end, or a revival after one, is itself that newest event): apply just it. Until the
+      // session has one, its telemetry stands in (rule 6). Its newest event of any kind is its last
+      // sign of activity.
+      if (next !== before) {
+        const newest = events[next - 1];
+        state = { ...applyEvent(newSession(current.id, current.source), lastStatus ?? newest), lastEventAt: newest.time };
+      }
       if (state === null || state.lastEventAt === null || state.status === "ended") return;
       const following = events[next];
       const silenceEnds = following ? following.time : toMs;
-      if (silenceEnds - state.lastEventAt > staleTimeoutMs && following?.kind !== "end") return;
+      // After its last event, a watcher's proof of life keeps the session alive (rule 8); only the
+      // newest proof is kept, so earlier silences are judged on events alone.
+      const lastSign = !following && current.aliveAt != null ? Math.max(state.lastEventAt, current.aliveAt) : state.lastEventAt;
+      if (silenceEnds - lastSign > staleTimeoutMs && following?.kind !== "end" && (lastSign === state.lastEventAt || t > lastSign)) return;
       if (inferredEnd !== null && t >= inferredEnd && state.lastEventAt <= inferredEnd) return;
       if (state.status === "waiting") waiting[i]++;
       else working[i]++;

@@ -1,4 +1,4 @@
-import { concurrencyTimeline, type CostByProjectJson, type DailyStatsJson, type EndReason, type StatsJson, type EventKind, type LifecycleEvent, type SessionStatus, type Timeline, type TimelineSession } from "@pulse/core";
+import { concurrencyTimeline, type CostByProjectJson, type DailyStatsJson, type EndReason, type StatsJson, type EventKind, type LifecycleEvent, type SessionStatus, type Signal, type Timeline, type TimelineSession } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
 
 const DAY_MS = 24 * 3600_000;
@@ -78,8 +78,8 @@ export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: nu
 export async function getTimeline(prisma: PrismaClient, options: { fromMs: number; toMs: number; buckets: number; staleTimeoutMs: number }): Promise<Timeline> {
   const from = new Date(options.fromMs);
   const to = new Date(options.toMs);
-  const rows = await prisma.$queryRaw<Array<{ id: string; source: string; status: string; end_reason: string | null; ended_ms: number | null }>>`
-    SELECT id, source, status, end_reason, (EXTRACT(EPOCH FROM ended_at) * 1000)::float8 AS ended_ms FROM sessions
+  const rows = await prisma.$queryRaw<Array<{ id: string; source: string; status: string; end_reason: string | null; ended_ms: number | null; alive_ms: number | null }>>`
+    SELECT id, source, status, end_reason, (EXTRACT(EPOCH FROM ended_at) * 1000)::float8 AS ended_ms, (EXTRACT(EPOCH FROM alive_at) * 1000)::float8 AS alive_ms FROM sessions
     WHERE started_at <= ${to} AND (ended_at IS NULL OR ended_at >= ${from}) AND last_event_at IS NOT NULL`;
   const bySession = new Map<string, LifecycleEvent[]>();
   // Read in chunks of sessions: each result is mapped in one synchronous stretch on this (ingest's)
@@ -87,16 +87,22 @@ export async function getTimeline(prisma: PrismaClient, options: { fromMs: numbe
   for (let i = 0; i < rows.length; i += TIMELINE_CHUNK) {
     const ids = rows.slice(i, i + TIMELINE_CHUNK).map((r) => r.id);
     // Times as epoch-ms numbers: building 100,000 Dates costs more than the query.
-    const events = await prisma.$queryRaw<Array<{ session_id: string; kind: string; ms: number }>>`
-      SELECT session_id, kind, (EXTRACT(EPOCH FROM time) * 1000)::float8 AS ms FROM (
-        (SELECT DISTINCT ON (session_id) session_id, kind, time, id FROM events
+    // Before the window: the newest event (the last sign of activity) and the newest status event
+    // (what the status was: telemetry never changes it, lifecycle rule 6); UNION drops the one row
+    // that is both.
+    const events = await prisma.$queryRaw<Array<{ session_id: string; kind: string; signal: string; ms: number }>>`
+      SELECT session_id, kind, signal, (EXTRACT(EPOCH FROM time) * 1000)::float8 AS ms FROM (
+        (SELECT DISTINCT ON (session_id) session_id, kind, signal, time, id FROM events
          WHERE session_id = ANY(${ids}::text[]) AND time < ${from} AND kind <> 'span' ORDER BY session_id, time DESC, id DESC)
+        UNION
+        (SELECT DISTINCT ON (session_id) session_id, kind, signal, time, id FROM events
+         WHERE session_id = ANY(${ids}::text[]) AND time < ${from} AND kind <> 'span' AND signal = 'status' ORDER BY session_id, time DESC, id DESC)
         UNION ALL
-        (SELECT session_id, kind, time, id FROM events WHERE session_id = ANY(${ids}::text[]) AND time >= ${from} AND time <= ${to} AND kind <> 'span')
+        (SELECT session_id, kind, signal, time, id FROM events WHERE session_id = ANY(${ids}::text[]) AND time >= ${from} AND time <= ${to} AND kind <> 'span')
       ) AS e ORDER BY session_id, time, id`;
     for (const e of events) {
       const list = bySession.get(e.session_id) ?? [];
-      list.push({ kind: e.kind as EventKind, time: e.ms, source: "", cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason: null, endDetail: null });
+      list.push({ kind: e.kind as EventKind, time: e.ms, source: "", cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason: null, endDetail: null, signal: e.signal as Signal });
       bySession.set(e.session_id, list);
     }
   }
@@ -106,6 +112,7 @@ export async function getTimeline(prisma: PrismaClient, options: { fromMs: numbe
     status: row.status as SessionStatus,
     endReason: row.end_reason as EndReason | null,
     endedAt: row.ended_ms,
+    aliveAt: row.alive_ms,
     events: bySession.get(row.id) ?? [],
   }));
   return concurrencyTimeline(sessions, options);
