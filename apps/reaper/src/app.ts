@@ -1,5 +1,5 @@
 import { createPrismaClient } from "@pulse/db";
-import { createPublisherConnection, createWorkerConnection, ingestUpSinceKey, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID, reapStaleJob, sessionsChannel } from "@pulse/queues";
+import { createPublisherConnection, createWorkerConnection, ingestUpSinceKey, logConnectionOutages, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID, reapStaleJob, sessionsChannel } from "@pulse/queues";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { ReaperConfig } from "./config";
@@ -23,17 +23,18 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   const prisma = createPrismaClient(config.DATABASE_URL, { maxConnections: config.EVENTS_CONCURRENCY + 2 });
   const connection = createWorkerConnection(config.REDIS_URL);
   const publisher = createPublisherConnection(config.REDIS_URL);
-  for (const [role, redis] of [["worker", connection], ["publisher", publisher]] as const) {
-    redis.on("error", (err) => logger.warn({ err: err.message, role }, "redis connection error"));
-  }
+  // Once per state change: ioredis raises an error on every reconnection attempt while Redis is down.
+  const redisOutage = logConnectionOutages(connection, logger, { role: "worker" });
+  logConnectionOutages(publisher, logger, { role: "publisher" });
+  const lockMs = Math.round(config.JOB_LOCK_SECONDS * 1000);
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection, prefix });
-  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
+  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => (connection.status === "ready" ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
   const channel = sessionsChannel(prefix);
 
   const workers = registerWorkers(
     [
-      eventsWorker({ prisma, publisher, channel, logger, concurrency: config.EVENTS_CONCURRENCY }),
+      eventsWorker({ prisma, publisher, channel, logger, concurrency: config.EVENTS_CONCURRENCY, lockMs }),
       reaperWorker({
         prisma,
         publisher,
@@ -47,7 +48,7 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
         now,
       }),
     ],
-    { connection, prefix, logger },
+    { connection, prefix, logger, lockMs, redisOutage },
   );
 
   // Called on every boot, so a changed interval takes effect; one scheduler however many reapers run.

@@ -17,6 +17,11 @@ const schema = z.object({
    * few milliseconds: on a shared machine the workers yield the CPU to ingest first.
    */
   REAPER_NICE: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(0, { error: "must be between 0 and 19" }).max(19, { error: "must be between 0 and 19" }).default(10),
+  /**
+   * How long a worker's hold on a job lasts without renewal (renewed every half of it). A worker that
+   * dies or freezes holding jobs loses them to another worker (or to itself, restarted) after this.
+   */
+  JOB_LOCK_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).min(0.5, { error: "must be at least 0.5" }).max(600, { error: "must be at most 600" }).default(30),
   LOG_LEVEL: logLevel,
 });
 

@@ -3,3 +3,4 @@ export * from "./jobs";
 export * from "./connections";
 export * from "./env";
 export * from "./presence";
+export * from "./outage-log";

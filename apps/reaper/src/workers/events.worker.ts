@@ -1,11 +1,15 @@
 import type { NormalizedEvent } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
-import { applyEventsJob, MAX_EVENTS_PER_JOB, parseJobData } from "@pulse/queues";
+import { applyEventsJob, MAX_EVENTS_PER_JOB, OutageLog, parseJobData } from "@pulse/queues";
 import { applyEventBatch, publishSessions } from "@pulse/sessions";
+import { type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { WorkerDefinition } from "./register";
-import { type TakenJob, takeWaitingJobs } from "./take-waiting-jobs";
+import { classifyFailure, OUTAGE_REASON_PREFIX, outageError } from "./apply-failure";
+import { type Attempt, findFailingEvents } from "./find-failing-events";
+import { keepLocks } from "./lock-keeper";
+import { LOGGED, type WorkerDefinition } from "./register";
+import { takeWaitingJobs } from "./take-waiting-jobs";
 
 /**
  * One transaction applies a job together with the jobs waiting behind it, up to these bounds. At a
@@ -21,54 +25,154 @@ export interface EventsWorkerDeps {
   channel: string;
   logger: Logger;
   concurrency: number;
+  /** The workers' lock duration: jobs taken into a batch have theirs renewed as often as BullMQ's own. */
+  lockMs: number;
+}
+
+interface Totals {
+  applied: number;
+  duplicates: number;
+  sessions: number;
+}
+
+/** A job of the batch: the one BullMQ handed over (`own`) or one taken from the waiting list. */
+interface Unit {
+  job: Job;
+  token: string;
+  events: NormalizedEvent[];
+  own: boolean;
+}
+
+/**
+ * Whether a job is applied on its own rather than merged: it stalled before (its worker died or froze
+ * holding it: if it is what kills the worker, it takes no other job with it again), or it failed for
+ * something other than an outage (it holds only events that failed alone).
+ */
+function appliedAlone(job: Job): boolean {
+  return job.stalledCounter > 0 || (job.attemptsMade > 0 && !String(job.failedReason ?? "").startsWith(OUTAGE_REASON_PREFIX));
 }
 
 /** Applies batches of events to Postgres, then announces the sessions they changed. */
-export function eventsWorker({ prisma, publisher, channel, logger, concurrency }: EventsWorkerDeps): WorkerDefinition {
+export function eventsWorker({ prisma, publisher, channel, logger, concurrency, lockMs }: EventsWorkerDeps): WorkerDefinition {
+  const outage = new OutageLog(logger, {
+    down: "events cannot be applied: a backing service is unavailable; their jobs are retried with backoff until it is back (logged once)",
+    up: "events are applied again",
+  });
+
+  const apply = async (batch: NormalizedEvent[]) => {
+    const result = await applyEventBatch(prisma, batch);
+    outage.up();
+    // The change is committed: a lost notification must not re-run the jobs (the dashboard
+    // refetches on reconnect), so a publish failure is logged, not thrown.
+    await publishSessions(publisher, channel, result.sessions).catch((err) => logger.warn({ err, sessions: result.sessions.length }, "could not publish session changes"));
+    return result;
+  };
+
+  /** Fails a job taken into the batch, through its token (the worker's own job fails by throwing). */
+  const failTaken = async (unit: Unit, error: Error): Promise<void> => {
+    await unit.job.moveToFailed(error, unit.token).catch(() => {
+      // Its lock was lost (another worker has it now) or Redis is away: it will run again either way.
+    });
+  };
+
+  /**
+   * Applies units together; when that fails for anything but an outage, finds the events that fail
+   * on their own (find-failing-events.ts), so every other event is applied now: one bad event never
+   * holds up the others, whichever request or job they came in. Settles every taken unit; says what
+   * the worker's own job must end with, and whether an outage stopped it.
+   */
+  const settle = async (units: Unit[], totals: Totals): Promise<{ outage: Error | null; ownError: Error | null }> => {
+    const attempt: Attempt = async (events) => {
+      try {
+        const result = await apply(events);
+        totals.applied += result.applied;
+        totals.duplicates += result.duplicates;
+        totals.sessions += result.sessions.length;
+        return null;
+      } catch (error) {
+        return error;
+      }
+    };
+    const all = units.flatMap((u) => u.events);
+    const error = await attempt(all);
+    if (error === null) {
+      for (const unit of units) if (!unit.own) await unit.job.moveToCompleted({ appliedWith: units.find((u) => u.own)?.job.id ?? null }, unit.token, false).catch(() => {});
+      return { outage: null, ownError: null };
+    }
+    const found = classifyFailure(error) === "outage" ? { outage: error, failing: new Map<NormalizedEvent, unknown>() } : await findFailingEvents(all, error, attempt);
+    if (found.outage !== null) {
+      outage.down(String((found.outage as Error)?.message ?? found.outage), { jobs: units.length });
+      const retry = Object.assign(outageError(found.outage), { [LOGGED]: true });
+      for (const unit of units) if (!unit.own) await failTaken(unit, retry);
+      return { outage: retry, ownError: units.some((u) => u.own) ? retry : null };
+    }
+    let ownError: Error | null = null;
+    for (const unit of units) {
+      const bad = unit.events.filter((e) => found.failing.has(e));
+      if (bad.length === 0) {
+        if (!unit.own) await unit.job.moveToCompleted({ appliedWith: units.find((u) => u.own)?.job.id ?? null }, unit.token, false).catch(() => {});
+        continue;
+      }
+      // What was applied stays applied: the job keeps only its events that failed, so a retry (or
+      // a retry from the failed list) applies just those.
+      if (bad.length < unit.events.length) await unit.job.updateData({ events: bad }).catch(() => {});
+      const reasons = bad.map((e) => found.failing.get(e));
+      const first = String((reasons[0] as Error)?.message ?? reasons[0]);
+      const refused = reasons.every((r) => classifyFailure(r) === "refused");
+      const jobError = refused
+        ? new UnrecoverableError(`${bad.length} of ${unit.events.length} event(s) cannot be applied (refused by Postgres): ${first}`)
+        : new Error(`${bad.length} of ${unit.events.length} event(s) failed on their own: ${first}`);
+      logger.error(
+        { jobId: unit.job.id, events: bad.length, of: unit.events.length, sessions: [...new Set(bad.map((e) => e.session_id))].slice(0, 5), err: first },
+        refused ? "job cannot be applied: moved to the failed jobs (the rest of its batch was applied)" : "job failed on its own: retried with backoff (the rest of its batch was applied)",
+      );
+      Object.assign(jobError, { [LOGGED]: true });
+      if (unit.own) ownError = jobError;
+      else await failTaken(unit, jobError);
+    }
+    return { outage: null, ownError };
+  };
+
   return {
     queue: applyEventsJob.queue,
     jobNames: [applyEventsJob.name],
     concurrency,
-    async process(job, _token, worker) {
+    async process(job, token, worker) {
       const { events } = parseJobData(applyEventsJob, job);
-      const taken = await takeWaitingJobs(worker, { maxJobs: MAX_JOBS_PER_TRANSACTION, maxEvents: MAX_EVENTS_PER_TRANSACTION, eventsSoFar: events.length });
-      const valid: Array<TakenJob & { events: NormalizedEvent[] }> = [];
-      for (const extra of taken) {
-        try {
-          valid.push({ ...extra, events: parseJobData(applyEventsJob, extra.job).events });
-        } catch (err) {
-          // Cannot ever succeed: failed alone (UnrecoverableError, no retry), the others go on.
-          logger.error({ jobId: extra.job.id, err }, "job failed");
-          await extra.job.moveToFailed(err as Error, extra.token).catch((e) => logger.error({ err: e }, "could not fail job"));
-        }
-      }
-      const apply = async (batch: NormalizedEvent[]) => {
-        const result = await applyEventBatch(prisma, batch);
-        // The change is committed: a lost notification must not re-run the jobs (the dashboard
-        // refetches on reconnect), so a publish failure is logged, not thrown.
-        await publishSessions(publisher, channel, result.sessions).catch((err) => logger.warn({ err, sessions: result.sessions.length }, "could not publish session changes"));
-        return result;
-      };
+      const own: Unit = { job, token: token ?? "", events, own: true };
+      const taken = appliedAlone(job) ? [] : await takeWaitingJobs(worker, { maxJobs: MAX_JOBS_PER_TRANSACTION, maxEvents: MAX_EVENTS_PER_TRANSACTION, eventsSoFar: events.length });
+      const stopRenewing = keepLocks(worker, taken, lockMs, logger);
       try {
-        const result = await apply([...events, ...valid.flatMap((v) => v.events)]);
-        await Promise.all(valid.map((v) => v.job.moveToCompleted({ appliedWith: job.id }, v.token, false)));
-        return { applied: result.applied, duplicates: result.duplicates, sessions: result.sessions.length, jobs: 1 + valid.length };
-      } catch (err) {
-        if (valid.length === 0) throw err;
-        // One bad job must not hold the others back: each is applied on its own, and only the jobs
-        // that fail are retried (with their own attempts and backoff).
-        logger.warn({ err, jobs: 1 + valid.length }, "a merged batch failed: applying its jobs one by one");
-        for (const v of valid) {
+        const merged: Unit[] = [own];
+        const alone: Unit[] = [];
+        for (const extra of taken) {
           try {
-            await apply(v.events);
-            await v.job.moveToCompleted({ appliedAlone: true }, v.token, false);
-          } catch (jobErr) {
-            logger.error({ jobId: v.job.id, err: jobErr }, "job failed");
-            await v.job.moveToFailed(jobErr as Error, v.token).catch((e) => logger.error({ err: e }, "could not fail job"));
+            const unit = { ...extra, events: parseJobData(applyEventsJob, extra.job).events, own: false };
+            (appliedAlone(extra.job) ? alone : merged).push(unit);
+          } catch (err) {
+            // Cannot ever succeed: failed alone (UnrecoverableError, no retry), the others go on.
+            logger.error({ jobId: extra.job.id, err: (err as Error).message }, "job cannot be applied: invalid payload, moved to the failed jobs");
+            await extra.job.moveToFailed(err as Error, extra.token).catch(() => {});
           }
         }
-        const result = await apply(events);
-        return { applied: result.applied, duplicates: result.duplicates, sessions: result.sessions.length, jobs: 1 };
+        const totals: Totals = { applied: 0, duplicates: 0, sessions: 0 };
+        let stopped: Error | null = null;
+        let ownError: Error | null = null;
+        for (const group of [merged, ...alone.map((u) => [u])]) {
+          // Postgres is down: the jobs not tried yet fail with the same outage, without trying.
+          if (stopped) {
+            for (const unit of group) await failTaken(unit, stopped);
+            continue;
+          }
+          const result = await settle(group, totals);
+          stopped = result.outage;
+          ownError ??= result.ownError;
+        }
+        // The job BullMQ handed over settles last, by returning or throwing.
+        if (ownError) throw ownError;
+        return { ...totals, jobs: merged.length + alone.length };
+      } finally {
+        stopRenewing();
       }
     },
   };
