@@ -70,6 +70,19 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
     expect(next.status).not.toBe("ended");
   },
 
+  "closed by hand, then the agent's next prompt reopens it (reopen_count 1)": async (kit) => {
+    const user = await inTerminal(kit);
+    await user.agent.prompt("before the close");
+    await user.observer.waitForState(user.session.id, { status: "waiting", waitingReason: "turn_end" });
+    const closed = await fetch(`${kit.stack.url}/v1/sessions/${user.session.id}/close`, { method: "POST" });
+    expect(closed.status).toBe(200);
+    await user.observer.waitForState(user.session.id, { status: "ended", endReason: "closed" });
+    const at = await user.agent.prompt("after the close");
+    const reopened = await expectState(kit, user, user.session.id, { case: "reopen", metric: "prompt → closed session reopened", want: { status: "waiting", waitingReason: "turn_end" }, trigger: at, targetMs: 2000 });
+    expect(reopened.session.reopen_count).toBe(1);
+    expect(reopened.session.ended_at).toBeNull();
+  },
+
   // ── live states (issue 9 items 2, 3; targets) ──────────────────────────────────────────────
   "permission dialog opens → waiting·permission ≤ 1 s": async (kit) => {
     const user = await inTerminal(kit);
@@ -206,15 +219,19 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
     try {
       const user = await kit.user({ pulseUrl: door.url });
       user.driver.script.on("hang-case", { kind: "tool", command: "echo hang-case-tool" });
-      const normal = await user.driver.headless("please hang-case normal");
+      const before = await user.driver.headless("please hang-case normal");
       await door.set("hang");
       const hung = await user.driver.headless("please hang-case hung");
       const answering = await door.set("forward");
       expect(hung.code).toBe(0);
+      const after = await user.driver.headless("please hang-case normal again");
+      // The quicker of the runs around it is the machine's pace (others share its two cores).
+      const normal = Math.min(before.ms, after.ms);
       // Six hooks per run: SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, Stop, SessionEnd.
-      const perHook = (hung.ms - normal.ms) / 6;
-      kit.figures.record({ agent: kit.agent, case: "ingest hangs", metric: `one-tool run ${normal.ms} ms → ${hung.ms} ms hung (per hook +${Math.round(perHook)} ms)`, ms: Math.max(0, perHook), targetMs: 100, observed: perHook <= 150 ? undefined : "FAILED" });
-      expect(perHook).toBeLessThanOrEqual(150);
+      // Today's ~0.9 s a hook is far above the 3× target allowed here.
+      const perHook = Math.max(0, (hung.ms - normal) / 6);
+      kit.figures.record({ agent: kit.agent, case: "ingest hangs", metric: `one-tool run ${normal} ms → ${hung.ms} ms hung (per hook +${Math.round(perHook)} ms)`, ms: perHook, targetMs: 100, observed: perHook <= 300 ? undefined : "FAILED" });
+      expect(perHook).toBeLessThanOrEqual(300);
       const second = await user.observer.waitForSession({ where: (s) => s.title === "please hang-case hung", timeoutMs: 20_000 });
       await expectState(kit, user, second.id, { case: "ingest hangs", metric: "ingest answers → hung run's session ended", want: { status: "ended", endReason: "session_end" }, trigger: answering, after: 0, targetMs: 15_000 });
     } finally {
@@ -278,6 +295,9 @@ export const claudeCodeTimeoutCases: Record<string, Case<"claude-code">> = {
     try {
       await sleep(1_000);
       killedAt = await dying.agent.kill9();
+      // The live one works meanwhile: its hooks spool a whole turn, which must land once Pulse is back.
+      await live.agent.prompt("turn while pulse is down");
+      await live.agent.waitFor(/OK, done\./);
       await sleep(2 * TIMEOUT_MS);
     } finally {
       await kit.stack.startWorkers();
@@ -288,7 +308,8 @@ export const claudeCodeTimeoutCases: Record<string, Case<"claude-code">> = {
     expect(ended.session.end_reason).toBe("process_exit");
     expect(Math.abs(Date.parse(ended.session.ended_at!) - killedAt)).toBeLessThanOrEqual(3_000);
     await expectNever(kit, live, live.session.id, { case: "Pulse down 2× timeout", from: back, forMs: 2 * TIMEOUT_MS, bad: isEnded, what: "live agent ended after Pulse came back" });
-    expect(live.observer.latest(live.session.id)!.reopen_count).toBe(0);
+    const after = live.observer.latest(live.session.id)!;
+    expect({ title: after.title, state: describeState(after), reopen_count: after.reopen_count }).toEqual({ title: "turn while pulse is down", state: "waiting·turn_end", reopen_count: 0 });
   },
 };
 
