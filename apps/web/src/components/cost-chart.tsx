@@ -19,8 +19,11 @@ const OTHER_COLOUR = "#8b93a1";
 /** Costs change with every API call an agent makes: refetch at most this often. */
 const REFRESH_MS = 60_000;
 
-/** "$0", "$50", "$100"; cents only when the scale is that small. */
-const axisDollars = (v: number, max: number) => (max >= 10 ? `$${Math.round(v)}` : `$${v.toFixed(2)}`);
+/**
+ * "$0", "$50", "$100"; cents when the scale is that small, and finer still for the fractions of a
+ * cent estimates often come to ("$0.005"), so no two ticks read the same.
+ */
+const axisDollars = (v: number, max: number) => (max >= 10 ? `$${Math.round(v)}` : `$${v.toFixed(Math.min(6, Math.max(2, Math.ceil(-Math.log10(max)) + 1)))}`);
 
 const dayLabel = (date: string) => new Date(`${date}T12:00:00`).toLocaleDateString("en-GB", { day: "numeric", month: "short" });
 
