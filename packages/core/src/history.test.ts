@@ -18,7 +18,7 @@ const eventArb = fc.record({
   tokens: fc.constantFrom(null, 10, 100),
 });
 
-type Generated = fc.Infer<typeof eventArb>;
+type Generated = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
 
 const toEvent = (g: Generated, i: number): HistoryEvent => ({
   key: `k${i}`,

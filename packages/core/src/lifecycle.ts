@@ -61,7 +61,8 @@ export interface LifecycleEvent {
   host: string | null;
   detail: string | null;
   waitingReason: string | null;
-  endReason: EventEndReason | null;
+  /** An agent's end (session_end, process_exit), or one Pulse inferred and recorded (stale, closed). */
+  endReason: EndReason | null;
   endDetail: string | null;
   usage?: UsageInput | null;
   /** A prompt carried by an event that is not a prompt event (see MappedEvent.title). */
@@ -137,6 +138,11 @@ function endedBy(event: LifecycleEvent): Partial<SessionState> {
  */
 export function applyEvent(session: SessionState, event: LifecycleEvent): SessionState {
   const t = event.time;
+  // Rules 8 and 10, recorded: an end Pulse inferred ends a live session at its time and never replaces
+  // an end; it is Pulse's, not the agent's, so it counts as no event of the session.
+  if (event.kind === "end" && event.endReason !== null && INFERRED_END_REASONS.has(event.endReason)) {
+    return session.status === "ended" ? session : { ...session, ...endedBy(event) };
+  }
   // Rule 7: proof of life moves alive_at and nothing else (no session is created or revived by it).
   if (event.kind === "alive") return { ...session, aliveAt: session.aliveAt === null ? t : Math.max(session.aliveAt, t) };
   // A span is telemetry about work, not a sign of life or of an end (an exporter may flush spans

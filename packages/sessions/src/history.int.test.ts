@@ -30,7 +30,7 @@ const eventArb = fc.record({
   prompt: fc.constantFrom("fix the build", "write the docs"),
   cwd: fc.constantFrom(undefined, "/w/a", "/w/b"),
 });
-type Spec = fc.Infer<typeof eventArb> & { key: string };
+type Spec = (typeof eventArb extends fc.Arbitrary<infer T> ? T : never) & { key: string };
 
 function toEvent(session: string, spec: Spec) {
   const input = eventInputSchema.parse({
