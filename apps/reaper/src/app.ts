@@ -1,10 +1,22 @@
 import { createPrismaClient } from "@pulse/db";
-import { createPublisherConnection, createWorkerConnection, ingestUpSinceKey, logConnectionOutages, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID, reapStaleJob, sessionsChannel } from "@pulse/queues";
+import {
+  createPublisherConnection,
+  createWorkerConnection,
+  ingestUpSinceKey,
+  logConnectionOutages,
+  PRUNE_RETENTION_SCHEDULER_ID,
+  pruneRetentionJob,
+  QUEUE_NAMES,
+  REAP_STALE_SCHEDULER_ID,
+  reapStaleJob,
+  sessionsChannel,
+} from "@pulse/queues";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { ReaperConfig } from "./config";
 import { eventsWorker } from "./workers/events.worker";
 import { reaperWorker } from "./workers/reaper.worker";
+import { retentionWorker } from "./workers/retention.worker";
 import { registerWorkers } from "./workers/register";
 
 export interface ReaperApp {
@@ -29,7 +41,8 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   const lockMs = Math.round(config.JOB_LOCK_SECONDS * 1000);
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection, prefix });
-  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => (connection.status === "ready" ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
+  const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection, prefix });
+  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue]) queue.on("error", (err) => (connection.status === "ready" ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
   const channel = sessionsChannel(prefix);
 
   const workers = registerWorkers(
@@ -47,6 +60,7 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
         batchSize: config.REAPER_BATCH_SIZE,
         now,
       }),
+      retentionWorker({ prisma, logger, maintenanceQueue, retentionMs: config.RETENTION_DAYS * 86_400_000, now }),
     ],
     { connection, prefix, logger, lockMs, redisOutage },
   );
@@ -57,6 +71,8 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
     { every: Math.round(config.REAPER_INTERVAL_SECONDS * 1000) },
     { name: reapStaleJob.name, data: { reason: "schedule" }, opts: reapStaleJob.options },
   );
+  await maintenanceQueue.upsertJobScheduler(PRUNE_RETENTION_SCHEDULER_ID, { every: 3_600_000 }, { name: pruneRetentionJob.name, data: { reason: "schedule" }, opts: pruneRetentionJob.options });
+  await maintenanceQueue.add(pruneRetentionJob.name, { reason: "boot" }, pruneRetentionJob.options);
   // Sessions that died while Pulse was down end now, at their true last activity.
   await reaperQueue.add(reapStaleJob.name, { reason: "boot" }, reapStaleJob.options);
   logger.info({ staleTimeoutMinutes: config.SESSION_STALE_TIMEOUT_MINUTES, intervalSeconds: config.REAPER_INTERVAL_SECONDS }, "reaper started");
@@ -64,7 +80,7 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   return {
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([eventsQueue.close(), reaperQueue.close()]);
+      await Promise.all([eventsQueue.close(), reaperQueue.close(), maintenanceQueue.close()]);
       await Promise.all([connection.quit().catch(() => connection.disconnect()), publisher.quit().catch(() => publisher.disconnect())]);
       await prisma.$disconnect();
     },

@@ -17,6 +17,8 @@ const schema = z.object({
    * few milliseconds: on a shared machine the workers yield the CPU to ingest first.
    */
   REAPER_NICE: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(0, { error: "must be between 0 and 19" }).max(19, { error: "must be between 0 and 19" }).default(10),
+  /** Ended sessions (and their events) older than this many days are deleted, hourly; 0 keeps everything. */
+  RETENTION_DAYS: z.coerce.number({ error: "must be a number of days" }).min(0, { error: "must be 0 (keep everything) or more" }).default(90),
   /**
    * How long a worker's hold on a job lasts without renewal (renewed every half of it). A worker that
    * dies or freezes holding jobs loses them to another worker (or to itself, restarted) after this.

@@ -40,6 +40,17 @@ export const reapStaleJob = {
 } satisfies JobDefinition<z.ZodType>;
 export type ReapStalePayload = z.infer<typeof reapStaleJob.schema>;
 
+/**
+ * One pass of retention: ends sessions' data older than RETENTION_DAYS, a bounded number of sessions
+ * at a time. Never retried: the next hour is the retry (a full pass queues the next at once).
+ */
+export const pruneRetentionJob = {
+  queue: QUEUE_NAMES.maintenance,
+  name: JOB_NAMES.pruneRetention,
+  schema: z.object({ reason: z.enum(["schedule", "boot", "continue"]).default("schedule") }),
+  options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+} satisfies JobDefinition<z.ZodType>;
+
 /** Backoff for "capped-exponential": 0.5 s, 1 s, 2 s … then every 30 s. */
 export function cappedExponentialBackoff(attemptsMade: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, attemptsMade - 1));

@@ -4,16 +4,22 @@ export const QUEUE_NAMES = {
   events: "events",
   /** The stale-session sweep. */
   reaper: "reaper",
+  /** Housekeeping: pruning what is older than RETENTION_DAYS. */
+  maintenance: "maintenance",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export const JOB_NAMES = {
   applyEvents: "apply-events",
   reapStale: "reap-stale",
+  pruneRetention: "prune-retention",
 } as const;
 
 /** Id of the job scheduler that runs the sweep every REAPER_INTERVAL_SECONDS. */
 export const REAP_STALE_SCHEDULER_ID = "reap-stale-every-interval";
+
+/** Id of the job scheduler that prunes ended sessions older than RETENTION_DAYS, hourly. */
+export const PRUNE_RETENTION_SCHEDULER_ID = "prune-retention-hourly";
 
 /** Prefix of every Redis key and channel Pulse owns (BullMQ's own default is "bull"). */
 export const DEFAULT_REDIS_PREFIX = "pulse";

@@ -8,3 +8,4 @@ export * from "./stats";
 export * from "./publish";
 export { fromRow, selectSessions, writeSessions, type Db } from "./rows";
 export { loadHistories, HISTORY_LIMIT } from "./history";
+export * from "./prune-ended";
