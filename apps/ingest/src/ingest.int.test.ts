@@ -366,7 +366,7 @@ describe("with PULSE_TOKEN", () => {
     const authed = client(secured.url, { authorization: "Bearer s3cret-token-value" });
     expect((await authed.post("/v1/hooks/claude-code", hook("stop", "authed"))).status).toBe(202);
     expect((await authed.get("/v1/sessions")).status).toBe(200);
-    expect((await authed.get("/queues/api/queues")).body.queues.map((q: any) => q.name).sort()).toEqual(["events", "reaper"]);
+    expect((await authed.get("/queues/api/queues")).body.queues.map((q: any) => q.name).sort()).toEqual(["events", "maintenance", "reaper"]);
   });
 });
 

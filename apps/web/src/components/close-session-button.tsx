@@ -35,7 +35,7 @@ export function CloseSessionButton({ session, onClosed }: { session: Session; on
       <dialog ref={dialog} className="dialog" aria-labelledby="close-title" aria-describedby="close-desc">
         <h2 id="close-title">Close this session?</h2>
         <p id="close-desc">
-          It will be marked ended (&ldquo;closed&rdquo;) at its last activity. If the agent sends another event, the session reopens by itself.
+          It will be marked ended (&ldquo;closed&rdquo;) at its last sign of life. If the agent sends another event, the session reopens by itself.
         </p>
         {error ? (
           <p className="form-error" role="alert">

@@ -7,12 +7,20 @@ export type TimelineRow =
   | { type: "end"; key: string; time: string; label: string }
   | { type: "reopen"; key: string; time: string };
 
+/** Ends Pulse inferred, as the timeline says them (recorded as events `pulse.closed`, `pulse.stale`: lifecycle rule 13). */
+const INFERRED_END_LABELS: Record<string, string> = {
+  closed: "Session closed by hand, at its last sign of life",
+  stale: "Session timed out: no event or proof of life for longer than the stale timeout, so the reaper ended it at its last sign of life",
+};
+const inferredReason = (name: string | null) => (name === "pulse.closed" ? "closed" : name === "pulse.stale" ? "stale" : null);
+
 const byTime = (a: SessionEvent, b: SessionEvent) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * A session's events, oldest first, with what a reader looks for marked between them: each turn
- * (from a prompt to the agent's turn end), each end, each reopening (an event after an end), and an
- * end Pulse inferred (closed by hand, timed out) which is not an event of its own.
+ * (from a prompt to the agent's turn end), each end (Pulse's own, closed by hand or timed out, are
+ * recorded as events; sessions ended before that have none, and get theirs from the session), each
+ * reopening (an event after an end).
  */
 export function timelineRows(session: Pick<Session, "status" | "end_reason" | "ended_at">, events: readonly SessionEvent[]): TimelineRow[] {
   const rows: TimelineRow[] = [];
@@ -29,16 +37,14 @@ export function timelineRows(session: Pick<Session, "status" | "end_reason" | "e
     rows.push({ type: "event", event, gapMs: previous === null ? null : t - previous });
     if (event.kind === "turn_end") rows.push({ type: "turn-end", key: `turn-end-${event.id}`, time: event.time });
     if (event.kind === "end") {
-      rows.push({ type: "end", key: `end-${event.id}`, time: event.time, label: `Session ended${event.detail ? ` (${event.detail})` : ""}` });
+      const inferred = inferredReason(event.name);
+      const label = inferred ? INFERRED_END_LABELS[inferred] : `Session ended${event.detail ? ` (${event.detail})` : ""}`;
+      rows.push({ type: "end", key: `end-${event.id}`, time: event.time, label });
       ended = true;
     }
     previous = t;
   }
   const inferred = session.status === "ended" && (session.end_reason === "closed" || session.end_reason === "stale") && session.ended_at;
-  if (inferred && !ended) {
-    const label =
-      session.end_reason === "closed" ? "Session closed by hand, at its last activity" : "Session timed out: no event for longer than the stale timeout, so the reaper ended it at its last activity";
-    rows.push({ type: "end", key: "end-inferred", time: session.ended_at!, label });
-  }
+  if (inferred && !ended) rows.push({ type: "end", key: "end-inferred", time: session.ended_at!, label: INFERRED_END_LABELS[session.end_reason!] });
   return rows;
 }
