@@ -2,15 +2,15 @@ import "reflect-metadata";
 import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
 import { createPrismaClient } from "@pulse/db";
-import { createProducerConnection, ingestUpSinceKey, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
+import { createProducerConnection, ingestUpSinceKey, logConnectionOutages, OutageLog, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
 import { Queue } from "bullmq";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { IngestConfig } from "./config";
 import type { IngestDeps } from "./deps";
-import { EventEnqueuer } from "./enqueue/event-enqueuer";
+import { EventEnqueuer, isQueueOutage } from "./enqueue/event-enqueuer";
 import { RedisReadiness } from "./enqueue/redis-ready";
-import { unavailable } from "./http/api-error";
+import { badRequest, unavailable } from "./http/api-error";
 import { installHostCheck } from "./http/allowed-hosts";
 import { createTokenCheck, installTokenCheck, sendRefusal } from "./http/auth";
 import { BODY_LIMIT_BYTES, installBodyParser } from "./http/body";
@@ -43,10 +43,13 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   const prefix = config.PULSE_REDIS_PREFIX;
   const prisma = createPrismaClient(config.DATABASE_URL);
   const redis = createProducerConnection(config.REDIS_URL);
-  redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+  const redisOutage = logConnectionOutages(redis, logger, { role: "producer" });
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection: redis, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix });
-  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => logger.warn({ err: err.message, queue: queue.name }, "queue error"));
+  // A queue repeats its connection's errors: while that is down they are the same outage.
+  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => (redis.status === "ready" ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
+  // Requests refused with 503 while Redis is down: said once when it starts and once when it ends.
+  const queueOutage = new OutageLog(logger, { down: "events cannot be queued: Redis is unavailable; answering 503 until it is back (logged once)", up: "events are queued again" });
   const enqueuer = new EventEnqueuer(eventsQueue);
   const redactor = await createRedactor({ enabled: config.PULSE_REDACT === "on", extraPatterns: config.PULSE_REDACT_EXTRA_PATTERNS ?? [] });
   const readiness = new RedisReadiness(redis);
@@ -64,13 +67,23 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
       // Every route's events pass here: secrets are replaced before anything reaches Redis (redact/).
       const events = await redactor.redactEvents(received);
       // BullMQ would wait for a connection that is down for as long as it is down: answer instead.
-      if (!(await readiness.ready(REDIS_WAIT_MS))) throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
+      if (!(await readiness.ready(REDIS_WAIT_MS))) {
+        queueOutage.down(`the Redis connection is ${redis.status}`, { events: events.length });
+        throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
+      }
       try {
         await enqueuer.enqueue(events, bytes);
       } catch (err) {
-        logger.warn({ err: (err as Error).message, events: events.length }, "could not queue events");
+        // Only Redis being down is a 503 (the client retries, its spool keeps the event): anything
+        // else failed this request's own write alone (see EventEnqueuer), and would fail again.
+        if (!isQueueOutage(err)) {
+          logger.warn({ err: (err as Error).message, events: events.length }, "events could not be queued (not an outage): answered 400");
+          throw badRequest(`the event could not be queued: ${(err as Error).message}`);
+        }
+        queueOutage.down((err as Error).message, { events: events.length });
         throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
       }
+      queueOutage.up();
     },
   };
 

@@ -31,8 +31,14 @@ export class EventEnqueuer {
 
   /** `bodyBytes`: the size of the request the events came in, if known (saves serialising them to size the jobs). */
   enqueue(events: NormalizedEvent[], bodyBytes?: number): Promise<void> {
-    if (this.closed) return Promise.reject(new Error("ingest is shutting down"));
-    const eventBytes = EVENT_OVERHEAD_BYTES + (bodyBytes !== undefined ? Math.ceil(bodyBytes / Math.max(1, events.length)) : Math.max(...events.map(payloadBytes)));
+    if (this.closed) return Promise.reject(new QueueClosedError("ingest is shutting down"));
+    let eventBytes: number;
+    try {
+      eventBytes = EVENT_OVERHEAD_BYTES + (bodyBytes !== undefined ? Math.ceil(bodyBytes / Math.max(1, events.length)) : Math.max(...events.map(payloadBytes)));
+    } catch (error) {
+      // A payload JSON cannot encode (too deep, a BigInt): this request fails, before it joins a write.
+      return Promise.reject(error);
+    }
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ events, eventBytes, resolve, reject });
       if (!this.writing) this.writing = this.drain();
@@ -52,23 +58,56 @@ export class EventEnqueuer {
       const batch = this.waiting;
       this.waiting = [];
       try {
-        await withTimeout(
-          this.queue.addBulk(toJobs(batch).map((events) => ({ name: applyEventsJob.name, data: { events }, opts: applyEventsJob.options }))),
-          WRITE_TIMEOUT_MS,
-        );
+        await this.write(batch);
         for (const w of batch) w.resolve();
       } catch (error) {
-        for (const w of batch) w.reject(error);
+        if (batch.length === 1 || isQueueOutage(error)) {
+          for (const w of batch) w.reject(error);
+          continue;
+        }
+        // Not Redis being down: something in one request's events (nothing the requests share) failed
+        // the write. Each is written on its own, so only that one fails; the others are not touched.
+        await Promise.all(batch.map((w) => this.write([w]).then(w.resolve, w.reject)));
       }
     }
     this.writing = null;
   }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    await withTimeout(
+      this.queue.addBulk(toJobs(batch).map((events) => ({ name: applyEventsJob.name, data: { events }, opts: applyEventsJob.options }))),
+      WRITE_TIMEOUT_MS,
+    );
+  }
+}
+
+/** The enqueuer was closed (ingest is stopping): the client retries, on this ingest's successor. */
+export class QueueClosedError extends Error {
+  override name = "QueueClosedError";
+}
+
+/** Redis did not confirm a write in time. */
+export class WriteTimeoutError extends Error {
+  override name = "WriteTimeoutError";
+}
+
+/** Signs that Redis is unreachable, restarting, read-only or full: a retry later can succeed. */
+const REDIS_DOWN = /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|max retries per request|^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN)\b|OOM command not allowed/i;
+
+/**
+ * Whether a failed write is Redis being unavailable (the client should retry: 503) rather than
+ * something about the events themselves (retrying the same request cannot help).
+ */
+export function isQueueOutage(error: unknown): boolean {
+  if (error instanceof WriteTimeoutError || error instanceof QueueClosedError) return true;
+  const e = error as { name?: string; message?: string } | null;
+  return e?.name === "MaxRetriesPerRequestError" || REDIS_DOWN.test(String(e?.message ?? ""));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not confirm the write within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new WriteTimeoutError(`Redis did not confirm the write within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

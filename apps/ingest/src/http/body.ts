@@ -1,5 +1,7 @@
 import { gunzip, inflate } from "node:zlib";
 import type { FastifyInstance } from "fastify";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth";
+import { repairLoneSurrogates } from "./well-formed";
 
 /** Bodies above this (as sent, compressed or not) are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -49,11 +51,15 @@ export function installBodyParser(fastify: FastifyInstance): void {
       // No body at all: the route decides (ours answer 400 "the body must be …"; the queue board's
       // action buttons send none).
       if (text.trim() === "") return undefined;
+      // Before anything recursive sees it (see json-depth.ts); JSON.parse itself is not recursive.
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw bodyError(400, "PULSE_JSON_TOO_DEEP", `the body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
+      let parsed: unknown;
       try {
-        return JSON.parse(text);
+        parsed = JSON.parse(text);
       } catch (error) {
         throw bodyError(400, "FST_ERR_CTP_INVALID_JSON_BODY", `the body is not valid JSON: ${(error as Error).message}`);
       }
+      return repairLoneSurrogates(text, parsed);
     })().then(
       (parsed) => done(null, parsed),
       (error) => done(error, undefined),

@@ -57,9 +57,15 @@ export function toErrorReply(exception: unknown): ErrorReply {
   return { status: 500, code: "internal", message: "internal error", headers: {} };
 }
 
+/** 503s this far apart are two outages, each logged when it starts. */
+const OUTAGE_QUIET_MS = 30_000;
+
 /** Every error leaves as `{error, message}` with a meaningful status; only Pulse's own bugs are 500s. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
+  /** When the last 503 was answered: an outage is logged when it starts, not once per request. */
+  private last503At = -Infinity;
+
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -68,7 +74,13 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const { status, code, message, headers } = toErrorReply(exception);
     const context = { method: request.method, url: request.url.split("?")[0], status, code };
-    if (status >= 500) this.logger.error({ ...context, err: exception }, "request failed");
+    if (status === 503) {
+      // Redis or Postgres is down: every request answers 503 until it is back. Logged when that
+      // starts (no 503 for OUTAGE_QUIET_MS before), without a stack per request.
+      const now = Date.now();
+      if (now - this.last503At > OUTAGE_QUIET_MS) this.logger.warn({ ...context, err: (exception as Error)?.message }, "answering 503: a backing service is unavailable (logged once per outage)");
+      this.last503At = now;
+    } else if (status >= 500) this.logger.error({ ...context, err: exception }, "request failed");
     else this.logger.debug(context, message);
     void reply.status(status).headers(headers).send({ error: code, message });
   }

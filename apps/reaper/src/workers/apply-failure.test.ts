@@ -1,5 +1,5 @@
 import { UnrecoverableError } from "bullmq";
-import { classifyFailure } from "./apply-failure";
+import { classifyFailure, describeFailure } from "./apply-failure";
 
 /** Errors shaped as Prisma 6 with the pg driver adapter raises them (seen on this machine). */
 const raw = (cause: Record<string, unknown>, code = "P2010") => Object.assign(new Error("Raw query failed"), { name: "PrismaClientKnownRequestError", code, meta: { driverAdapterError: { name: "DriverAdapterError", cause } } });
@@ -38,5 +38,17 @@ describe("classifyFailure", () => {
     ["not an error", "boom"],
   ])("%s: unknown", (_what, error) => {
     expect(classifyFailure(error)).toBe("unknown");
+  });
+});
+
+describe("describeFailure", () => {
+  it("says Postgres' code and words on one line", () => {
+    const error = Object.assign(new Error("\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `22003`. Message: `value \"2147483648\" is out of range for type integer`"), {
+      code: "P2010",
+      meta: { driverAdapterError: { cause: { originalCode: "22003", kind: "ValueOutOfRange", cause: 'value "2147483648" is out of range for type integer' } } },
+    });
+    expect(describeFailure(error)).toBe('Postgres 22003: value "2147483648" is out of range for type integer');
+    expect(describeFailure(Object.assign(new Error("x"), { meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } } }))).toBe("Postgres: DatabaseNotReachable");
+    expect(describeFailure(new Error("\nInvalid `prisma.$queryRaw()` invocation:\n\nunexpected end of hex escape\n"))).toBe("unexpected end of hex escape");
   });
 });

@@ -74,5 +74,23 @@ export const OUTAGE_REASON_PREFIX = "outage: ";
 
 /** The error a job fails with for an outage: its reason says so (see OUTAGE_REASON_PREFIX). */
 export function outageError(error: unknown): Error {
-  return new Error(OUTAGE_REASON_PREFIX + String((error as Error)?.message ?? error));
+  return new Error(OUTAGE_REASON_PREFIX + describeFailure(error));
+}
+
+/**
+ * One line saying why applying failed, for a job's failure reason and the logs: Postgres' own code
+ * and words when it refused something (Prisma's message spans lines and repeats its own call).
+ */
+export function describeFailure(error: unknown): string {
+  const e = (error ?? {}) as ErrorShape;
+  const cause = e.meta?.driverAdapterError?.cause as (AdapterCause & { originalMessage?: string; message?: string; cause?: string }) | undefined;
+  const state = sqlState(e);
+  const words = cause?.originalMessage ?? cause?.message ?? cause?.cause;
+  if (state && words) return `Postgres ${state}: ${words}`;
+  if (cause?.kind && !words) return `Postgres: ${cause.kind}`;
+  return String(e.message ?? error)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !/^Invalid `.*` invocation/.test(line))
+    .join(" ");
 }

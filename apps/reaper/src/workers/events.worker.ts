@@ -5,7 +5,7 @@ import { applyEventBatch, publishSessions } from "@pulse/sessions";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { classifyFailure, OUTAGE_REASON_PREFIX, outageError } from "./apply-failure";
+import { classifyFailure, describeFailure, OUTAGE_REASON_PREFIX, outageError } from "./apply-failure";
 import { type Attempt, findFailingEvents } from "./find-failing-events";
 import { keepLocks } from "./lock-keeper";
 import { LOGGED, type WorkerDefinition } from "./register";
@@ -101,7 +101,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
     }
     const found = classifyFailure(error) === "outage" ? { outage: error, failing: new Map<NormalizedEvent, unknown>() } : await findFailingEvents(all, error, attempt);
     if (found.outage !== null) {
-      outage.down(String((found.outage as Error)?.message ?? found.outage), { jobs: units.length });
+      outage.down(describeFailure(found.outage), { jobs: units.length });
       const retry = Object.assign(outageError(found.outage), { [LOGGED]: true });
       for (const unit of units) if (!unit.own) await failTaken(unit, retry);
       return { outage: retry, ownError: units.some((u) => u.own) ? retry : null };
@@ -117,10 +117,10 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
       // a retry from the failed list) applies just those.
       if (bad.length < unit.events.length) await unit.job.updateData({ events: bad }).catch(() => {});
       const reasons = bad.map((e) => found.failing.get(e));
-      const first = String((reasons[0] as Error)?.message ?? reasons[0]);
+      const first = describeFailure(reasons[0]);
       const refused = reasons.every((r) => classifyFailure(r) === "refused");
       const jobError = refused
-        ? new UnrecoverableError(`${bad.length} of ${unit.events.length} event(s) cannot be applied (refused by Postgres): ${first}`)
+        ? new UnrecoverableError(`${bad.length} of ${unit.events.length} event(s) cannot be applied: ${first}`)
         : new Error(`${bad.length} of ${unit.events.length} event(s) failed on their own: ${first}`);
       logger.error(
         { jobId: unit.job.id, events: bad.length, of: unit.events.length, sessions: [...new Set(bad.map((e) => e.session_id))].slice(0, 5), err: first },
