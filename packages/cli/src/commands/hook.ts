@@ -13,7 +13,8 @@ event) and delivers the spool oldest first. Exits 0 whatever happens, within 1 s
 the event is not spooled by then); prints nothing on stdout or stderr, which agents read or show:
 problems (ingest unreachable, event refused) go to $PULSE_HOME/hook.log (PULSE_DEBUG=1: stderr too),
 and \`pulse doctor\` reports them. When ingest accepts the connection but does not answer, hooks only
-spool for a while (10 s, doubling to 60 s) and leave delivery to the watchers.
+spool for a while (10 s, doubling to 60 s) and leave delivery to the watchers and to one background
+try per pause.
 On a session's first event it starts a detached watcher for the agent's process, which reports the
 session's end (end_reason process_exit) when that process goes away without a SessionEnd hook.
 PULSE_NO_WATCH=1 disables the watcher; PULSE_AGENT_PID=<pid> names the agent process explicitly.`,

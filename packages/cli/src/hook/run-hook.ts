@@ -3,7 +3,7 @@ import { pulseHome, rejectedDir, spoolDir } from "../env/paths";
 import { uniqueId } from "../env/unique-id";
 import { drainSpool } from "../spool/drain";
 import { releaseDrainLock } from "../spool/drain-lock";
-import { openBreaker, tripBreaker } from "../spool/ingest-breaker";
+import { breakerFor, inCooldown, tripBreaker } from "../spool/ingest-breaker";
 import { sendRecord } from "../spool/send-record";
 import { type SpoolRecord, writeSpoolRecord } from "../spool/spool-files";
 import { HOOK_AGENTS, SESSION_END_EVENT } from "./hook-agents";
@@ -144,9 +144,18 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   const config = loadClientConfig(home);
   const badUrl = describeBadUrl(config.url);
   if (badUrl) return warn(spoolError ? `${badUrl}; the event is lost (cannot spool: ${spoolError})` : `${badUrl}; the event stays spooled in ${spool}`);
-  // Ingest did not answer a moment ago: spool only, at once (the watchers deliver, and the first hook
-  // after the cooldown tries again). Unless the event could not be spooled: then this is its only chance.
-  if (!spoolError && openBreaker(spool, config.url)) return;
+  // Ingest did not answer a moment ago: spool only, at once; the watchers deliver. Once the cooldown
+  // is over, this hook re-arms it (a longer one) and tries again in the background, not on the agent's
+  // time: the first delivery that succeeds ends the pause. Unless the event could not be spooled:
+  // then trying now is its only chance.
+  const breaker = spoolError ? null : breakerFor(spool, config.url);
+  if (breaker) {
+    if (!inCooldown(breaker)) {
+      tripBreaker(spool, config.url, breaker.reason);
+      deliverInBackground(warn);
+    }
+    return;
+  }
   const send = (r: SpoolRecord, until: number) => sendRecord(config, r, until);
   const result = await drainSpool(spool, rejectedDir(home), send, deadline);
   for (const reason of result.rejected) warn(`${reason}; kept in ${rejectedDir(home)}`);
@@ -158,6 +167,18 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
     return;
   }
   if (result.failure) warn(`${result.failure}; ${result.remaining} event(s) kept in ${spool} until it answers${pause}`);
+}
+
+/** `pulse spool flush` detached from the agent: its own session, no terminal, no stdio, `/` as its directory. */
+function deliverInBackground(onError: (message: string) => void): void {
+  try {
+    const { spawn } = require("node:child_process") as typeof import("node:child_process");
+    const child = spawn(process.execPath, [process.argv[1], "spool", "flush", "--timeout", "1m"], { detached: true, stdio: "ignore", cwd: "/" });
+    child.on("error", (error) => onError(`could not start a background delivery: ${error.message}`));
+    child.unref();
+  } catch (error) {
+    onError(`could not start a background delivery: ${(error as Error).message}`);
+  }
 }
 
 /** Starts the session's process watcher, or stops it when the session ends with the process alive (/clear). */

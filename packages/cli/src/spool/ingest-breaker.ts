@@ -6,7 +6,8 @@ import { join } from "node:path";
  * this user, as a small file next to the spool it protects. A hung ingest (it accepts the connection
  * and never answers) costs each hook its whole network budget, ~0.9 s, and the agent waits for it; a
  * refused connection costs a millisecond and never trips it. While it is open hooks spool and leave
- * delivery to the watchers (which ignore it) and to one probing hook per cooldown.
+ * delivery to the watchers (which ignore it); when a cooldown is over, the next hook re-arms it and
+ * starts one delivery in the background, so no hook waits on the network again until one succeeds.
  */
 export interface BreakerState {
   /** The ingest that did not answer: another PULSE_URL is not affected. */
@@ -38,14 +39,24 @@ export function readBreaker(spoolDir: string): BreakerState | null {
   return null;
 }
 
-/**
- * The open breaker for `url`, or null when hooks may use the network. An `until` further away than
- * the longest cooldown means the clock was set back: then it is not trusted.
- */
-export function openBreaker(spoolDir: string, url: string, now = Date.now()): BreakerState | null {
+/** The breaker for `url` (open, or with its cooldown over), or null: nothing known against it. */
+export function breakerFor(spoolDir: string, url: string): BreakerState | null {
   const state = readBreaker(spoolDir);
-  if (!state || state.url !== url) return null;
-  return now < state.until && state.until - now <= MAX_COOLDOWN_MS ? state : null;
+  return state && state.url === url ? state : null;
+}
+
+/**
+ * Is it still in its cooldown? An `until` further away than the longest cooldown means the clock was
+ * set back: then it is not trusted.
+ */
+export function inCooldown(state: BreakerState, now = Date.now()): boolean {
+  return now < state.until && state.until - now <= MAX_COOLDOWN_MS;
+}
+
+/** The breaker for `url` while in its cooldown, or null when hooks may use the network. */
+export function openBreaker(spoolDir: string, url: string, now = Date.now()): BreakerState | null {
+  const state = breakerFor(spoolDir, url);
+  return state && inCooldown(state, now) ? state : null;
 }
 
 /** Opens (or re-opens, with a longer cooldown) the breaker after ingest at `url` did not answer. */
