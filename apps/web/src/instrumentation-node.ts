@@ -1,4 +1,5 @@
 import { webEnv } from "./lib/env";
+import { endStreamsOnShutdown } from "./lib/graceful-shutdown";
 import { tagPeerAddresses } from "./lib/tag-peer-address";
 
 // A bad environment stops the server at boot with a message naming the variable, not at the first request.
@@ -6,6 +7,8 @@ try {
   const env = webEnv();
   // The proxy's "loopback only" is about who connected, which only the socket knows.
   tagPeerAddresses();
+  // Stopping must not wait for open dashboard tabs' live streams.
+  endStreamsOnShutdown();
   console.log(`pulse-web: reading sessions from ${env.INGEST_URL}; access ${env.PULSE_TOKEN ? "by token (login form)" : "open on loopback only (PULSE_TOKEN unset)"}`);
 } catch (error) {
   console.error(`pulse-web: ${(error as Error).message}`);

@@ -7,6 +7,8 @@ export interface FeedListener {
   session(json: string): void;
   /** `up` after every (re)subscription: whatever was published while down is lost, so clients resync. */
   status(state: "up" | "down", detail?: string): void;
+  /** The server is stopping: the stream must end now (graceful-shutdown.ts). */
+  end(): void;
 }
 
 /**
@@ -19,6 +21,18 @@ class SessionFeed {
   private readonly listeners = new Set<FeedListener>();
   private state: "up" | "down" | "unknown" = "unknown";
   private detail: string | undefined;
+  private closing = false;
+
+  /** Whether the server is stopping: no new stream may start. */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Ends every stream, and refuses new ones: the server is stopping. */
+  close(): void {
+    this.closing = true;
+    for (const l of [...this.listeners]) l.end();
+  }
 
   add(listener: FeedListener): () => void {
     this.listeners.add(listener);

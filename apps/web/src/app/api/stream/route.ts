@@ -14,6 +14,8 @@ export const runtime = "nodejs";
  * - `heartbeat`: every 15 s, so the client can tell a silent connection from a dead one.
  */
 export function GET(request: Request): Response {
+  // The server is stopping (graceful-shutdown.ts): the client retries, on the next server.
+  if (sessionFeed().isClosing) return Response.json({ error: "unavailable", message: "the dashboard is stopping" }, { status: 503, headers: { "retry-after": "5" } });
   const encoder = new TextEncoder();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -31,6 +33,7 @@ export function GET(request: Request): Response {
         session: (json) => send(sseEvent("session", json)),
         status: (state, detail) =>
           send(state === "up" ? sseEvent("ready", JSON.stringify({ at: new Date().toISOString() })) : sseEvent("feed-down", JSON.stringify({ message: detail ?? "Redis is unreachable" }))),
+        end: () => stop(),
       };
       send(sseRetry(RETRY_MS));
       const removeListener = sessionFeed().add(listener);
