@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
 import { createPrismaClient } from "@pulse/db";
-import { createProducerConnection, ingestUpSinceKey, logConnectionOutages, OutageLog, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
+import { createProducerConnection, ingestUpSinceKey, isConnectionError, logConnectionOutages, OutageLog, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
 import { Queue } from "bullmq";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
@@ -47,7 +47,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection: redis, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix });
   // A queue repeats its connection's errors: while that is down they are the same outage.
-  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => (redis.status === "ready" ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
+  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => (redis.status === "ready" && !isConnectionError(err) ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
   // Requests refused with 503 while Redis is down: said once when it starts and once when it ends.
   const queueOutage = new OutageLog(logger, { down: "events cannot be queued: Redis is unavailable; answering 503 until it is back (logged once)", up: "events are queued again" });
   const enqueuer = new EventEnqueuer(eventsQueue);

@@ -3,6 +3,7 @@ import {
   createPublisherConnection,
   createWorkerConnection,
   ingestUpSinceKey,
+  isConnectionError,
   logConnectionOutages,
   PRUNE_RETENTION_SCHEDULER_ID,
   pruneRetentionJob,
@@ -42,7 +43,7 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection, prefix });
   const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection, prefix });
-  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue]) queue.on("error", (err) => (connection.status === "ready" ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
+  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue]) queue.on("error", (err) => (connection.status === "ready" && !isConnectionError(err) ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
   const channel = sessionsChannel(prefix);
 
   const workers = registerWorkers(

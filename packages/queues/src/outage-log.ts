@@ -59,3 +59,8 @@ export function logConnectionOutages(redis: Redis, logger: OutageLogger, fields:
   redis.on("ready", () => log.up(fields));
   return log;
 }
+
+/** An error that is a Redis connection going away or refusing (what every client on it then repeats). */
+export function isConnectionError(error: unknown): boolean {
+  return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|max retries per request/i.test(String((error as Error)?.message ?? error));
+}

@@ -1,4 +1,4 @@
-import { cappedExponentialBackoff, OutageLog } from "@pulse/queues";
+import { cappedExponentialBackoff, isConnectionError, OutageLog } from "@pulse/queues";
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -68,7 +68,7 @@ export function registerWorkers(definitions: WorkerDefinition[], { connection, p
     worker.on("error", (error) => {
       // Said by lockRenewalFailed above, once for all of them.
       if (/^could not renew lock for job/.test(error.message)) return;
-      if (connection.status !== "ready" || classifyFailure(error) === "outage") return redisOutage.down(error.message, { queue: definition.queue });
+      if (connection.status !== "ready" || isConnectionError(error) || classifyFailure(error) === "outage") return redisOutage.down(error.message, { queue: definition.queue });
       log.error({ err: error }, "worker error");
     });
     return worker;
