@@ -45,7 +45,7 @@ export function findCodexBinary(env: NodeJS.ProcessEnv = process.env): string | 
   return null;
 }
 
-const APP_SERVER_TIMEOUT_MS = 15_000;
+const APP_SERVER_TIMEOUT_MS = 10_000;
 
 /** Pulse's hooks as Codex sees them for `cwd`, by asking `codex app-server`. Rejects when it cannot. */
 export function listPulseHooksViaAppServer(codex: string, cwd: string, env: NodeJS.ProcessEnv): Promise<PulseHookTrust[]> {

@@ -139,7 +139,8 @@ async function codexTrustChecks(ctx: CommandContext, statuses: ReturnType<typeof
   const checks: Check[] = [];
   if (untrusted.length || modified.length) {
     const parts = [untrusted.length ? `not trusted yet: ${events(untrusted)}` : "", modified.length ? `changed since trusted: ${events(modified)}` : ""].filter(Boolean);
-    checks.push({ name: "codex trust", level: "fail", message: `Codex does not run ${untrusted.length + modified.length} of Pulse's ${report.hooks.length} hooks (${parts.join("; ")})`, fix });
+    const source = report.via === "config.toml" ? `; read from config.toml: ${report.note}` : "";
+    checks.push({ name: "codex trust", level: "fail", message: `Codex does not run ${untrusted.length + modified.length} of Pulse's ${report.hooks.length} hooks (${parts.join("; ")})${source}`, fix });
   }
   if (unknown.length) checks.push({ name: "codex trust", level: "warn", message: `Codex reports an unknown trust state for ${events(unknown)}` });
   if (unknownEvents.length) checks.push({ name: "codex trust", level: "warn", message: `this Codex does not know the hook event(s) ${unknownEvents.join(", ")} and never runs them` });
