@@ -143,7 +143,8 @@ async function codexTrustChecks(ctx: CommandContext, statuses: ReturnType<typeof
     checks.push({ name: "codex trust", level: "fail", message: `Codex does not run ${untrusted.length + modified.length} of Pulse's ${report.hooks.length} hooks (${parts.join("; ")})${source}`, fix });
   }
   if (unknown.length) checks.push({ name: "codex trust", level: "warn", message: `Codex reports an unknown trust state for ${events(unknown)}` });
-  if (unknownEvents.length) checks.push({ name: "codex trust", level: "warn", message: `this Codex does not know the hook event(s) ${unknownEvents.join(", ")} and never runs them` });
+  // Not the user's to fix (an event a newer Codex has, or the adapter lists ahead): said, not warned.
+  if (unknownEvents.length) checks.push({ name: "codex trust", level: "ok", message: `this Codex does not know the hook event(s) ${unknownEvents.join(", ")} and never runs them (nothing to do)` });
   const recorded = report.hooks.filter((h) => h.status === "recorded");
   if (recorded.length) checks.push({ name: "codex trust", level: "warn", message: `config.toml trusts ${recorded.length} of Pulse's hooks, but only Codex can tell whether that trust still matches them (${report.note})` });
   if (!untrusted.length && !modified.length && !recorded.length && !unknown.length) checks.unshift({ name: "codex trust", level: "ok", message: `Codex trusts Pulse's ${report.hooks.length} hooks` });
