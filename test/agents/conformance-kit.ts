@@ -54,6 +54,7 @@ export class ConformanceKit<A extends AgentId> {
 
   /** A new user with Pulse's hooks installed (`pulse hooks install` with PULSE_URL = this stack). */
   async user({ install = true, pulseUrl = this.stack.url } = {}): Promise<AgentUser<A>> {
+    if (this.stopped) throw new Error(`${this.agent} kit already stopped`);
     const sandbox = new Sandbox(this.agent);
     const driver = newDriver(this.agent, sandbox, this.model) as DriverOf<A>;
     const user: AgentUser<A> = { sandbox, driver, observer: new PulseObserver(this.stack.url, { source: this.agent, cwd: sandbox.project }).start() };
@@ -69,7 +70,10 @@ export class ConformanceKit<A extends AgentId> {
     }
   }
 
+  private stopped = false;
+
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.cleanupUsers();
     await this.model.close();
     if (this.ownsStack) {

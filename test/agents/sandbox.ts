@@ -36,8 +36,14 @@ export class Sandbox {
     };
   }
 
-  /** Remembers a terminal so cleanup closes it. */
+  private cleaned = false;
+
+  /** Remembers a terminal so cleanup closes it; one opened after cleanup (a case that ran past its test) is closed at once. */
   track(terminal: Terminal): Terminal {
+    if (this.cleaned) {
+      void terminal.close().then(() => killProcessesOf(this.root));
+      throw new Error(`sandbox ${this.root} was already cleaned up`);
+    }
     this.terminals.push(terminal);
     return terminal;
   }
@@ -72,6 +78,7 @@ export class Sandbox {
   }
 
   async cleanup(): Promise<void> {
+    this.cleaned = true;
     for (const terminal of this.terminals.splice(0)) await terminal.close();
     await killProcessesOf(this.root);
     rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });

@@ -47,8 +47,10 @@ export class Terminal {
   async type(text: string, { enter = true } = {}): Promise<void> {
     await this.tmux(["send-keys", "-t", "main", "-l", text]);
     if (enter) {
-      // TUIs treat a burst of input ending in Enter as a paste; a short pause makes Enter a key press.
-      await sleep(150);
+      // A TUI that reads the text and the Enter in one chunk takes it as a paste (the Enter is lost
+      // or becomes a newline): press Enter once the text is echoed (or after 3 s, whatever shows).
+      await this.waitFor(text, { timeoutMs: 3_000 }).catch(() => undefined);
+      await sleep(100);
       await this.press("Enter");
     }
   }

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import type { ConformanceKit } from "../../agents/conformance-kit";
 import { describeState } from "../../agents/observer";
+import { OtlpCollector } from "../../agents/otlp-collector";
 import { FrontDoor, startIngest, stopIngest, stopWorkers } from "../../agents/outage";
 import { sleep } from "../../agents/tmux";
 import type { Case } from "../suite";
@@ -214,26 +215,63 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
     }
   },
 
-  "hooks while ingest hangs: a one-tool turn is not slowed (≤ 100 ms a hook); events arrive once it answers": async (kit) => {
+  "hooks while ingest hangs: each hook ≤ 100 ms (Claude Code's own timing)": async (kit) => {
     const door = await FrontDoor.open(kit.stack.url);
+    const collector = await OtlpCollector.start();
     try {
       const user = await kit.user({ pulseUrl: door.url });
       user.driver.script.on("hang-case", { kind: "tool", command: "echo hang-case-tool" });
-      const before = await user.driver.headless("please hang-case normal");
+      // Claude Code reports each hook run's duration in its OpenTelemetry logs: sent to a collector
+      // of the test's own, so the measure does not depend on Pulse answering.
+      const otel = { CLAUDE_CODE_ENABLE_TELEMETRY: "1", OTEL_LOGS_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_LOGS_EXPORT_INTERVAL: "500" };
+      const normalRun = await user.driver.headless("please hang-case normal", { env: otel });
+      await sleep(1_000);
+      const normal = collector.hookDurations().map((h) => h.ms);
+      collector.clear();
       await door.set("hang");
-      const hung = await user.driver.headless("please hang-case hung");
+      const hungRun = await user.driver.headless("please hang-case hung", { env: otel });
+      await sleep(1_000);
+      await door.set("forward");
+      const hung = collector.hookDurations();
+      expect(hungRun.code).toBe(0);
+      expect(hung.length).toBeGreaterThanOrEqual(5);
+      const max = (xs: number[]) => Math.max(...xs);
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      const hungMs = hung.map((h) => h.ms);
+      // The p99 of one run's hooks is its slowest. Allowed: 3× the 100 ms target, or the healthy
+      // hooks' own slowest + 100 ms when the machine is that loaded. Today's ~0.9 s fails either way.
+      const allowed = Math.max(300, (normal.length ? max(normal) : 0) + 100);
+      kit.figures.record({
+        agent: kit.agent,
+        case: "ingest hangs",
+        metric: `hook ms healthy p50 ${normal.length ? median(normal) : "?"} max ${normal.length ? max(normal) : "?"} (run ${normalRun.ms}); hung p50 ${median(hungMs)} max (p99) ${max(hungMs)} (run ${hungRun.ms})`,
+        ms: max(hungMs),
+        targetMs: 100,
+        observed: max(hungMs) <= allowed ? undefined : `FAILED: ${hung.map((h) => `${h.event} ${h.ms}`).join(", ")}`,
+      });
+      expect(max(hungMs)).toBeLessThanOrEqual(allowed);
+    } finally {
+      await door.close();
+      await collector.close();
+    }
+  },
+
+  "a turn while ingest hangs: its events arrive once ingest answers, ended·session_end at the true time": async (kit) => {
+    const door = await FrontDoor.open(kit.stack.url);
+    try {
+      const user = await kit.user({ pulseUrl: door.url });
+      user.driver.script.on("hang-deliver-case", { kind: "tool", command: "echo hang-deliver-tool" });
+      await door.set("hang");
+      const run = await user.driver.headless("please hang-deliver-case");
+      const exitedAt = Date.now();
+      expect(run.code).toBe(0);
+      await sleep(1_000);
       const answering = await door.set("forward");
-      expect(hung.code).toBe(0);
-      const after = await user.driver.headless("please hang-case normal again");
-      // The quicker of the runs around it is the machine's pace (others share its two cores).
-      const normal = Math.min(before.ms, after.ms);
-      // Six hooks per run: SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, Stop, SessionEnd.
-      // Today's ~0.9 s a hook is far above the 3× target allowed here.
-      const perHook = Math.max(0, (hung.ms - normal) / 6);
-      kit.figures.record({ agent: kit.agent, case: "ingest hangs", metric: `one-tool run ${normal} ms → ${hung.ms} ms hung (per hook +${Math.round(perHook)} ms)`, ms: perHook, targetMs: 100, observed: perHook <= 300 ? undefined : "FAILED" });
-      expect(perHook).toBeLessThanOrEqual(300);
-      const second = await user.observer.waitForSession({ where: (s) => s.title === "please hang-case hung", timeoutMs: 20_000 });
-      await expectState(kit, user, second.id, { case: "ingest hangs", metric: "ingest answers → hung run's session ended", want: { status: "ended", endReason: "session_end" }, trigger: answering, after: 0, targetMs: 15_000 });
+      const session = await user.observer.waitForSession({ timeoutMs: 20_000 });
+      const ended = await expectState(kit, user, session.id, { case: "ingest hangs", metric: "ingest answers → hung run's session ended", want: { status: "ended", endReason: "session_end" }, trigger: answering, after: 0, targetMs: 15_000 });
+      expect(Date.parse(ended.session.ended_at!)).toBeLessThanOrEqual(exitedAt);
+      expect(ended.session.title).toBe("please hang-deliver-case");
+      expect(ended.session.tool_calls).toBe(1);
     } finally {
       await door.close();
     }

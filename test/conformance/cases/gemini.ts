@@ -119,7 +119,7 @@ export const geminiCases: Record<string, Case<"gemini">> = {
       const user = await kit.user({ pulseUrl: door.url });
       const agent = await user.driver.interactive();
       await agent.prompt("pulse down gemini case");
-      await agent.waitFor(/OK, done\./);
+      await agent.waitFor(/OK, done\./, 45_000);
       await sleep(1_000);
       const screen = await agent.screen();
       const leaked = screen.split("\n").filter((l) => /pulse:|Hook system message/i.test(l));
@@ -135,7 +135,7 @@ export const geminiCases: Record<string, Case<"gemini">> = {
     const user = await kit.user();
     const agent = await user.driver.interactive({ wrapper: [process.execPath, PULSE_JS, "run", "--"] });
     await agent.prompt("pulse run gemini case");
-    await agent.waitFor(/OK, done\./);
+    await agent.waitFor(/OK, done\./, 45_000);
     await agent.quit();
     await agent.waitClosed();
     await sleep(3_000);
