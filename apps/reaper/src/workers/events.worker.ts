@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { classifyFailure, describeFailure, OUTAGE_REASON_PREFIX, outageError } from "./apply-failure";
 import { type Attempt, findFailingEvents } from "./find-failing-events";
-import { keepLocks } from "./lock-keeper";
+import { type KeptLocks, keepLocks } from "./lock-keeper";
 import { LOGGED, type WorkerDefinition } from "./register";
 import { takeWaitingJobs } from "./take-waiting-jobs";
 
@@ -69,9 +69,17 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
   };
 
   /** Fails a job taken into the batch, through its token (the worker's own job fails by throwing). */
-  const failTaken = async (unit: Unit, error: Error): Promise<void> => {
+  const failTaken = async (unit: Unit, error: Error, locks: KeptLocks): Promise<void> => {
+    locks.settled(unit);
     await unit.job.moveToFailed(error, unit.token).catch(() => {
       // Its lock was lost (another worker has it now) or Redis is away: it will run again either way.
+    });
+  };
+
+  const completeTaken = async (unit: Unit, appliedWith: Job["id"] | null, locks: KeptLocks): Promise<void> => {
+    locks.settled(unit);
+    await unit.job.moveToCompleted({ appliedWith }, unit.token, false).catch(() => {
+      // Its lock was lost (this worker froze past it): the worker that took it over completes it.
     });
   };
 
@@ -81,7 +89,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
    * holds up the others, whichever request or job they came in. Settles every taken unit; says what
    * the worker's own job must end with, and whether an outage stopped it.
    */
-  const settle = async (units: Unit[], totals: Totals): Promise<{ outage: Error | null; ownError: Error | null }> => {
+  const settle = async (units: Unit[], totals: Totals, locks: KeptLocks): Promise<{ outage: Error | null; ownError: Error | null }> => {
     const attempt: Attempt = async (events) => {
       try {
         const result = await apply(events);
@@ -95,22 +103,23 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
     };
     const all = units.flatMap((u) => u.events);
     const error = await attempt(all);
+    const ownId = units.find((u) => u.own)?.job.id ?? null;
     if (error === null) {
-      for (const unit of units) if (!unit.own) await unit.job.moveToCompleted({ appliedWith: units.find((u) => u.own)?.job.id ?? null }, unit.token, false).catch(() => {});
+      for (const unit of units) if (!unit.own) await completeTaken(unit, ownId, locks);
       return { outage: null, ownError: null };
     }
     const found = classifyFailure(error) === "outage" ? { outage: error, failing: new Map<NormalizedEvent, unknown>() } : await findFailingEvents(all, error, attempt);
     if (found.outage !== null) {
       outage.down(describeFailure(found.outage), { jobs: units.length });
       const retry = Object.assign(outageError(found.outage), { [LOGGED]: true });
-      for (const unit of units) if (!unit.own) await failTaken(unit, retry);
+      for (const unit of units) if (!unit.own) await failTaken(unit, retry, locks);
       return { outage: retry, ownError: units.some((u) => u.own) ? retry : null };
     }
     let ownError: Error | null = null;
     for (const unit of units) {
       const bad = unit.events.filter((e) => found.failing.has(e));
       if (bad.length === 0) {
-        if (!unit.own) await unit.job.moveToCompleted({ appliedWith: units.find((u) => u.own)?.job.id ?? null }, unit.token, false).catch(() => {});
+        if (!unit.own) await completeTaken(unit, ownId, locks);
         continue;
       }
       // What was applied stays applied: the job keeps only its events that failed, so a retry (or
@@ -128,7 +137,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
       );
       Object.assign(jobError, { [LOGGED]: true });
       if (unit.own) ownError = jobError;
-      else await failTaken(unit, jobError);
+      else await failTaken(unit, jobError, locks);
     }
     return { outage: null, ownError };
   };
@@ -141,7 +150,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
       const { events } = parseJobData(applyEventsJob, job);
       const own: Unit = { job, token: token ?? "", events, own: true };
       const taken = appliedAlone(job) ? [] : await takeWaitingJobs(worker, { maxJobs: MAX_JOBS_PER_TRANSACTION, maxEvents: MAX_EVENTS_PER_TRANSACTION, eventsSoFar: events.length });
-      const stopRenewing = keepLocks(worker, taken, lockMs, logger);
+      const locks = keepLocks(worker, taken, lockMs, logger);
       try {
         const merged: Unit[] = [own];
         const alone: Unit[] = [];
@@ -152,6 +161,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
           } catch (err) {
             // Cannot ever succeed: failed alone (UnrecoverableError, no retry), the others go on.
             logger.error({ jobId: extra.job.id, err: (err as Error).message }, "job cannot be applied: invalid payload, moved to the failed jobs");
+            locks.settled(extra);
             await extra.job.moveToFailed(err as Error, extra.token).catch(() => {});
           }
         }
@@ -161,10 +171,10 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
         for (const group of [merged, ...alone.map((u) => [u])]) {
           // Postgres is down: the jobs not tried yet fail with the same outage, without trying.
           if (stopped) {
-            for (const unit of group) await failTaken(unit, stopped);
+            for (const unit of group) await failTaken(unit, stopped, locks);
             continue;
           }
-          const result = await settle(group, totals);
+          const result = await settle(group, totals, locks);
           stopped = result.outage;
           ownError ??= result.ownError;
         }
@@ -172,7 +182,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
         if (ownError) throw ownError;
         return { ...totals, jobs: merged.length + alone.length };
       } finally {
-        stopRenewing();
+        locks.stop();
       }
     },
   };
