@@ -62,9 +62,20 @@ const num = (v: unknown): number | null => {
   const n = typeof v === "string" ? Number(v) : v;
   return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : null;
 };
+/**
+ * Largest count (tokens, characters) an event stores: Postgres' integer column. A bigger one is no
+ * real count, and storing it would fail its whole batch: it is dropped, like a count that is no number.
+ */
+const MAX_COUNT = 2_147_483_647;
+/** Largest cost one request may report (USD); a bigger one is no real cost (and overflows the micros column). */
+const MAX_COST_USD = 1_000_000_000;
 const int = (v: unknown): number | null => {
   const n = num(v);
-  return n === null ? null : Math.round(n);
+  return n === null || n > MAX_COUNT ? null : Math.round(n);
+};
+const cost = (v: unknown): number | null => {
+  const n = num(v);
+  return n === null || n > MAX_COST_USD ? null : n;
 };
 
 /** The Pulse source an exporter's `service.name` stands for: a known agent's id, else the name itself. */
@@ -176,7 +187,7 @@ export function mapLogEvent(name: string, a: Record<string, unknown>): MappedEve
         detail: optionalLine(a.model, 200),
         usage: {
           ...NO_USAGE,
-          cost_usd: num(a.cost_usd),
+          cost_usd: cost(a.cost_usd),
           input_tokens: int(a.input_tokens ?? a.input_token_count),
           output_tokens: int(a.output_tokens ?? a.output_token_count),
           cache_read_tokens: int(a.cache_read_tokens ?? a.cached_token_count),
