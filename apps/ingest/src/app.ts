@@ -46,8 +46,10 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   const redisOutage = logConnectionOutages(redis, logger, { role: "producer" });
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection: redis, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix });
+  // Shown on the queue board only (retention's passes); nothing here adds to it.
+  const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection: redis, prefix });
   // A queue repeats its connection's errors: while that is down they are the same outage.
-  for (const queue of [eventsQueue, reaperQueue]) queue.on("error", (err) => (redis.status === "ready" && !isConnectionError(err) ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
+  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue]) queue.on("error", (err) => (redis.status === "ready" && !isConnectionError(err) ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
   // Requests refused with 503 while Redis is down: said once when it starts and once when it ends.
   const queueOutage = new OutageLog(logger, { down: "events cannot be queued: Redis is unavailable; answering 503 until it is back (logged once)", up: "events are queued again" });
   const enqueuer = new EventEnqueuer(eventsQueue);
@@ -112,7 +114,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   installCrossSiteCheck(fastify);
   installTokenCheck(fastify, tokenCheck);
   app.useGlobalFilters(new ErrorFilter(logger));
-  await mountQueueBoard(app, [eventsQueue, reaperQueue]);
+  await mountQueueBoard(app, [eventsQueue, reaperQueue, maintenanceQueue]);
   // Up (for lifecycle rule 9) once agents can reach it, not while it is still booting.
   let stopPresence = () => {};
   fastify.addHook("onListen", async () => {
@@ -127,7 +129,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
       stopPresence();
       await app.close();
       await enqueuer.close();
-      await Promise.all([eventsQueue.close(), reaperQueue.close()]);
+      await Promise.all([eventsQueue.close(), reaperQueue.close(), maintenanceQueue.close()]);
       await redis.quit().catch(() => redis.disconnect());
       await prisma.$disconnect();
     },
