@@ -62,6 +62,7 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
     redis,
     eventsQueue,
     reaperQueue,
+    queues: [eventsQueue, reaperQueue, maintenanceQueue],
     sessionsChannel: sessionsChannel(prefix),
     logger,
     now,

@@ -15,6 +15,8 @@ export interface IngestDeps {
   redis: Redis;
   eventsQueue: Queue;
   reaperQueue: Queue;
+  /** Every queue Pulse owns, for the dead-letter view (`GET /v1/queues`). */
+  queues: Queue[];
   /**
    * Puts events on the queue; resolves once they are in Redis, rejects with a 503 ApiError otherwise.
    * `bytes`: the request body's size, when the events came in one (sizes the queue jobs).

@@ -6,6 +6,7 @@ import { HealthController } from "./routes/health.controller";
 import { HooksController } from "./routes/hooks.controller";
 import { LivenessController } from "./routes/liveness.controller";
 import { OtlpController } from "./routes/otlp.controller";
+import { QueuesController } from "./routes/queues.controller";
 import { SessionsController } from "./routes/sessions.controller";
 import { StatsController } from "./routes/stats.controller";
 
@@ -14,7 +15,7 @@ export class IngestModule {
   static register(deps: IngestDeps): DynamicModule {
     return {
       module: IngestModule,
-      controllers: [HooksController, OtlpController, EventsController, LivenessController, SessionsController, FacetsController, StatsController, HealthController],
+      controllers: [HooksController, OtlpController, EventsController, LivenessController, SessionsController, FacetsController, StatsController, QueuesController, HealthController],
       providers: [{ provide: INGEST_DEPS, useValue: deps }],
     };
   }
