@@ -277,6 +277,28 @@ describe("pulse stats and doctor", () => {
     expect(warned.stdout.trimEnd().split("\n").pop()).toBe("No check failed; 1 warning(s) above.");
   });
 
+  it("doctor: warns about jobs that failed for good (dead letters), with the first reason", async () => {
+    await cli(["hooks", "install"]);
+    const { applyEventsJob, QUEUE_NAMES } = await import("@pulse/queues");
+    const { Queue } = await import("bullmq");
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(stack.env.redisUrl, { maxRetriesPerRequest: null });
+    const events = new Queue(QUEUE_NAMES.events, { connection: redis, prefix: stack.env.redisPrefix });
+    try {
+      const job = await events.add(applyEventsJob.name, { events: [{ session_id: "x", kind: "nap" }] }, applyEventsJob.options);
+      await waitFor(async () => ((await job.getState()) === "failed" ? true : undefined), { what: "the job to fail" });
+      const warned = await cli(["doctor"]);
+      expect(warned.code).toBe(0);
+      expect(warned.stdout).toMatch(/^! 1 job\(s\) failed for good, e\.g\. events: .*invalid payload/m);
+      expect(warned.stdout).toContain("→ see the failed tab of the queue board (/queues)");
+      await job.remove();
+      expect((await cli(["doctor"])).stdout).toContain("✓ no failed jobs");
+    } finally {
+      await events.close();
+      await redis.quit();
+    }
+  });
+
   it("doctor: says when hooks started elsewhere post to another server than this shell's PULSE_URL", async () => {
     await cli(["hooks", "install"], { PULSE_URL: "http://127.0.0.1:1" }); // saved for the hooks
     const result = await cli(["doctor"]); // this shell: PULSE_URL = the running stack

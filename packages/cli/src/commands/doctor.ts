@@ -61,8 +61,32 @@ async function connectionChecks(ctx: CommandContext): Promise<Check[]> {
       fix: "set PULSE_TOKEN to the server's token and run `pulse hooks install` again to save it for the hooks",
     });
   } else if (stats.status !== 200) checks.push({ name: "token", level: "fail", message: `GET /v1/stats answered ${stats.status}: ${apiErrorMessage(stats.body)}` });
-  else checks.push({ name: "token", level: "ok", message: ctx.config.token ? "token accepted" : "no token needed" });
+  else {
+    checks.push({ name: "token", level: "ok", message: ctx.config.token ? "token accepted" : "no token needed" });
+    checks.push(await deadLetterCheck(ctx.config));
+  }
   return checks;
+}
+
+/** Jobs that failed for good (GET /v1/queues): their events were accepted and are not applied. */
+async function deadLetterCheck(config: ClientConfig): Promise<Check> {
+  const reply = await probe(config, "/v1/queues");
+  if ("error" in reply || reply.status !== 200) return { name: "dead letters", level: "warn", message: `could not read GET /v1/queues: ${"error" in reply ? reply.error : `HTTP ${reply.status}`}` };
+  let body: { failed_total?: number; queues?: Array<{ name: string; failed?: Array<{ failed_reason: string | null }> }> };
+  try {
+    body = JSON.parse(reply.body);
+  } catch {
+    return { name: "dead letters", level: "warn", message: "GET /v1/queues did not answer JSON" };
+  }
+  const failed = body.failed_total ?? 0;
+  if (failed === 0) return { name: "dead letters", level: "ok", message: "no failed jobs" };
+  const first = body.queues?.flatMap((q) => (q.failed ?? []).map((f) => `${q.name}: ${f.failed_reason ?? "no reason"}`))[0];
+  return {
+    name: "dead letters",
+    level: "warn",
+    message: `${failed} job(s) failed for good${first ? `, e.g. ${first}` : ""}`,
+    fix: "see the failed tab of the queue board (/queues); Retry all there once the cause is fixed (applying again is idempotent)",
+  };
 }
 
 /**
