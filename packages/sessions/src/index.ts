@@ -5,6 +5,7 @@ export * from "./end-silent";
 export * from "./close-session";
 export * from "./queries";
 export * from "./stats";
+export * from "./timeline";
 export * from "./publish";
 export { fromRow, selectSessions, writeSessions, type Db } from "./rows";
 export { loadHistories, HISTORY_LIMIT } from "./history";

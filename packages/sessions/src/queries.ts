@@ -22,11 +22,14 @@ export function encodeCursor(cursor: SessionCursor): string {
   return Buffer.from(JSON.stringify([cursor.lastEventAt, cursor.id])).toString("base64url");
 }
 
-/** Null when the text is not a cursor this API made. */
+/** The latest time a Date can hold; events are never stamped before 2000, so no cursor is before 1970. */
+const MAX_DATE_MS = 8.64e15;
+
+/** Null when the text is not a cursor this API made (an out-of-range time would fail the query). */
 export function decodeCursor(text: string): SessionCursor | null {
   try {
     const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (Array.isArray(value) && Number.isFinite(value[0]) && typeof value[1] === "string") return { lastEventAt: value[0], id: value[1] };
+    if (Array.isArray(value) && Number.isFinite(value[0]) && value[0] >= 0 && value[0] <= MAX_DATE_MS && typeof value[1] === "string" && !value[1].includes("\u0000")) return { lastEventAt: value[0], id: value[1] };
   } catch {
     // fall through
   }
