@@ -66,13 +66,14 @@ function mapHook(h: Record<string, unknown>): MappedEvent {
         : { ...mappedEvent("tool", name), tool, detail: toolDetail(), usage: { ...NO_USAGE, tool_call: "hook" } };
     case "Notification": {
       const type = typeof h.notification_type === "string" ? h.notification_type : "";
-      const waiting = WAITING_NOTIFICATIONS[type];
+      // Own keys only: `notification_type: "constructor"` found Object's and failed the request (500).
+      const waiting = Object.hasOwn(WAITING_NOTIFICATIONS, type) ? WAITING_NOTIFICATIONS[type] : undefined;
       const detail = optionalLine(h.message, 2000);
       // auth_success and types Pulse does not know say nothing about whether the agent works.
       return waiting ? { ...mappedEvent("attention", name), detail, waiting_reason: waiting } : { ...mappedEvent("activity", name), detail, signal: "bookkeeping" };
     }
     default:
-      if (name in WORKING_EVENTS) {
+      if (Object.hasOwn(WORKING_EVENTS, name)) {
         const field = WORKING_EVENTS[name];
         return { ...mappedEvent("activity", name), detail: field ? optionalLine(h[field], 500) : null };
       }

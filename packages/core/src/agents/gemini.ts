@@ -35,7 +35,8 @@ function mapHook(h: Record<string, unknown>): MappedEvent {
     }
     case "Notification": {
       const type = typeof h.notification_type === "string" ? h.notification_type : "";
-      const waiting = WAITING_NOTIFICATIONS[type];
+      // Own keys only (a type named like a prototype property is no waiting reason).
+      const waiting = Object.hasOwn(WAITING_NOTIFICATIONS, type) ? WAITING_NOTIFICATIONS[type] : undefined;
       const detail = optionalLine(h.message, 2000);
       return waiting ? { ...mappedEvent("attention", name), detail, waiting_reason: waiting } : { ...mappedEvent("activity", name), detail, signal: "bookkeeping" };
     }
