@@ -17,6 +17,8 @@ import { BODY_LIMIT_BYTES, installBodyParser } from "./http/body";
 import { installCrossSiteCheck } from "./http/cross-site";
 import { ErrorFilter } from "./http/error.filter";
 import { mountQueueBoard } from "./http/queue-board";
+import { answerUnknownExpectations, SERVER_TIMEOUTS } from "./http/server-limits";
+import { installUrlCheck } from "./http/url-check";
 import { IngestModule } from "./ingest.module";
 import { NestPinoLogger } from "./logger";
 import { startPresence } from "./presence";
@@ -94,6 +96,8 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    // A request that never finishes arriving is answered 408, not held open forever.
+    ...SERVER_TIMEOUTS,
     // Errors Fastify's router raises before any route runs (a malformed URL, say) get the API's shape too.
     // Without the token, no hint either: an undecodable URL is a 401 like any other path.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -114,6 +118,8 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   installHostCheck(fastify, { token: config.PULSE_TOKEN, bind: config.HOST, allowedHosts: config.PULSE_ALLOWED_HOSTS });
   installCrossSiteCheck(fastify);
   installTokenCheck(fastify, tokenCheck);
+  installUrlCheck(fastify);
+  answerUnknownExpectations(fastify.server);
   app.useGlobalFilters(new ErrorFilter(logger));
   await mountQueueBoard(app, [eventsQueue, reaperQueue, maintenanceQueue]);
   // Up (for lifecycle rule 9) once agents can reach it, not while it is still booting.

@@ -1,12 +1,12 @@
 import { gunzip, inflate } from "node:zlib";
 import type { FastifyInstance } from "fastify";
+import { ConcurrencyGate } from "./concurrency-gate";
+import { INFLATE_CONCURRENCY, INFLATE_QUEUE, inflatedLimitFor } from "./inflated-limit";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth";
 import { repairLoneSurrogates } from "./well-formed";
 
 /** Bodies above this (as sent, compressed or not) are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-/** A compressed body may not inflate beyond this (OTLP batches compress well; zip bombs do too). */
-export const INFLATED_LIMIT_BYTES = 16 * 1024 * 1024;
 
 const PROTOBUF = /^application\/(x-)?protobuf\b/i;
 
@@ -17,15 +17,18 @@ declare module "fastify" {
   }
 }
 
+/** Inflations at once: each may hold its route's whole limit in memory until it is parsed or refused. */
+const inflating = new ConcurrencyGate(INFLATE_CONCURRENCY, INFLATE_QUEUE, "compressed");
+
 const bodyError = (statusCode: number, code: string, message: string) => Object.assign(new Error(message), { statusCode, code });
 
-function inflateBody(encoding: string, body: Buffer): Promise<Buffer> {
+function inflateBody(encoding: string, body: Buffer, limit: number): Promise<Buffer> {
   const inflater = encoding === "deflate" ? inflate : gunzip;
   return new Promise((resolve, reject) =>
-    inflater(body, { maxOutputLength: INFLATED_LIMIT_BYTES }, (error, result) => {
+    inflater(body, { maxOutputLength: limit }, (error, result) => {
       if (!error) return resolve(result);
       if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-        return reject(bodyError(413, "PULSE_BODY_TOO_LARGE", `the body inflates to more than ${INFLATED_LIMIT_BYTES} bytes`));
+        return reject(bodyError(413, "PULSE_BODY_TOO_LARGE", `the body inflates to more than ${limit} bytes, this route's limit`));
       }
       reject(bodyError(400, "PULSE_BAD_ENCODING", `the body is not valid ${encoding}: ${error.message}`));
     }),
@@ -43,7 +46,10 @@ export function installBodyParser(fastify: FastifyInstance): void {
     void (async () => {
       let body = raw as Buffer;
       const encoding = String(request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
-      if (encoding === "gzip" || encoding === "x-gzip" || encoding === "deflate") body = await inflateBody(encoding === "deflate" ? "deflate" : "gzip", body);
+      if (encoding === "gzip" || encoding === "x-gzip" || encoding === "deflate") {
+        const compressed = body;
+        body = await inflating.run(() => inflateBody(encoding === "deflate" ? "deflate" : "gzip", compressed, inflatedLimitFor(request.routeOptions.url)));
+      }
       else if (encoding !== "identity" && encoding !== "") throw bodyError(415, "PULSE_BAD_ENCODING", `unsupported Content-Encoding "${encoding}": use gzip, deflate or none`);
       request.bodyBytes = body.length;
       if (PROTOBUF.test(String(request.headers["content-type"] ?? ""))) return body;

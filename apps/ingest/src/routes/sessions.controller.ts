@@ -31,9 +31,11 @@ const listQuery = z.object({
 
 /** Most sessions one clean-up call ends; a user with more runs it again. */
 export const MAX_CLEANUP = 10_000;
+const MAX_CLEANUP_MINUTES = 100 * 366 * 24 * 60;
 
 const cleanupBody = z.object({
-  older_than_minutes: z.number({ error: (i) => (i.input === undefined ? "is required" : "must be a number of minutes") }).positive({ error: "must be greater than 0" }),
+  // At most a century: the cutoff is a time (now minus this), and past the range of times it is none.
+  older_than_minutes: z.number({ error: (i) => (i.input === undefined ? "is required" : "must be a number of minutes") }).positive({ error: "must be greater than 0" }).max(MAX_CLEANUP_MINUTES, { error: `must be at most ${MAX_CLEANUP_MINUTES} (100 years)` }),
   dry_run: z.boolean({ error: "must be true or false" }).default(false),
   /** Only these sessions (those a dry run listed and the user confirmed), if still silent that long. */
   ids: z.array(z.string().min(1).max(200), { error: "must be an array of session ids" }).max(MAX_CLEANUP, { error: `must list at most ${MAX_CLEANUP} ids` }).optional(),
