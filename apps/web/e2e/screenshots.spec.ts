@@ -18,7 +18,7 @@ test("screenshots of the sessions page (laptop, phone) and of a session page", a
 
   await openLive(page, "/");
   await expect(page.locator("tr[data-session-id^='demo-']").first()).toBeVisible();
-  await expect(page.locator(".chart-svg")).toBeVisible();
+  await expect(page.getByRole("img", { name: /^Concurrent sessions over the last 24 hours/ })).toBeVisible();
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page.png") });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page-full.png"), fullPage: true });
 
