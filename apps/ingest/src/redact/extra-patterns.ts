@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PRIORITY } from "./ranges";
-import type { TextRule } from "./text-rules";
+import { regexRule, type TextRule } from "./text-rules";
 
 /** One of the operator's own patterns (PULSE_REDACT_EXTRA_PATTERNS). */
 export interface ExtraPattern {
@@ -69,20 +69,6 @@ function checkPattern(kind: string, value: unknown): ExtraPattern | string {
 }
 
 export function extraPatternRule({ kind, source, flags }: ExtraPattern): TextRule {
-  const re = new RegExp(source, `g${flags}d`);
-  return {
-    kind,
-    trigger: {}, // runs on every string: the operator chose these
-    find(text, out) {
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        if (m[0] === "") {
-          re.lastIndex++;
-          continue;
-        }
-        const span = m.indices?.groups?.secret ?? m.indices![0];
-        out.push({ start: span[0], end: span[1], kind, priority: PRIORITY.vendor + 1 });
-      }
-    },
-  };
+  // No trigger: runs on every string (the operator chose these patterns).
+  return regexRule(kind, PRIORITY.vendor + 1, {}, source, flags);
 }

@@ -23,7 +23,7 @@ function isCutEnd(text: string, at: number): boolean {
 }
 
 /** A rule from one regex; the span is its `secret` group when it has one, else the whole match. */
-function regexRule(kind: string, priority: number, trigger: Trigger, source: string, flags = "", accept?: (secret: string, cut: boolean) => boolean): TextRule {
+export function regexRule(kind: string, priority: number, trigger: Trigger, source: string, flags = "", accept?: (secret: string, cut: boolean) => boolean): TextRule {
   const re = new RegExp(source, `gd${flags}`);
   return {
     kind,
