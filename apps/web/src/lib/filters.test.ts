@@ -31,6 +31,7 @@ describe("parseFilters", () => {
   it("falls back to no filter for unknown or malformed values", () => {
     expect(parseFilters({ status: "bogus", project: ["a", "b"], q: "  spaced  " })).toEqual({ ...NO_FILTERS, project: "a", q: "spaced" });
     expect(parseFilters({ q: "x".repeat(500) }).q).toHaveLength(200);
+    for (const inherited of ["hasOwnProperty", "__proto__", "constructor", "toString"]) expect(parseFilters({ status: inherited }).status).toBe("all");
   });
 
   it("leaves defaults out of the query so no filter is plain /", () => {

@@ -27,7 +27,8 @@ export function parseFilters(query: Record<string, string | string[] | undefined
   const get = (key: string) => param(query instanceof URLSearchParams ? (query.get(key) ?? undefined) : query[key]);
   const status = get("status");
   return {
-    status: status in STATUS_FILTERS ? (status as StatusFilter) : "all",
+    // Own keys only: `in` also finds the prototype's (`?status=hasOwnProperty` was a 500).
+    status: Object.hasOwn(STATUS_FILTERS, status) ? (status as StatusFilter) : "all",
     project: get("project"),
     source: get("source"),
     q: get("q"),
