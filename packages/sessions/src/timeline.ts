@@ -2,7 +2,7 @@ import { concurrencyTimeline, type EndReason, type EventKind, type LifecycleEven
 import type { PrismaClient } from "@pulse/db";
 
 /** Rows one chunk aims at: a chunk's JSON is parsed and folded in one synchronous stretch. */
-const ROWS_PER_CHUNK = 40_000;
+const ROWS_PER_CHUNK = 20_000;
 const FIRST_CHUNK_SESSIONS = 500;
 
 type SessionRow = [id: string, source: string, status: string, endReason: string | null, endedMs: number | null, aliveMs: number | null];
@@ -17,7 +17,7 @@ type EventRow = [ms: number, id: number, kind: number, signal: number];
  *   not a scan of the session's history): at most 3 × instants events per session, however busy.
  * - The replay counts a session over runs of instants at once: its cost is its rows, not its rows
  *   times the instants.
- * - Sessions are read and folded in chunks sized to ~ROWS_PER_CHUNK rows, each awaited, so ingest's
+ * - Sessions are read and folded in chunks sized to ~ROWS_PER_CHUNK events, each awaited, so ingest's
  *   event loop answers other requests between them; sessions are independent, so chunks add up.
  */
 export async function getTimeline(prisma: PrismaClient, window: TimelineOptions, { firstChunk = FIRST_CHUNK_SESSIONS }: { firstChunk?: number } = {}): Promise<Timeline> {
