@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from "@nestjs/common";
-import { buildEvent, mapOtlpLogs, mapOtlpSpans, type OtlpMapping } from "@pulse/core";
+import { buildEvent, describeZodError, mapOtlpLogs, mapOtlpSpans, normalizedEventSchema, type OtlpMapping } from "@pulse/core";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { badRequest } from "../http/api-error";
 import { readDelivery } from "../http/delivery";
@@ -46,7 +46,7 @@ export class OtlpController {
       throw badRequest(`not a valid OTLP ${signal === "logs" ? "logs" : "trace"} export${protobuf ? " (protobuf)" : ""}: ${(error as Error).message}`);
     }
     const delivery = readDelivery(request, this.deps.now());
-    const events = mapping.events.map((e) =>
+    const built = mapping.events.map((e) =>
       buildEvent(
         { session_id: e.sessionId, source: e.source, host: e.host, project: e.project },
         e.mapped,
@@ -54,9 +54,18 @@ export class OtlpController {
         e.raw,
       ),
     );
+    // A record's attributes are anyone's text: one whose event the worker would refuse (a session.id
+    // with control characters, or only spaces) is rejected here, as OTLP allows, rather than
+    // accepted and then failing the job it shares with other requests' events.
+    const checks = built.map((event) => ({ event, check: normalizedEventSchema.safeParse(event) }));
+    const events = checks.filter((c) => c.check.success).map((c) => c.event);
+    const firstRefusal = checks.find((c) => !c.check.success)?.check.error;
+    const refused = built.length - events.length;
     if (events.length > 0) await this.deps.enqueue(events);
     const rejectedField = signal === "logs" ? "rejectedLogRecords" : "rejectedSpans";
-    const partialSuccess: PartialSuccess = mapping.rejected > 0 ? { [rejectedField]: mapping.rejected, errorMessage: mapping.rejectionReason ?? undefined } : {};
+    const rejected = mapping.rejected + refused;
+    const reason = firstRefusal ? `${refused} record(s) refused, e.g. ${describeZodError(firstRefusal)}` : mapping.rejectionReason;
+    const partialSuccess: PartialSuccess = rejected > 0 ? { [rejectedField]: rejected, errorMessage: reason ?? undefined } : {};
     return this.respond(signal, reply, protobuf, partialSuccess);
   }
 
