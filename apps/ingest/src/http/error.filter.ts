@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from "@nestjs/common";
+import { classifyDatabaseError } from "@pulse/db";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { ApiError, RETRY_AFTER_SECONDS } from "./api-error";
@@ -22,14 +23,16 @@ const BODY_ERRORS: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, "invalid_request"],
 };
 
-/** Signs that Redis or Postgres could not be reached: the client should retry, nothing it sent is wrong. */
-const DEPENDENCY_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|Can't reach database|Connection terminated|connect ECONN|timeout exceeded when trying to connect|too many clients|the database system is (starting up|shutting down)/i;
+/** Signs that Redis could not be reached (Postgres' are `@pulse/db`'s to read). */
+const REDIS_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out/i;
 
-export function isDependencyDown(error: unknown): boolean {
-  const e = error as { message?: string; code?: string; cause?: unknown } | null;
-  if (!e) return false;
-  if (["P1001", "P1002", "P1017", "P2024"].includes(e.code ?? "")) return true;
-  return DEPENDENCY_DOWN.test(String(e.message ?? "")) || (e.cause !== undefined && e.cause !== e && isDependencyDown(e.cause));
+/** Redis or Postgres could not be reached: the client should retry, nothing it sent is wrong. */
+export function isDependencyDown(error: unknown, seen = new Set<unknown>()): boolean {
+  if (error === null || typeof error !== "object" || seen.has(error)) return false;
+  seen.add(error);
+  const e = error as { message?: string; cause?: unknown };
+  if (classifyDatabaseError(error, { followCause: false }) === "unavailable" || REDIS_DOWN.test(String(e.message ?? ""))) return true;
+  return e.cause !== undefined && isDependencyDown(e.cause, seen);
 }
 
 interface ErrorReply {

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from "bullmq";
-import { classifyFailure, describeFailure } from "./apply-failure";
+import { classifyFailure } from "./apply-failure";
 
 /** Errors shaped as Prisma 6 with the pg driver adapter raises them (seen on this machine). */
 const raw = (cause: Record<string, unknown>, code = "P2010") => Object.assign(new Error("Raw query failed"), { name: "PrismaClientKnownRequestError", code, meta: { driverAdapterError: { name: "DriverAdapterError", cause } } });
@@ -13,6 +13,7 @@ describe("classifyFailure", () => {
     ["Prisma refusing a parameter (a lone surrogate in text)", Object.assign(new Error("unexpected end of hex escape"), { name: "PrismaClientValidationError" })],
     ["a structure too deep to encode", new RangeError("Maximum call stack size exceeded")],
     ["an invalid payload", new UnrecoverableError("job 1 (apply-events) has an invalid payload")],
+    ["a structure too deep, wrapped", Object.assign(new Error("apply failed"), { cause: new RangeError("Maximum call stack size exceeded") })],
   ])("%s: refused", (_what, error) => {
     expect(classifyFailure(error)).toBe("refused");
   });
@@ -27,6 +28,9 @@ describe("classifyFailure", () => {
     ["a connection ended mid-query", new Error("Connection terminated unexpectedly")],
     ["the pool timing out", Object.assign(new Error("Timed out fetching a new connection from the connection pool"), { code: "P2024" })],
     ["a wrapped outage", Object.assign(new Error("apply failed"), { cause: new Error("connect ECONNREFUSED 127.0.0.1:5432") })],
+    ["Redis closing the connection", new Error("Connection is closed.")],
+    ["ioredis giving up a command", Object.assign(new Error("Reached the max retries per request limit (which is 1)."), { name: "MaxRetriesPerRequestError" })],
+    ["a Redis outage wrapped in another error", Object.assign(new Error("could not settle"), { cause: new Error("Stream isn't writeable and enableOfflineQueue options is false") })],
   ])("%s: outage", (_what, error) => {
     expect(classifyFailure(error)).toBe("outage");
   });
@@ -38,17 +42,5 @@ describe("classifyFailure", () => {
     ["not an error", "boom"],
   ])("%s: unknown", (_what, error) => {
     expect(classifyFailure(error)).toBe("unknown");
-  });
-});
-
-describe("describeFailure", () => {
-  it("says Postgres' code and words on one line", () => {
-    const error = Object.assign(new Error("\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `22003`. Message: `value \"2147483648\" is out of range for type integer`"), {
-      code: "P2010",
-      meta: { driverAdapterError: { cause: { originalCode: "22003", kind: "ValueOutOfRange", cause: 'value "2147483648" is out of range for type integer' } } },
-    });
-    expect(describeFailure(error)).toBe('Postgres 22003: value "2147483648" is out of range for type integer');
-    expect(describeFailure(Object.assign(new Error("x"), { meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } } }))).toBe("Postgres: DatabaseNotReachable");
-    expect(describeFailure(new Error("\nInvalid `prisma.$queryRaw()` invocation:\n\nunexpected end of hex escape\n"))).toBe("unexpected end of hex escape");
   });
 });

@@ -1,11 +1,11 @@
 import type { NormalizedEvent } from "@pulse/core";
-import type { PrismaClient } from "@pulse/db";
+import { describeDatabaseError, type PrismaClient } from "@pulse/db";
 import { applyEventsJob, MAX_EVENTS_PER_JOB, OutageLog, parseJobData } from "@pulse/queues";
 import { applyEventBatch, publishSessions } from "@pulse/sessions";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { classifyFailure, describeFailure, OUTAGE_REASON_PREFIX, outageError } from "./apply-failure";
+import { classifyFailure, OUTAGE_REASON_PREFIX, outageError } from "./apply-failure";
 import { type Attempt, findFailingEvents } from "./find-failing-events";
 import { type KeptLocks, keepLocks } from "./lock-keeper";
 import { LOGGED, type WorkerDefinition } from "./register";
@@ -110,7 +110,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
     }
     const found = classifyFailure(error) === "outage" ? { outage: error, failing: new Map<NormalizedEvent, unknown>() } : await findFailingEvents(all, error, attempt);
     if (found.outage !== null) {
-      outage.down(describeFailure(found.outage), { jobs: units.length });
+      outage.down(describeDatabaseError(found.outage), { jobs: units.length });
       const retry = Object.assign(outageError(found.outage), { [LOGGED]: true });
       for (const unit of units) if (!unit.own) await failTaken(unit, retry, locks);
       return { outage: retry, ownError: units.some((u) => u.own) ? retry : null };
@@ -126,7 +126,7 @@ export function eventsWorker({ prisma, publisher, channel, logger, concurrency, 
       // a retry from the failed list) applies just those.
       if (bad.length < unit.events.length) await unit.job.updateData({ events: bad }).catch(() => {});
       const reasons = bad.map((e) => found.failing.get(e));
-      const first = describeFailure(reasons[0]);
+      const first = describeDatabaseError(reasons[0]);
       const refused = reasons.every((r) => classifyFailure(r) === "refused");
       const jobError = refused
         ? new UnrecoverableError(`${bad.length} of ${unit.events.length} event(s) cannot be applied: ${first}`)
