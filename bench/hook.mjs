@@ -125,14 +125,16 @@ async function main() {
   }
   const down = timeRuns(installedCommand, { env: { PULSE_URL: "http://127.0.0.1:1", PULSE_NO_WATCH: "1" }, runs: Math.min(RUNS, 100) });
   line("pulse hook, ingest down (refused; event spooled)", show(down), "target: < 1,000 ms always");
-  // Every run counted, the first included (it tries, waits its budget and pauses hooks), on a spool
-  // of its own; no watcher runs, so after each cooldown a hook starts a background try.
+  // Every run counted, the first included, on a spool of its own; no watcher runs: a hook that gets
+  // no answer within its 50 ms hands the spool to a background delivery, whose failure (seconds
+  // later) pauses the hooks; after each cooldown a hook starts a background try.
   const hungHome = mkdtempSync(join(tmpdir(), "pulse-bench-hung-"));
   try {
     const hung = timeRuns(installedCommand, { env: { PULSE_URL: await startBlackHole(), PULSE_NO_WATCH: "1" }, warmup: 0, home: hungHome });
-    const waited = hung.samples.filter((ms) => ms > 500).length;
+    const waited = hung.samples.filter((ms) => ms > hook.median + 40).length;
     line(`pulse hook, ingest hung (accepts, never answers), ${hung.samples.length} runs`, show(hung), "target: p99 ≤ 100 ms");
-    line("  runs that waited for the hung ingest (> 500 ms)", `${waited} of ${hung.samples.length}`, "(the first only: later tries run in the background)");
+    line(`  runs that waited for the hung ingest (> healthy median + 40 ms)`, `${waited} of ${hung.samples.length}`, "(until a background try pauses the hooks)");
+    line("  the first run (no pause yet: it waits ≤ 50 ms for an answer)", `${fmt(hung.samples[0])} ms`);
   } finally {
     rmSync(hungHome, { recursive: true, force: true });
   }

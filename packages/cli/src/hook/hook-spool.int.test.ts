@@ -31,8 +31,14 @@ function payload(name: string, sessionId: string): string {
 }
 
 /** Runs `pulse hook` as Claude Code would: payload on stdin; no process watcher here (tested elsewhere). */
+/**
+ * A hook run without a watcher. It may wait for ingest's answer as long as its network budget allows
+ * (PULSE_HOOK_ANSWER_MS): the in-process stack of a busy test machine can take longer than the
+ * default 50 ms, and these tests are about what a delivered or refused event does. The tests of a
+ * hung ingest below use the default.
+ */
 function hook(input: string, url: string) {
-  return runCli(["hook"], { input, env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1" }) });
+  return runCli(["hook"], { input, env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1", PULSE_HOOK_ANSWER_MS: "900" }) });
 }
 
 const session = (id: string) => getJson(stack.url, `/v1/sessions/${id}`);
@@ -294,7 +300,10 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
     await hole.close();
   });
 
-  it("only the first hook waits for it; the next ones spool at once, and a watcher delivers them once ingest answers", async () => {
+  const breakerPath = () => join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json");
+  const breakerTripped = () => waitFor(() => (existsSync(breakerPath()) ? JSON.parse(readFileSync(breakerPath(), "utf8")) : undefined), { what: "the breaker", timeoutMs: 15_000 });
+
+  it("a hook gives up on it at once; the watcher's longer try trips the breaker, later hooks only spool, and the watcher delivers them once ingest answers", async () => {
     const id = `hook-hung-${++n}`;
     const agent = spawn("sleep", ["600"], { stdio: "ignore" });
     try {
@@ -302,19 +311,23 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
       const env = sandbox.env({ PULSE_URL: hole.url, PULSE_AGENT_PID: String(agent.pid) });
       const first = await runCli(["hook"], { input: payload("session-start", id), env });
       expect(first).toMatchObject({ code: 0, stdout: "", stderr: "" });
-      expect(first.ms).toBeGreaterThanOrEqual(800); // it gave the request its budget
-      expect(first.ms).toBeLessThan(1500);
-      expect(newLogLines()).toEqual([expect.stringMatching(/^ingest unreachable at http:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\); 1 event\(s\) kept in \S+ until it answers; hooks only spool until \S+Z$/)]);
+      // It asked, got no answer in its short budget, and left the event to the watcher without
+      // tripping the breaker itself (a slow ingest is not a hung one).
+      expect(hole.connections).toBeGreaterThanOrEqual(1);
+      expect(newLogLines()).toEqual([expect.stringMatching(/^ingest did not answer within 50 ms; 1 event\(s\) kept in \S+ for the watcher to send$/)]);
       await waitFor(() => (sandbox.watcherRecords().length === 1 ? true : undefined), { what: "the watcher" });
+      // The watcher's delivery (seconds of budget) gets no answer either: it trips the breaker.
+      expect(await breakerTripped()).toMatchObject({ url: hole.url, failures: 1 });
 
+      const connections = hole.connections;
       for (const name of ["user-prompt-submit", "pre-tool-use", "post-tool-use", "stop"]) {
         const result = await runCli(["hook"], { input: payload(name, id), env });
         expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
       }
-      // None of them tried (each try at the hung ingest costs ~0.9 s and logs its ETIMEDOUT). Not
-      // timed here: on a busy machine node's own start can take that long.
+      // None of them tried: no log line, and no connection beyond the watcher's retries.
       expect(newLogLines()).toEqual([]);
       expect(sandbox.spoolFiles()).toHaveLength(5);
+      expect(hole.connections - connections).toBeLessThanOrEqual(2);
 
       // Ingest answers again on the same address: the watcher delivers everything, with the true
       // times and in order, and that closes the breaker for the hooks.
@@ -327,7 +340,7 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
         }, { what: "the watcher to deliver the 5 spooled events", timeoutMs: 25_000 });
         expect(s.events.map((e: any) => e.name).reverse()).toEqual(["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop"]);
         await waitFor(() => (sandbox.spoolFiles().length === 0 ? true : undefined), { what: "an empty spool" });
-        expect(existsSync(join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json"))).toBe(false);
+        expect(existsSync(breakerPath())).toBe(false);
         // The next hook uses the network again.
         const next = await runCli(["hook"], { input: payload("notification-idle", id), env });
         expect(next).toMatchObject({ code: 0, stderr: "" });
@@ -341,15 +354,16 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
     }
   });
 
-  it("without a watcher, the first hook after the cooldown starts a delivery in the background and returns at once", async () => {
+  it("without a watcher, a hook that gets no answer hands the spool to a background delivery, whose failure trips the breaker", async () => {
     const id = `hook-hung-probe-${++n}`;
     const env = sandbox.env({ PULSE_URL: hole.url, PULSE_NO_WATCH: "1" });
     await runCli(["hook"], { input: payload("session-start", id), env });
-    await runCli(["hook"], { input: payload("user-prompt-submit", id), env });
-    expect(hole.connections).toBe(1); // the second hook did not even connect
-    const breaker = JSON.parse(readFileSync(join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json"), "utf8"));
+    const breaker = await breakerTripped();
     expect(breaker).toMatchObject({ url: hole.url, failures: 1 });
     expect(breaker.until - breaker.since).toBe(10_000);
+    expect(hole.connections).toBe(2); // the hook's short try, then the background delivery's
+    await runCli(["hook"], { input: payload("user-prompt-submit", id), env });
+    expect(hole.connections).toBe(2); // the second hook did not even connect
 
     await hole.close();
     const ingest = await startIngestOn(stack, hole.port);
@@ -364,7 +378,7 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
       expect(sandbox.spoolFiles().length).toBeGreaterThanOrEqual(3);
       await waitFor(() => (sandbox.spoolFiles().length === 0 ? true : undefined), { what: "the background delivery" });
       await waitFor(async () => ((await session(id)).body.event_count === 4 ? true : undefined), { what: "all 4 events" });
-      expect(existsSync(join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json"))).toBe(false);
+      expect(existsSync(breakerPath())).toBe(false);
       expect(newLogLines()).toHaveLength(1); // the first hook's, nothing since
     } finally {
       await ingest.close();
@@ -374,19 +388,19 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
   it("pauses longer each time ingest still does not answer; hooks keep returning at once", async () => {
     const env = sandbox.env({ PULSE_URL: hole.url, PULSE_NO_WATCH: "1" });
     await runCli(["hook"], { input: payload("stop", `hook-hung-again-${++n}`), env });
-    const file = join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json");
-    const first = JSON.parse(readFileSync(file, "utf8"));
+    const first = await breakerTripped();
+    expect(hole.connections).toBe(2); // the hook's short try, then the background delivery's
     // The cooldown is over (as if its 10 s had passed): the next hook re-arms it for 20 s and leaves
     // the try to a background delivery, which connects and gets no answer either.
-    writeFileSync(file, JSON.stringify({ ...first, until: Date.now() - 1 }));
+    writeFileSync(breakerPath(), JSON.stringify({ ...first, until: Date.now() - 1 }));
     const retry = await runCli(["hook"], { input: payload("stop", `hook-hung-again-${n}`), env });
     expect(retry).toMatchObject({ code: 0, stderr: "" });
     // The hook itself never connected: the try comes after it exited, from the background delivery.
-    expect(hole.connections).toBe(1);
-    const second = JSON.parse(readFileSync(file, "utf8"));
+    expect(hole.connections).toBe(2);
+    const second = JSON.parse(readFileSync(breakerPath(), "utf8"));
     expect(second).toMatchObject({ url: hole.url, failures: 2, since: first.since });
     expect(second.until - Date.now()).toBeGreaterThan(15_000); // 20 s
-    await waitFor(() => (hole.connections === 2 ? true : undefined), { what: "the background try" });
+    await waitFor(() => (hole.connections === 3 ? true : undefined), { what: "the background try" });
     expect(sandbox.spoolFiles()).toHaveLength(2);
     expect(newLogLines()).toHaveLength(1); // only the first hook's try; a background try logs nothing
   });

@@ -20,6 +20,21 @@ const HARD_TIMEOUT_MS = 1000;
 const ABSOLUTE_TIMEOUT_MS = 4000;
 /** Network work stops here, leaving time to exit cleanly before the hard timeout. */
 const NETWORK_BUDGET_MS = 900;
+/**
+ * The longest a hook waits for one answer. Ingest answers a hook in a few ms (it only queues the
+ * event); no answer by then means it hangs or is far too slow for the agent to wait on. The event is
+ * already spooled, so the hook leaves it to the session's watcher (or a background delivery): a hung
+ * ingest costs a hook this much, and nothing once a longer try (watcher, background) trips the
+ * breaker. Being slow never trips the breaker by itself. `PULSE_HOOK_ANSWER_MS` raises it for an
+ * ingest further away than that (each hook's event then still goes out directly).
+ */
+const ANSWER_BUDGET_MS = 50;
+const MAX_ANSWER_BUDGET_MS = NETWORK_BUDGET_MS;
+
+function answerBudgetMs(): number {
+  const ms = Number(process.env.PULSE_HOOK_ANSWER_MS);
+  return process.env.PULSE_HOOK_ANSWER_MS && Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_ANSWER_BUDGET_MS) : ANSWER_BUDGET_MS;
+}
 
 /**
  * Diagnostics go to $PULSE_HOME/hook.log, never to stdout (agents read it as instructions) nor to
@@ -156,12 +171,20 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
     }
     return;
   }
-  const send = (r: SpoolRecord, until: number) => sendRecord(config, r, until);
+  const send = (r: SpoolRecord, until: number, maxMs = answerBudgetMs()) => sendRecord(config, r, until, maxMs);
   const result = await drainSpool(spool, rejectedDir(home), send, deadline);
   for (const reason of result.rejected) warn(`${reason}; kept in ${rejectedDir(home)}`);
   const pause = result.unresponsive && result.failure ? `; hooks only spool until ${new Date(tripBreaker(spool, config.url, result.failure).until).toISOString()}` : "";
+  // No answer in time: the spool is the watcher's job, or a background delivery's when this session
+  // has no watcher (PULSE_NO_WATCH, no session id) — the agent does not wait for it.
+  const watched = Boolean(sessionId) && !process.env.PULSE_NO_WATCH;
+  if (!spoolError && result.timedOut && !result.unresponsive && result.remaining > 0) {
+    if (!watched) deliverInBackground(warn);
+    return warn(`ingest did not answer within ${answerBudgetMs()} ms; ${result.remaining} event(s) kept in ${spool} for ${watched ? "the watcher" : "a background delivery"} to send`);
+  }
   if (spoolError) {
-    const outcome = result.failure ? { kind: "failed" as const, reason: result.failure } : await send(record, deadline);
+    // Not spooled: this try is the event's only chance, so it gets the whole network budget.
+    const outcome = result.failure ? { kind: "failed" as const, reason: result.failure } : await send(record, deadline, deadline - Date.now());
     if (outcome.kind === "sent") warn(`cannot write the spool (${spoolError}); the event was sent directly`);
     else warn(`cannot write the spool (${spoolError}) and ${outcome.reason}: this event is lost${pause}`);
     return;

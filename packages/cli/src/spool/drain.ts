@@ -9,9 +9,9 @@ export type SendOutcome =
   /**
    * Not delivered (unreachable, 5xx, timeout, token refused): keep it and stop for now.
    * `unresponsive`: it took long to fail (no answer in time, a slow 503), so trying again soon costs
-   * the next hook as much.
+   * the next hook as much. `timedOut`: no answer within the request's time (maybe only slow).
    */
-  | { kind: "failed"; reason: string; unresponsive?: boolean };
+  | { kind: "failed"; reason: string; unresponsive?: boolean; timedOut?: boolean };
 
 export type Sender = (record: SpoolRecord, deadline: number) => Promise<SendOutcome>;
 
@@ -23,8 +23,10 @@ export interface DrainResult {
   /** Another process holds the drain lock and delivers the spool. */
   busy: boolean;
   remaining: number;
-  /** The failure took long (ingest accepted and did not answer): callers on the hook path trip the breaker. */
+  /** The failure took long (ingest accepted and did not answer): callers trip the breaker. */
   unresponsive: boolean;
+  /** Delivery stopped on a request that got no answer in its time (hung, or only slower than that). */
+  timedOut: boolean;
   /** A delivery succeeded and closed an open "ingest unresponsive" breaker. */
   recovered: boolean;
 }
@@ -36,7 +38,7 @@ export interface DrainResult {
  * behind.
  */
 export async function drainSpool(dir: string, rejectedDir: string, send: Sender, deadline: number): Promise<DrainResult> {
-  const result: DrainResult = { sent: 0, rejected: [], failure: null, busy: false, remaining: 0, unresponsive: false, recovered: false };
+  const result: DrainResult = { sent: 0, rejected: [], failure: null, busy: false, remaining: 0, unresponsive: false, timedOut: false, recovered: false };
   if (listSpool(dir).length === 0) return result;
   if (!acquireDrainLock(dir)) {
     result.busy = true;
@@ -77,6 +79,7 @@ export async function drainSpool(dir: string, rejectedDir: string, send: Sender,
         } else {
           result.failure = outcome.reason;
           result.unresponsive = outcome.unresponsive === true;
+          result.timedOut = outcome.timedOut === true;
           break outer;
         }
       }

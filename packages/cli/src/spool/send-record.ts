@@ -34,6 +34,6 @@ export async function sendRecord(config: ClientConfig, record: SpoolRecord, dead
     return { kind: "rejected", reason: `ingest refused the event (${response.status}: ${message})` };
   } catch (error) {
     const code = error instanceof TransportError ? error.code : "ERROR";
-    return { kind: "failed", reason: `ingest unreachable at ${config.url} (${code})`, unresponsive: slow() };
+    return { kind: "failed", reason: `ingest unreachable at ${config.url} (${code})`, unresponsive: slow(), timedOut: code === "ETIMEDOUT" };
   }
 }

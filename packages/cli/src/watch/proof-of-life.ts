@@ -1,5 +1,7 @@
 import { loadClientConfig } from "../env/client-config";
-import { httpRequest } from "../transport/http-request";
+import { spoolDir } from "../env/paths";
+import { tripBreaker } from "../spool/ingest-breaker";
+import { httpRequest, TransportError } from "../transport/http-request";
 
 /** Until the server says otherwise (contract 1). */
 export const DEFAULT_INTERVAL_MS = 15_000;
@@ -68,6 +70,9 @@ export async function sendProof(home: string, sessionId: string, source: string,
     if (response.status !== 202 && response.status !== 200) return { sent: false, reason: `ingest answered ${response.status}` };
     return { sent: true, intervalMs: intervalFrom(response.body) };
   } catch (error) {
+    // A proof that got no answer in seconds: ingest hangs. The session's hooks stop waiting on it
+    // (they only spool) until some delivery succeeds, instead of each finding out on the agent's time.
+    if (error instanceof TransportError && error.code === "ETIMEDOUT") tripBreaker(spoolDir(home), config.url, `ingest did not answer at ${config.url} (ETIMEDOUT)`);
     return { sent: false, reason: (error as Error).message };
   }
 }
