@@ -42,7 +42,9 @@ export function anyValue(value: OtlpAnyValue | undefined): unknown {
 export function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!Array.isArray(list)) return out;
-  for (const kv of list) if (kv && typeof kv.key === "string") out[kv.key] = anyValue(kv.value);
+  // Defined, not assigned: a key named "__proto__" (an exporter's or a fuzzer's) is then one more
+  // attribute, instead of replacing the object's prototype and with it what every other key reads.
+  for (const kv of list) if (kv && typeof kv.key === "string") Object.defineProperty(out, kv.key, { value: anyValue(kv.value), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
