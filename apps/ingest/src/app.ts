@@ -3,6 +3,7 @@ import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
 import { createPrismaClient } from "@pulse/db";
 import { createProducerConnection, ingestUpSinceKey, isConnectionError, logConnectionOutages, OutageLog, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
+import { createSessionStore } from "@pulse/sessions";
 import { Queue } from "bullmq";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
@@ -62,10 +63,10 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
     config,
     prisma,
     redis,
+    store: createSessionStore({ prisma, publisher: redis, channel: sessionsChannel(prefix), logger }),
     eventsQueue,
     reaperQueue,
     queues: [eventsQueue, reaperQueue, maintenanceQueue],
-    sessionsChannel: sessionsChannel(prefix),
     logger,
     now,
     async enqueue(received, bytes) {

@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
+import type { SessionStore } from "@pulse/sessions";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -11,8 +12,10 @@ export const INGEST_DEPS = Symbol("INGEST_DEPS");
 export interface IngestDeps {
   config: IngestConfig;
   prisma: PrismaClient;
-  /** Producer connection: fails fast when Redis is down. Also publishes session changes. */
+  /** Producer connection: fails fast when Redis is down. */
   redis: Redis;
+  /** Every write to sessions (close, clean-up): the store announces each on the sessions channel. */
+  store: SessionStore;
   eventsQueue: Queue;
   reaperQueue: Queue;
   /** Every queue Pulse owns, for the dead-letter view (`GET /v1/queues`). */
@@ -22,7 +25,6 @@ export interface IngestDeps {
    * `bytes`: the request body's size, when the events came in one (sizes the queue jobs).
    */
   enqueue(events: NormalizedEvent[], bytes?: number): Promise<void>;
-  sessionsChannel: string;
   logger: Logger;
   now(): number;
 }

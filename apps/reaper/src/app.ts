@@ -12,6 +12,7 @@ import {
   reapStaleJob,
   sessionsChannel,
 } from "@pulse/queues";
+import { createSessionStore } from "@pulse/sessions";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { ReaperConfig } from "./config";
@@ -44,15 +45,15 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection, prefix });
   const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection, prefix });
   for (const queue of [eventsQueue, reaperQueue, maintenanceQueue]) queue.on("error", (err) => (connection.status === "ready" && !isConnectionError(err) ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
-  const channel = sessionsChannel(prefix);
+  // Every write to sessions goes through the store, which announces it on the sessions channel.
+  const store = createSessionStore({ prisma, publisher, channel: sessionsChannel(prefix), logger });
 
   const workers = registerWorkers(
     [
-      eventsWorker({ prisma, publisher, channel, logger, concurrency: config.EVENTS_CONCURRENCY, lockMs }),
+      eventsWorker({ store, logger, concurrency: config.EVENTS_CONCURRENCY, lockMs }),
       reaperWorker({
-        prisma,
-        publisher,
-        channel,
+        store,
+        redis: publisher,
         logger,
         eventsQueue,
         reaperQueue,
@@ -61,7 +62,7 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
         batchSize: config.REAPER_BATCH_SIZE,
         now,
       }),
-      retentionWorker({ prisma, logger, maintenanceQueue, retentionMs: config.RETENTION_DAYS * 86_400_000, now }),
+      retentionWorker({ store, logger, maintenanceQueue, retentionMs: config.RETENTION_DAYS * 86_400_000, now }),
     ],
     { connection, prefix, logger, lockMs, redisOutage },
   );

@@ -1,6 +1,6 @@
 import { CLOSED_END, type SessionState } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
-import { endSilentSessions, loadSessions } from "./end-silent";
+import { endStaleSessions, loadSessions } from "./stale-sweep";
 
 export interface CleanupOptions {
   /** Open sessions whose last event is before this (epoch ms) are closed. */
@@ -16,6 +16,6 @@ export interface CleanupOptions {
  * the cutoff. Returns the sessions as they are after the call (for a dry run: as they are now).
  */
 export async function cleanupSessions(prisma: PrismaClient, { cutoffMs, dryRun, limit, ids }: CleanupOptions): Promise<SessionState[]> {
-  const ended = await endSilentSessions(prisma, { cutoffMs, limit, dryRun, end: CLOSED_END, ids });
+  const ended = await endStaleSessions(prisma, { cutoffMs, limit, dryRun, end: CLOSED_END, ids });
   return loadSessions(prisma, ended);
 }

@@ -7,7 +7,7 @@ import { createPrismaClient, type PrismaClient } from "@pulse/db";
 import fc from "fast-check";
 import { createTestEnv, type TestEnv } from "../../../test/env";
 import { applyEventBatch } from "./apply-events";
-import { endSilentSessions } from "./end-silent";
+import { endStaleSessions } from "./stale-sweep";
 import { loadHistories } from "./history";
 import { getSession } from "./queries";
 
@@ -77,7 +77,7 @@ describe("one history, one state in the store (rule 13)", () => {
             const list = [...order, duplicate].map((i) => toEvent(session, specs[i]));
             for (let n = 0; n < list.length; n += size) {
               await applyEventBatch(prisma, list.slice(n, n + size));
-              if (reap && reap.after >= n && reap.after < n + size) await endSilentSessions(prisma, { cutoffMs: reap.cutoff, limit: 10, end: STALE_END, ids: [session] });
+              if (reap && reap.after >= n && reap.after < n + size) await endStaleSessions(prisma, { cutoffMs: reap.cutoff, limit: 10, end: STALE_END, ids: [session] });
             }
           };
           await feed(a, orderA, batchA);

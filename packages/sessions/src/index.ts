@@ -1,12 +1,12 @@
+export * from "./store";
 export * from "./apply-events";
 export * from "./reap-stale";
 export * from "./cleanup-sessions";
-export * from "./end-silent";
+export * from "./stale-sweep";
 export * from "./close-session";
 export * from "./queries";
 export * from "./stats";
 export * from "./timeline";
-export * from "./publish";
 export { fromRow, selectSessions, writeSessions, type Db } from "./rows";
 export { loadHistories, HISTORY_LIMIT } from "./history";
 export * from "./prune-ended";

@@ -1,6 +1,6 @@
 import { STALE_END } from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
-import { endSilentSessions } from "./end-silent";
+import { endStaleSessions } from "./stale-sweep";
 
 export interface ReapOptions {
   /** Sessions silent since before this (epoch ms) are stale. */
@@ -11,5 +11,5 @@ export interface ReapOptions {
 
 /** Rule 6: ends up to `limit` stale sessions at their last activity. Returns their ids. */
 export function reapStaleSessions(prisma: PrismaClient, { cutoffMs, limit }: ReapOptions): Promise<string[]> {
-  return endSilentSessions(prisma, { cutoffMs, limit, end: STALE_END });
+  return endStaleSessions(prisma, { cutoffMs, limit, end: STALE_END });
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from "@nestjs/common";
 import { SESSION_STATUSES, type SessionStatus, toSessionJson } from "@pulse/core";
-import { cleanupSessions, closeSession, decodeCursor, getSession, listSessionEvents, listSessions, publishSessions } from "@pulse/sessions";
+import { decodeCursor, getSession, listSessionEvents, listSessions } from "@pulse/sessions";
 import { z } from "zod";
 import { badRequest, notFound } from "../http/api-error";
 import { parseOr400, requireJsonObject } from "../http/validate";
@@ -60,10 +60,7 @@ export class SessionsController {
   @HttpCode(200)
   async cleanup(@Body() body: unknown) {
     const { older_than_minutes, dry_run, ids } = parseOr400(cleanupBody, requireJsonObject(body));
-    const sessions = await cleanupSessions(this.deps.prisma, { cutoffMs: this.deps.now() - older_than_minutes * 60_000, dryRun: dry_run, limit: MAX_CLEANUP, ids });
-    if (!dry_run) {
-      await publishSessions(this.deps.redis, this.deps.sessionsChannel, sessions).catch((err) => this.deps.logger.warn({ err: err.message }, "could not publish cleaned-up sessions"));
-    }
+    const sessions = await this.deps.store.cleanup({ cutoffMs: this.deps.now() - older_than_minutes * 60_000, dryRun: dry_run, limit: MAX_CLEANUP, ids });
     return { dry_run, older_than_minutes, count: sessions.length, sessions: sessions.map(toSessionJson) };
   }
 
@@ -78,13 +75,8 @@ export class SessionsController {
   @Post(":id/close")
   @HttpCode(200)
   async close(@Param("id") id: string) {
-    const result = await closeSession(this.deps.prisma, id);
+    const result = await this.deps.store.close(id);
     if (!result) throw notFound(`no session with id "${id.slice(0, 200)}"`);
-    if (result.changed) {
-      await publishSessions(this.deps.redis, this.deps.sessionsChannel, [result.session]).catch((err) =>
-        this.deps.logger.warn({ err: err.message }, "could not publish closed session"),
-      );
-    }
     return toSessionJson(result.session);
   }
 }

@@ -1,9 +1,8 @@
 import type { NormalizedEvent } from "@pulse/core";
-import { describeDatabaseError, type PrismaClient } from "@pulse/db";
+import { describeDatabaseError } from "@pulse/db";
 import { applyEventsJob, MAX_EVENTS_PER_JOB, OutageLog, parseJobData } from "@pulse/queues";
-import { applyEventBatch, publishSessions } from "@pulse/sessions";
+import type { SessionStore } from "@pulse/sessions";
 import { type Job, UnrecoverableError } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { classifyFailure, OUTAGE_REASON_PREFIX, outageError } from "./apply-failure";
 import { type Attempt, findFailingEvents } from "./find-failing-events";
@@ -20,9 +19,8 @@ export const MAX_EVENTS_PER_TRANSACTION = 4 * MAX_EVENTS_PER_JOB;
 export const MAX_JOBS_PER_TRANSACTION = 200;
 
 export interface EventsWorkerDeps {
-  prisma: PrismaClient;
-  publisher: Redis;
-  channel: string;
+  /** Applies and announces (the store publishes the sessions each batch changed). */
+  store: SessionStore;
   logger: Logger;
   concurrency: number;
   /** The workers' lock duration: jobs taken into a batch have theirs renewed as often as BullMQ's own. */
@@ -52,19 +50,17 @@ function appliedAlone(job: Job): boolean {
   return job.stalledCounter > 0 || (job.attemptsMade > 0 && !String(job.failedReason ?? "").startsWith(OUTAGE_REASON_PREFIX));
 }
 
-/** Applies batches of events to Postgres, then announces the sessions they changed. */
-export function eventsWorker({ prisma, publisher, channel, logger, concurrency, lockMs }: EventsWorkerDeps): WorkerDefinition {
+/** Applies batches of events to Postgres through the store, which announces the sessions they changed. */
+export function eventsWorker({ store, logger, concurrency, lockMs }: EventsWorkerDeps): WorkerDefinition {
   const outage = new OutageLog(logger, {
     down: "events cannot be applied: a backing service is unavailable; their jobs are retried with backoff until it is back (logged once)",
     up: "events are applied again",
   });
 
   const apply = async (batch: NormalizedEvent[]) => {
-    const result = await applyEventBatch(prisma, batch);
+    // A failed announcement is logged by the store, never thrown: it must not re-run committed jobs.
+    const result = await store.applyEvents(batch);
     outage.up();
-    // The change is committed: a lost notification must not re-run the jobs (the dashboard
-    // refetches on reconnect), so a publish failure is logged, not thrown.
-    await publishSessions(publisher, channel, result.sessions).catch((err) => logger.warn({ err, sessions: result.sessions.length }, "could not publish session changes"));
     return result;
   };
 

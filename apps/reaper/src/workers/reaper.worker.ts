@@ -1,7 +1,6 @@
 import { staleCutoff } from "@pulse/core";
-import type { PrismaClient } from "@pulse/db";
 import { ingestUpSince, reapStaleJob, parseJobData } from "@pulse/queues";
-import { loadSessions, publishSessions, reapStaleSessions } from "@pulse/sessions";
+import type { SessionStore } from "@pulse/sessions";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -14,13 +13,11 @@ import type { WorkerDefinition } from "./register";
  */
 export const BACKLOG_TOLERANCE_MS = 5_000;
 
-/** Reaped sessions are read back and published this many at a time. */
-const PUBLISH_CHUNK = 5_000;
-
 export interface ReaperWorkerDeps {
-  prisma: PrismaClient;
-  publisher: Redis;
-  channel: string;
+  /** Ends stale sessions and announces them. */
+  store: SessionStore;
+  /** Reads where ingest records since when it has been up. */
+  redis: Redis;
   logger: Logger;
   eventsQueue: Queue;
   reaperQueue: Queue;
@@ -36,7 +33,7 @@ type Pause = "backlog" | "ingest_down" | "ingest_just_up";
 
 /** Ends sessions that went silent, at their last activity. */
 export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
-  const { prisma, publisher, channel, logger, eventsQueue, reaperQueue, staleTimeoutMs, batchSize, now } = deps;
+  const { store, redis, logger, eventsQueue, reaperQueue, staleTimeoutMs, batchSize, now } = deps;
   let paused: Pause | null = null;
   const pause = (why: Pause, fields: Record<string, unknown>, message: string) => {
     if (paused !== why) logger.warn(fields, message);
@@ -55,22 +52,15 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
       }
       // Rule 9: silence while Pulse could not hear (ingest down, or up for less than a timeout, so
       // that agents' spooled events and proofs of life have not all come back) is not judged.
-      const upSince = await ingestUpSince(publisher, deps.ingestUpSinceKey);
+      const upSince = await ingestUpSince(redis, deps.ingestUpSinceKey);
       if (upSince === null) return pause("ingest_down", {}, "no ingest is up: sweeps skipped until one is (silence it cannot hear is not judged)");
       if (now() - upSince < staleTimeoutMs) {
         return pause("ingest_just_up", { upForMs: now() - upSince, staleTimeoutMs }, "ingest has been up for less than the stale timeout: sweeps skipped until it has");
       }
       if (paused !== null) logger.info({ after: paused }, "sweeps resumed");
       paused = null;
-      const reaped = await reapStaleSessions(prisma, { cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
-      if (reaped.length > 0) {
-        logger.info({ reaped: reaped.length }, "ended stale sessions");
-        // Announced after the sweep committed, in chunks: its locks are not held while this runs.
-        for (let i = 0; i < reaped.length; i += PUBLISH_CHUNK) {
-          const sessions = await loadSessions(prisma, reaped.slice(i, i + PUBLISH_CHUNK));
-          await publishSessions(publisher, channel, sessions).catch((err) => logger.warn({ err }, "could not publish reaped sessions"));
-        }
-      }
+      const reaped = await store.reapStale({ cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
+      if (reaped.length > 0) logger.info({ reaped: reaped.length }, "ended stale sessions");
       if (reaped.length === batchSize) {
         // More may be waiting: sweep again now rather than next tick. Deduplicated while pending.
         await reaperQueue.add(reapStaleJob.name, { reason: "schedule" }, { ...reapStaleJob.options, deduplication: { id: "reap-stale-continue" } });

@@ -1,6 +1,5 @@
 import { parseJobData, pruneRetentionJob } from "@pulse/queues";
-import { pruneEndedSessions } from "@pulse/sessions";
-import type { PrismaClient } from "@pulse/db";
+import type { SessionStore } from "@pulse/sessions";
 import type { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { WorkerDefinition } from "./register";
@@ -9,7 +8,7 @@ import type { WorkerDefinition } from "./register";
 export const PRUNE_BATCH_SESSIONS = 1_000;
 
 export interface RetentionWorkerDeps {
-  prisma: PrismaClient;
+  store: SessionStore;
   logger: Logger;
   maintenanceQueue: Queue;
   /** RETENTION_DAYS in ms; 0 keeps everything. */
@@ -18,7 +17,7 @@ export interface RetentionWorkerDeps {
 }
 
 /** Deletes ended sessions (and their events) older than the retention, a bounded batch per pass. */
-export function retentionWorker({ prisma, logger, maintenanceQueue, retentionMs, now }: RetentionWorkerDeps): WorkerDefinition {
+export function retentionWorker({ store, logger, maintenanceQueue, retentionMs, now }: RetentionWorkerDeps): WorkerDefinition {
   return {
     queue: pruneRetentionJob.queue,
     jobNames: [pruneRetentionJob.name],
@@ -26,7 +25,7 @@ export function retentionWorker({ prisma, logger, maintenanceQueue, retentionMs,
     async process(job) {
       parseJobData(pruneRetentionJob, job);
       if (retentionMs === 0) return { sessions: 0, events: 0, skipped: "retention off" };
-      const result = await pruneEndedSessions(prisma, { endedBeforeMs: now() - retentionMs, limit: PRUNE_BATCH_SESSIONS });
+      const result = await store.pruneEnded({ endedBeforeMs: now() - retentionMs, limit: PRUNE_BATCH_SESSIONS });
       if (result.sessions > 0) logger.info(result, "pruned ended sessions past the retention");
       if (result.sessions === PRUNE_BATCH_SESSIONS) {
         // More may be waiting: go on now rather than next hour. Deduplicated while pending.

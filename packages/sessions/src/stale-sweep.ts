@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from "@pulse/db";
 import { recordInferredEnds } from "./history";
 import { selectSessions } from "./rows";
 
-export interface EndSilentOptions {
+export interface StaleSweepOptions {
   /** Open sessions whose last sign of life (event or proof of life, lifecycle rule 8) is before this (epoch ms) are ended. */
   cutoffMs: number;
   /** Most sessions ended by one call; the rest wait for the next. */
@@ -17,16 +17,16 @@ export interface EndSilentOptions {
 }
 
 /**
- * Ends up to `limit` open sessions silent since before the cutoff (no event and no proof of life), in
- * one statement, at their last sign of life: the candidate
- * test is the lifecycle's `isStale`, the change is the lifecycle's `InferredEnd` (the same that
- * `reap`/`close` apply to one session), so 100,000 sessions cost one round trip, not 100,000.
+ * Ends up to `limit` stale sessions (open, and silent since before the cutoff: no event and no proof
+ * of life), in one statement, at their last sign of life: the candidate test is the lifecycle's
+ * `isStale`, the change is the lifecycle's `InferredEnd` (the same that `reap`/`close` apply to one
+ * session), so 100,000 sessions cost one round trip, not 100,000.
  *
  * Candidates are locked with SKIP LOCKED: a session whose events are being applied right now is
  * skipped (it is not silent), and concurrent callers (several reapers) split the work instead of
  * waiting on each other. Returns the ids it ended.
  */
-export async function endSilentSessions(prisma: PrismaClient, { cutoffMs, limit, end, dryRun = false, ids: onlyIds }: EndSilentOptions): Promise<string[]> {
+export async function endStaleSessions(prisma: PrismaClient, { cutoffMs, limit, end, dryRun = false, ids: onlyIds }: StaleSweepOptions): Promise<string[]> {
   const cutoff = new Date(cutoffMs);
   const only = onlyIds ? Prisma.sql`AND id = ANY(${onlyIds}::text[])` : Prisma.empty;
   if (dryRun) {
