@@ -73,9 +73,11 @@ describe("locateAgent with the agent's process facts", () => {
 });
 
 describe("parseProcStat", () => {
-  it("reads ppid, state and start time, even when the name has spaces and parentheses", () => {
+  it("reads ppid, state, controlling terminal and start time, even when the name has spaces and parentheses", () => {
     const stat = "4242 (tmux: server (1)) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 200";
-    expect(parseProcStat(stat)).toEqual({ name: "tmux: server (1)", state: "S", ppid: 1, startTime: "987654" });
+    expect(parseProcStat(stat)).toEqual({ name: "tmux: server (1)", state: "S", ppid: 1, startTime: "987654", tty: 0 });
+    const inTerminal = "22732 (node) S 22731 22732 22732 34818 22732 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987655 1000 200";
+    expect(parseProcStat(inTerminal)).toMatchObject({ ppid: 22731, tty: 34818, startTime: "987655" });
   });
 
   it("returns null for something that is not a stat line", () => {

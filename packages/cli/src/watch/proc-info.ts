@@ -14,15 +14,15 @@ export interface ProcInfo {
 }
 
 /** Parses /proc/<pid>/stat. The name is in parentheses and may itself contain spaces and parentheses. */
-export function parseProcStat(stat: string): { name: string; state: string; ppid: number; startTime: string } | null {
+export function parseProcStat(stat: string): { name: string; state: string; ppid: number; startTime: string; tty: number } | null {
   const open = stat.indexOf("(");
   const close = stat.lastIndexOf(")");
   if (open < 0 || close < open) return null;
   const fields = stat.slice(close + 2).split(" ");
-  // After the name: state(3) ppid(4) … starttime(22); fields[0] is field 3.
+  // After the name: state(3) ppid(4) … tty_nr(7) … starttime(22); fields[0] is field 3.
   const ppid = Number(fields[1]);
   if (!fields[0] || !Number.isInteger(ppid) || fields[19] === undefined) return null;
-  return { name: stat.slice(open + 1, close), state: fields[0], ppid, startTime: fields[19] };
+  return { name: stat.slice(open + 1, close), state: fields[0], ppid, startTime: fields[19], tty: Number(fields[4]) || 0 };
 }
 
 function readLinux(pid: number): ProcInfo | null | undefined {
@@ -82,7 +82,25 @@ export function readProc(pid: number): ProcInfo | null {
  * Is the process alive, and still the one we saw? `kill(pid, 0)` alone is fooled by zombies (dead,
  * not yet reaped) and by a pid the kernel reused, so on Linux the state and start time are checked too.
  */
-export function isSameProcessAlive(pid: number, startTime: string | null): boolean {
+/**
+ * The process's controlling terminal (Linux tty_nr; 0: none), or null when it cannot be read. When a
+ * terminal closes, the kernel hangs it up and detaches every process of its session from it: tty_nr
+ * becomes 0, even for a process that ignores SIGHUP or takes seconds to exit.
+ */
+export function controllingTerminal(pid: number): number | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"))?.tty ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Is it still the process that was watched? With `terminal` (its controlling terminal when the watch
+ * began, non-zero), a process that has lost that terminal counts as gone: the user closed the window
+ * it ran in, and an interactive agent with no terminal is a session nobody can use.
+ */
+export function isSameProcessAlive(pid: number, startTime: string | null, terminal: number | null = null): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -98,5 +116,6 @@ export function isSameProcessAlive(pid: number, startTime: string | null): boole
   const parsed = parseProcStat(stat);
   if (!parsed) return true;
   if (parsed.state === "Z" || parsed.state === "X") return false;
-  return startTime === null || parsed.startTime === startTime;
+  if (startTime !== null && parsed.startTime !== startTime) return false;
+  return !(terminal && parsed.tty !== terminal);
 }
