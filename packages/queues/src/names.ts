@@ -1,4 +1,8 @@
-/** Every queue, job and channel name Pulse uses. Producers and workers import them from here. */
+/**
+ * Every queue, job and channel name Pulse uses. Producers and workers import them from here; this
+ * file imports nothing, so the dashboard takes them as `@pulse/queues/names` without loading BullMQ
+ * or zod (`@pulse/queues/connections` likewise loads only ioredis).
+ */
 export const QUEUE_NAMES = {
   /** Agent events waiting to be applied to Postgres. */
   events: "events",

@@ -1,4 +1,6 @@
-import { createSubscriberConnection, sessionsChannel } from "@pulse/queues";
+// Subpaths that load neither BullMQ nor zod: the dashboard only subscribes.
+import { createSubscriberConnection } from "@pulse/queues/connections";
+import { sessionsChannel } from "@pulse/queues/names";
 import type { Redis } from "ioredis";
 import { webEnv } from "./env";
 
