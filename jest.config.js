@@ -13,6 +13,7 @@ const base = {
   moduleNameMapper: {
     "^@pulse/(core|queues|sessions|db)$": "<rootDir>/packages/$1/src",
     "^@pulse/core/(agents|display)$": "<rootDir>/packages/core/src/$1",
+    "^@pulse/queues/(names|connections|env)$": "<rootDir>/packages/queues/src/$1",
     // The generated Prisma client imports its own files as "./x.js".
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
