@@ -11,8 +11,9 @@ const base = {
   transformIgnorePatterns: ["/node_modules/(?!@secretlint/)"],
   // Workspace packages are tested from source, so a test never runs against a stale build.
   moduleNameMapper: {
-    "^@pulse/(core|queues|sessions|db)$": "<rootDir>/packages/$1/src",
-    "^@pulse/core/(agents|display)$": "<rootDir>/packages/core/src/$1",
+    "^@pulse/(core|queues|sessions|db|test-kit)$": "<rootDir>/packages/$1/src",
+    "^@pulse/core/(agents|display|api)$": "<rootDir>/packages/core/src/$1",
+    "^@pulse/core/api-client$": "<rootDir>/packages/core/src/api/client",
     "^@pulse/queues/(names|connections|env)$": "<rootDir>/packages/queues/src/$1",
     // The generated Prisma client imports its own files as "./x.js".
     "^(\\.{1,2}/.*)\\.js$": "$1",

@@ -2,11 +2,9 @@
 // what the benchmark created), a free port, waiting, percentiles.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import pg from "pg";
+// The kit the tests use too (packages/test-kit, built by `npm run build`, which every bench script runs first).
+import { databaseUrl as databaseUrlOn, deleteKeysWithPrefix, dropDatabase, freePort, waitFor as kitWaitFor } from "@pulse/test-kit";
 
-const require = createRequire(import.meta.url);
 export const root = new URL("..", import.meta.url).pathname;
 
 export const arg = (name, fallback) => {
@@ -21,23 +19,11 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
-export async function waitFor(check, what, timeoutMs = 300_000, intervalMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/** Polls until `check` answers something truthy, like the tests' waitFor (the shared kit's). */
+export function waitFor(check, what, timeoutMs = 300_000, intervalMs = 20) {
+  return kitWaitFor(async () => (await check()) || undefined, { what, timeoutMs, intervalMs });
 }
 
 /**
@@ -48,7 +34,7 @@ export function benchResources(label) {
   const id = randomBytes(4).toString("hex");
   const dbName = `pulse_bench_${label}_${id}`;
   const adminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+  const databaseUrl = databaseUrlOn(adminUrl, dbName);
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const redisPrefix = `pulse-bench-${label}-${id}`;
   return {
@@ -60,19 +46,8 @@ export function benchResources(label) {
       if (setup.status !== 0) throw new Error(`database setup failed: ${setup.stderr}`);
     },
     async remove() {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-      await admin.end();
-      const { Redis } = require("ioredis");
-      const redis = new Redis(redisUrl);
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${redisPrefix}:*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== "0");
-      redis.disconnect();
+      await dropDatabase(adminUrl, dbName);
+      await deleteKeysWithPrefix(redisUrl, redisPrefix);
     },
   };
 }

@@ -1,20 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createPrismaClient } from "@pulse/db";
-import { createTestEnv, type TestEnv, waitFor } from "./env";
+import { createTestEnv, freePort, type TestEnv, waitFor } from "./env";
 
 // Runs the built apps (`npm test` builds first) as real processes and stops them with SIGTERM.
 const ROOT = join(__dirname, "..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(app: "ingest" | "reaper", env: Record<string, string>): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
   const child = spawn(process.execPath, [join(ROOT, `apps/${app}/dist/main.js`)], { env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });

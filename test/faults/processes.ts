@@ -1,20 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 /** The repository's root: the built apps are run from there (`npm test` builds first). */
 export const ROOT = join(__dirname, "../..");
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// The shared kit's (packages/test-kit), kept importable from here for the fault tests.
+export { freePort } from "@pulse/test-kit";
 
 export interface AppProcess {
   child: ChildProcess;
