@@ -1,17 +1,12 @@
 import type { NormalizedEvent } from "@pulse/core";
-import { applyEventsJob, MAX_EVENTS_PER_JOB } from "@pulse/queues";
+import { applyEventsJob } from "@pulse/queues";
 import type { Queue } from "bullmq";
+import { eventSize, type SizedEvents, splitIntoJobs } from "./job-split";
 
 /** A write Redis has not confirmed by then fails the requests waiting on it (they get a 503 and retry). */
 export const WRITE_TIMEOUT_MS = 5_000;
 
-/** Keeps one job's JSON well under a megabyte even when events carry big payloads. */
-const MAX_JOB_BYTES = 900 * 1024;
-
-interface Waiting {
-  events: NormalizedEvent[];
-  /** Approximate JSON size of each event. */
-  eventBytes: number;
+interface Waiting extends SizedEvents {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -34,7 +29,7 @@ export class EventEnqueuer {
     if (this.closed) return Promise.reject(new QueueClosedError("ingest is shutting down"));
     let eventBytes: number;
     try {
-      eventBytes = EVENT_OVERHEAD_BYTES + (bodyBytes !== undefined ? Math.ceil(bodyBytes / Math.max(1, events.length)) : Math.max(...events.map(payloadBytes)));
+      eventBytes = eventSize(events, bodyBytes);
     } catch (error) {
       // A payload JSON cannot encode (too deep, a BigInt): this request fails, before it joins a write.
       return Promise.reject(error);
@@ -75,7 +70,7 @@ export class EventEnqueuer {
 
   private async write(batch: Waiting[]): Promise<void> {
     await withTimeout(
-      this.queue.addBulk(toJobs(batch).map((events) => ({ name: applyEventsJob.name, data: { events }, opts: applyEventsJob.options }))),
+      this.queue.addBulk(splitIntoJobs(batch).map((events) => ({ name: applyEventsJob.name, data: { events }, opts: applyEventsJob.options }))),
       WRITE_TIMEOUT_MS,
     );
   }
@@ -110,32 +105,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new WriteTimeoutError(`Redis did not confirm the write within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Everything in a queued event but its payload: a few hundred bytes. */
-const EVENT_OVERHEAD_BYTES = 512;
-
-function payloadBytes(event: NormalizedEvent): number {
-  return typeof event.payload === "string" ? event.payload.length : JSON.stringify(event.payload ?? null).length;
-}
-
-/** Cuts the waiting requests' events into jobs of at most MAX_EVENTS_PER_JOB events and ~MAX_JOB_BYTES. */
-function toJobs(batch: Waiting[]): NormalizedEvent[][] {
-  const jobs: NormalizedEvent[][] = [];
-  let current: NormalizedEvent[] = [];
-  let bytes = 0;
-  for (const w of batch) {
-    for (const event of w.events) {
-      const size = w.eventBytes;
-      if (current.length > 0 && (current.length >= MAX_EVENTS_PER_JOB || bytes + size > MAX_JOB_BYTES)) {
-        jobs.push(current);
-        current = [];
-        bytes = 0;
-      }
-      current.push(event);
-      bytes += size;
-    }
-  }
-  if (current.length > 0) jobs.push(current);
-  return jobs;
 }

@@ -1,5 +1,24 @@
 import type { Redis } from "ioredis";
 
+/** What a request does about a connection that may not be ready: go on, give up now, or wait this long for it. */
+export type ReadinessVerdict = { ready: true } | { ready: false; waitMs: number };
+
+/** Since when the connection has been down, once it reports `status` at `now` (null: it is up). */
+export function downSinceAfter(downSince: number | null, status: Redis["status"], now: number): number | null {
+  return status === "ready" ? null : (downSince ?? now);
+}
+
+/**
+ * A connection down (or not up yet) for less than `graceMs` is waited for, for what is left of the
+ * grace; past it, or ended for good, a request gives up at once (waitMs 0).
+ */
+export function readinessVerdict(status: Redis["status"], downSince: number | null, now: number, graceMs: number): ReadinessVerdict {
+  if (status === "ready") return { ready: true };
+  const downFor = downSince === null ? 0 : now - downSince;
+  if (downFor >= graceMs || status === "end") return { ready: false, waitMs: 0 };
+  return { ready: false, waitMs: graceMs - downFor };
+}
+
 /**
  * Whether the producer connection can take a write. A connection being set up (at boot, or
  * reconnecting after a blip) gets a short grace; once Redis has been down for longer than that, the
@@ -13,22 +32,18 @@ export class RedisReadiness {
     private readonly redis: Redis,
     private readonly now: () => number = Date.now,
   ) {
-    this.downSince = redis.status === "ready" ? null : now();
-    redis.on("ready", () => {
-      this.downSince = null;
-    });
-    for (const event of ["close", "end", "reconnecting", "error"]) {
+    this.downSince = downSinceAfter(null, redis.status, now());
+    for (const event of ["ready", "close", "end", "reconnecting", "error"]) {
       redis.on(event, () => {
-        if (redis.status !== "ready") this.downSince ??= this.now();
+        this.downSince = downSinceAfter(this.downSince, redis.status, this.now());
       });
     }
   }
 
   async ready(graceMs: number): Promise<boolean> {
-    if (this.redis.status === "ready") return true;
-    const downFor = this.downSince === null ? 0 : this.now() - this.downSince;
-    if (downFor >= graceMs || this.redis.status === "end") return false;
-    return waitForReady(this.redis, graceMs - downFor);
+    const verdict = readinessVerdict(this.redis.status, this.downSince, this.now(), graceMs);
+    if (verdict.ready) return true;
+    return verdict.waitMs > 0 && waitForReady(this.redis, verdict.waitMs);
   }
 }
 
