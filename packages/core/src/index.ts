@@ -9,7 +9,7 @@ export * from "./config";
 export * from "./usage";
 export * from "./links";
 export * from "./timeline";
-export * from "./agent-hooks";
+export * from "./mapped-event";
 export * from "./hook-input";
 export * from "./agents";
 export * from "./otlp";

@@ -3,7 +3,7 @@
  * OTLP object shape (JSON encoding, or protobuf decoded to the same shape with longs as strings), so
  * both encodings share one mapping.
  */
-import { mappedEvent } from "./agent-hooks";
+import { mappedEvent } from "./mapped-event";
 import { type AgentAdapter, agentByServiceName } from "./agents";
 import { NO_USAGE, SESSION_ID_MAX } from "./event";
 import type { MappedEvent } from "./normalize";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { AGENTS as ADAPTERS } from "@pulse/core/agents";
-import type { AgentHooks } from "./agent-hooks";
+import type { AgentHooks } from "./hook-targets";
 import { pulseHookCommand } from "./hook-command";
 import { jsonHooksTarget } from "./json-hooks-target";
 

@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { AGENTS as ADAPTERS } from "@pulse/core/agents";
-import type { AgentHooks, ConfigTarget, HookRuntime, TargetStatus } from "./agent-hooks";
+import type { AgentHooks, ConfigTarget, HookRuntime, TargetStatus } from "./hook-targets";
 import { pulseHookCommand } from "./hook-command";
 import { jsonHooksTarget } from "./json-hooks-target";
 import { findTopLevelKey, scanToml, tableValue, tomlString } from "./toml-lines";

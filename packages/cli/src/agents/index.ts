@@ -1,4 +1,4 @@
-import type { AgentHooks } from "./agent-hooks";
+import type { AgentHooks } from "./hook-targets";
 import { claudeCodeHooks } from "./claude-code";
 import { codexHooks } from "./codex";
 import { geminiHooks } from "./gemini";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { detectIndent, parseJsonSettings, renderJson } from "../cli/config-file";
-import type { ConfigTarget, HookRuntime, TargetStatus } from "./agent-hooks";
+import type { ConfigTarget, HookRuntime, TargetStatus } from "./hook-targets";
 import { installJsonHooks, type JsonHooksSpec, jsonHooksStatus, uninstallJsonHooks } from "./json-hooks";
 import { commandPaths } from "./shell-words";
 

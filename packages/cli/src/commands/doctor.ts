@@ -1,3 +1,4 @@
+import type { QueuesJson } from "@pulse/core/api";
 import { flag } from "../cli/args";
 import { type Command, type CommandContext, JSON_OPTION } from "../cli/command";
 import { EXIT } from "../cli/errors";
@@ -7,7 +8,7 @@ import { codexHookTrust } from "../agents/codex-trust";
 import { codexHome } from "../agents/codex";
 import { type ClientConfig, describeBadUrl, loadClientConfig } from "../env/client-config";
 import { configFile, spoolDir } from "../env/paths";
-import { HOOK_AGENTS } from "../hook/hook-agents";
+import { HOOK_AGENTS } from "../hook/hook-facts";
 import { hookLogFile, readHookProblems } from "../hook/hook-log";
 import { openBreaker } from "../spool/ingest-breaker";
 import { summarizeSpool } from "../spool/spool-summary";
@@ -72,7 +73,8 @@ async function connectionChecks(ctx: CommandContext): Promise<Check[]> {
 async function deadLetterCheck(config: ClientConfig): Promise<Check> {
   const reply = await probe(config, "/v1/queues");
   if ("error" in reply || reply.status !== 200) return { name: "dead letters", level: "warn", message: `could not read GET /v1/queues: ${"error" in reply ? reply.error : `HTTP ${reply.status}`}` };
-  let body: { failed_total?: number; queues?: Array<{ name: string; failed?: Array<{ failed_reason: string | null }> }> };
+  // Partial: an older ingest may answer less.
+  let body: Partial<QueuesJson>;
   try {
     body = JSON.parse(reply.body);
   } catch {

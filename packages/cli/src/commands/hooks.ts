@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { AGENT_NAMES, AGENTS } from "../agents";
-import type { AgentHooks, ConfigTarget, HookRuntime, Scope } from "../agents/agent-hooks";
+import type { AgentHooks, ConfigTarget, HookRuntime, Scope } from "../agents/hook-targets";
 import { pulseScriptPath } from "../agents/hook-command";
 import { flag, type ParsedArgs, stringOption } from "../cli/args";
 import { type Command, type CommandContext, JSON_OPTION } from "../cli/command";

@@ -6,7 +6,7 @@ import { releaseDrainLock } from "../spool/drain-lock";
 import { breakerFor, inCooldown, tripBreaker } from "../spool/ingest-breaker";
 import { sendRecord } from "../spool/send-record";
 import { type SpoolRecord, writeSpoolRecord } from "../spool/spool-files";
-import { HOOK_AGENTS, SESSION_END_EVENT } from "./hook-agents";
+import { HOOK_AGENTS, SESSION_END_EVENT } from "./hook-facts";
 import { logHookProblem } from "./hook-log";
 import { claimRun } from "./run-claim";
 

@@ -7,7 +7,7 @@ import { openBreaker, tripBreaker } from "./ingest-breaker";
 import { sendRecord } from "./send-record";
 import { type SpoolRecord, writeSpoolRecord } from "./spool-files";
 
-export interface Delivery {
+export interface SpoolDelivery {
   delivered: boolean;
   /** Why it was not delivered (it stays spooled unless spoolError is set too). */
   failure: string | null;
@@ -20,7 +20,7 @@ export interface Delivery {
  * written, the event is sent directly: it is lost only if that fails too. While ingest is known not to
  * answer (the breaker, see ingest-breaker.ts) a spooled event is left to the watchers at once.
  */
-export async function spoolAndDeliver(home: string, config: ClientConfig, record: SpoolRecord, budgetMs: number): Promise<Delivery> {
+export async function spoolAndDeliver(home: string, config: ClientConfig, record: SpoolRecord, budgetMs: number): Promise<SpoolDelivery> {
   const dir = spoolDir(home);
   const deadline = Date.now() + budgetMs;
   const send = (r: SpoolRecord, until: number) => sendRecord(config, r, until, Math.min(budgetMs, 5000));

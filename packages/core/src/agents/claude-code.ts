@@ -1,4 +1,4 @@
-import { mappedEvent, summarizeToolInput } from "../agent-hooks";
+import { mappedEvent, summarizeToolInput } from "../mapped-event";
 import type { MappedEvent } from "../normalize";
 import { optionalLine } from "../text";
 import { NO_USAGE } from "../usage";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CODEX_TITLE_PROMPT_START, HOOK_AGENTS } from "./hook-agents";
+import { CODEX_TITLE_PROMPT_START, HOOK_AGENTS } from "./hook-facts";
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, "../../../../test/fixtures/codex", name), "utf8"));
 const ignored = (payload: Record<string, unknown>) => HOOK_AGENTS.codex.ignore?.(payload) ?? false;
