@@ -17,7 +17,7 @@ test.describe("with PULSE_TOKEN set", () => {
     await expect(page).toHaveURL(`${webUrl()}/?status=waiting`);
     await expect(page.getByLabel("Status")).toHaveValue("waiting");
     const cookies = await page.context().cookies();
-    const session = cookies.find((c) => c.name === "pulse_session");
+    const session = cookies.find((c) => c.name === "pulse_login");
     expect(session?.httpOnly).toBe(true);
     expect(session?.value).not.toContain(process.env.E2E_TOKEN!);
 

@@ -83,7 +83,7 @@ const OTHER_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD
 
 function requestFor(route: { pattern: string; kind: "page" | "route" }, cookie: string) {
   const method = route.kind === "page" ? fc.constantFrom("GET", "GET", "GET", "HEAD", "POST", "OPTIONS") : fc.oneof({ weight: 3, arbitrary: fc.constantFrom("GET", "POST") }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) });
-  const auth = fc.oneof({ weight: 8, arbitrary: fc.constant<[string, string][]>([["cookie", cookie]]) }, { weight: 1, arbitrary: fc.constantFrom<[string, string][]>([], [["cookie", "pulse_session=x"]], [["cookie", `${cookie}%ff`]]) });
+  const auth = fc.oneof({ weight: 8, arbitrary: fc.constant<[string, string][]>([["cookie", cookie]]) }, { weight: 1, arbitrary: fc.constantFrom<[string, string][]>([], [["cookie", "pulse_login=x"]], [["cookie", `${cookie}%ff`]]) });
   const body = fc.option(fc.oneof(genericBody, formBody, multipartBody), { freq: 3, nil: undefined });
   return fc.tuple(method, fillPattern(toFillable(route.pattern), () => segment), hostileQuery, hostileHeaders, nextHeaders, auth, body).map(([m, target, q, headers, next, a, b]) => ({
     request: toFuzzRequest({ method: m, target: `${target}${q}`, headers: [...headers, ...next], body: m === "GET" || m === "HEAD" ? undefined : b }, a),

@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { isLoopbackHost, isValidSessionCookie, SESSION_COOKIE } from "./lib/auth";
+import { isLoopbackHost, isValidLoginCookie, LOGIN_COOKIE } from "./lib/auth";
 import { BAD_TARGET_HEADER } from "./lib/bad-target";
 import { webEnv } from "./lib/env";
 import { isLocalPeer, PEER_HEADER } from "./lib/peer-address";
@@ -84,7 +84,7 @@ export function proxy(request: NextRequest) {
     );
   }
   if (PUBLIC_PATHS.has(path)) return pass(request);
-  if (isValidSessionCookie(request.cookies.get(SESSION_COOKIE)?.value, PULSE_TOKEN)) return pass(request);
+  if (isValidLoginCookie(request.cookies.get(LOGIN_COOKIE)?.value, PULSE_TOKEN)) return pass(request);
   if (path.startsWith("/api/") || path.startsWith("/queues")) {
     return NextResponse.json({ error: "unauthorized", message: "log in to the dashboard first" }, { status: 401 });
   }

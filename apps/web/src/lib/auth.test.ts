@@ -1,4 +1,4 @@
-import { isLoopbackHost, isValidSessionCookie, isValidToken, safeNextPath, sessionCookieValue } from "./auth";
+import { isLoopbackHost, isValidLoginCookie, isValidToken, safeNextPath, loginCookieValue } from "./auth";
 
 describe("auth", () => {
   it("accepts only loopback host names when the dashboard has no token", () => {
@@ -7,11 +7,11 @@ describe("auth", () => {
   });
 
   it("derives the cookie from the token without containing it, and checks both in constant time", () => {
-    const cookie = sessionCookieValue("s3cret-token");
+    const cookie = loginCookieValue("s3cret-token");
     expect(cookie).not.toContain("s3cret");
-    expect(isValidSessionCookie(cookie, "s3cret-token")).toBe(true);
-    expect(isValidSessionCookie(cookie, "other-token")).toBe(false);
-    expect(isValidSessionCookie(undefined, "s3cret-token")).toBe(false);
+    expect(isValidLoginCookie(cookie, "s3cret-token")).toBe(true);
+    expect(isValidLoginCookie(cookie, "other-token")).toBe(false);
+    expect(isValidLoginCookie(undefined, "s3cret-token")).toBe(false);
     expect(isValidToken("s3cret-token", "s3cret-token")).toBe(true);
     expect(isValidToken("s3cret-token ", "s3cret-token")).toBe(false);
   });

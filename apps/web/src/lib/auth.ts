@@ -1,15 +1,18 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** httpOnly cookie that proves the browser was given PULSE_TOKEN once (login form). */
-export const SESSION_COOKIE = "pulse_session";
-export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+/**
+ * httpOnly cookie that proves the browser was given PULSE_TOKEN once (login form). "Login", never
+ * "session": a session is an agent's (glossary in DEVELOPERS.md).
+ */
+export const LOGIN_COOKIE = "pulse_login";
+export const LOGIN_MAX_AGE_S = 30 * 24 * 3600;
 
 /**
  * The cookie holds a value derived from the token, never the token itself: a copied cookie opens
  * the dashboard but does not reveal the token agents use to post events. Changing PULSE_TOKEN
  * invalidates every cookie.
  */
-export function sessionCookieValue(token: string): string {
+export function loginCookieValue(token: string): string {
   return createHmac("sha256", token).update("pulse-web-session-v1").digest("base64url");
 }
 
@@ -19,13 +22,13 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function isValidSessionCookie(cookie: string | undefined, token: string): boolean {
-  return cookie !== undefined && safeEqual(cookie, sessionCookieValue(token));
+export function isValidLoginCookie(cookie: string | undefined, token: string): boolean {
+  return cookie !== undefined && safeEqual(cookie, loginCookieValue(token));
 }
 
 export function isValidToken(candidate: string, token: string): boolean {
   // Compared as HMACs so the comparison is constant-time whatever the lengths.
-  return safeEqual(sessionCookieValue(candidate), sessionCookieValue(token));
+  return safeEqual(loginCookieValue(candidate), loginCookieValue(token));
 }
 
 /** Host names that can only come from this machine's browser (also a guard against DNS rebinding). */

@@ -1,4 +1,4 @@
-import { isValidToken, safeNextPath, SESSION_COOKIE, SESSION_MAX_AGE_S, sessionCookieValue } from "@/lib/auth";
+import { isValidToken, safeNextPath, LOGIN_COOKIE, LOGIN_MAX_AGE_S, loginCookieValue } from "@/lib/auth";
 import { webEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
@@ -22,11 +22,11 @@ export async function POST(request: Request): Promise<Response> {
   }
   const secure = url.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
   const cookie = [
-    `${SESSION_COOKIE}=${sessionCookieValue(PULSE_TOKEN)}`,
+    `${LOGIN_COOKIE}=${loginCookieValue(PULSE_TOKEN)}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",
-    `Max-Age=${SESSION_MAX_AGE_S}`,
+    `Max-Age=${LOGIN_MAX_AGE_S}`,
     ...(secure ? ["Secure"] : []),
   ].join("; ");
   const response = redirect(next);

@@ -1,10 +1,10 @@
-import { SESSION_COOKIE } from "@/lib/auth";
+import { LOGIN_COOKIE } from "@/lib/auth";
 
 export const dynamic = "force-dynamic";
 
 export function POST(): Response {
   return new Response(null, {
     status: 303,
-    headers: { location: "/login", "set-cookie": `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` },
+    headers: { location: "/login", "set-cookie": `${LOGIN_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` },
   });
 }
