@@ -45,3 +45,16 @@ describe("GET /v1/queues", () => {
     expect((await api.get("/v1/queues")).body.failed_total).toBe(1);
   });
 });
+
+describe("GET /v1/stats", () => {
+  it("counts the events queue's dead letters as failed_jobs, as GET /v1/queues does", async () => {
+    const before = (await api.get("/v1/stats")).body.failed_jobs;
+    expect(before).toBe(await events.getFailedCount());
+    const job = await events.add(applyEventsJob.name, { events: [{ session_id: "y", kind: "nap" }] }, applyEventsJob.options);
+    await waitFor(async () => ((await job.getState()) === "failed" ? true : undefined), { what: "the job to fail" });
+    const [stats, queues] = await Promise.all([api.get("/v1/stats"), api.get("/v1/queues")]);
+    expect(stats.status).toBe(200);
+    expect(stats.body.failed_jobs).toBe(before + 1);
+    expect(stats.body.failed_jobs).toBe(queues.body.queues.find((q: any) => q.name === "events").counts.failed);
+  });
+});

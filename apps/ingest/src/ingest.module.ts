@@ -5,6 +5,7 @@ import { FacetsController } from "./routes/facets.controller";
 import { HealthController } from "./routes/health.controller";
 import { HooksController } from "./routes/hooks.controller";
 import { LivenessController } from "./routes/liveness.controller";
+import { OpenApiController } from "./routes/openapi.controller";
 import { OtlpController } from "./routes/otlp.controller";
 import { QueuesController } from "./routes/queues.controller";
 import { SessionsController } from "./routes/sessions.controller";
@@ -15,7 +16,7 @@ export class IngestModule {
   static register(deps: IngestDeps): DynamicModule {
     return {
       module: IngestModule,
-      controllers: [HooksController, OtlpController, EventsController, LivenessController, SessionsController, FacetsController, StatsController, QueuesController, HealthController],
+      controllers: [HooksController, OtlpController, EventsController, LivenessController, SessionsController, FacetsController, StatsController, QueuesController, HealthController, OpenApiController],
       providers: [{ provide: INGEST_DEPS, useValue: deps }],
     };
   }

@@ -1,45 +1,9 @@
-import { durationMs, type EndReason, type SessionState, type SessionStatus } from "./lifecycle";
+import { durationMs, type SessionState } from "./lifecycle";
 import { toolCalls } from "./usage";
+import type { SessionJson } from "./api/responses";
 
-/** A session as the API returns it and as it is published on the sessions channel. */
-export interface SessionJson {
-  id: string;
-  source: string;
-  project: string | null;
-  cwd: string | null;
-  host: string | null;
-  title: string | null;
-  status: SessionStatus;
-  waiting_reason: string | null;
-  end_reason: EndReason | null;
-  end_detail: string | null;
-  started_at: string | null;
-  last_event_at: string | null;
-  /** Newest proof that the agent's process lives (the watcher's); null without a watcher. */
-  alive_at: string | null;
-  /** Since when a waiting session waits (the event that made it wait); null unless waiting. */
-  waiting_since: string | null;
-  ended_at: string | null;
-  duration_ms: number | null;
-  event_count: number;
-  reopen_count: number;
-  parent_session_id: string | null;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_creation_tokens: number;
-  /** The cost the agent reported (Claude Code); 0 when it reported none. */
-  cost_usd: number;
-  /**
-   * Pulse's estimate for the events that had tokens and a model but no reported cost (Codex, Gemini
-   * CLI; see pricing.ts): never included in cost_usd, shown as an estimate.
-   */
-  estimated_cost_usd: number;
-  model: string | null;
-  api_errors: number;
-  tool_calls: number;
-  span_count: number;
-}
+/** A session as the API returns it and as it is published on the sessions channel (api/responses.ts). */
+export type { SessionEventJson, SessionJson } from "./api/responses";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -75,14 +39,4 @@ export function toSessionJson(session: SessionState): SessionJson {
     tool_calls: toolCalls(session),
     span_count: session.spanCount,
   };
-}
-
-/** An event as listed on a session (newest first). */
-export interface SessionEventJson {
-  id: string;
-  kind: string;
-  name: string | null;
-  time: string;
-  tool: string | null;
-  detail: string | null;
 }

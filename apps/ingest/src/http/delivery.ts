@@ -33,6 +33,8 @@ export function readDelivery(request: FastifyRequest, receivedMs: number): Deliv
   const key = header(request, "idempotency-key")?.trim();
   if (key !== undefined && key !== "") {
     if (key.length > 200) throw badRequest("Idempotency-Key: must be at most 200 characters");
+    // A header may carry a tab (the one control character HTTP allows in a value): no key may.
+    if (/[\u0000-\u001f\u007f]/.test(key)) throw badRequest("Idempotency-Key: must not contain control characters");
     delivery.key = key;
   }
   const host = header(request, "x-pulse-host")?.trim();

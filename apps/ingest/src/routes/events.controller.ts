@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from "@nestjs/common";
 import { buildEvent, eventInputSchema, mapEventInput } from "@pulse/core";
-import type { FastifyRequest } from "fastify";
+import { type EventsAcceptedJson, MAX_EVENTS_PER_REQUEST } from "@pulse/core/api";
 import { z } from "zod";
+import type { FastifyRequest } from "fastify";
 import { badRequest } from "../http/api-error";
 import { fallbackKey, readDelivery } from "../http/delivery";
 import { parseOr400 } from "../http/validate";
+import { refuseWhatTheWorkerWould } from "../http/worker-check";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
 
-export const MAX_EVENTS_PER_REQUEST = 1000;
 const batchSchema = z.array(eventInputSchema);
 
 /** Normalised events from custom agents, the CLI and benchmarks: one, or an array of up to 1000. */
@@ -17,7 +18,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(202)
-  async post(@Req() request: FastifyRequest, @Body() body: unknown) {
+  async post(@Req() request: FastifyRequest, @Body() body: unknown): Promise<EventsAcceptedJson> {
     const delivery = readDelivery(request, this.deps.now());
     const list = Array.isArray(body) ? body : [body];
     if (list.length === 0) throw badRequest("the body is an empty array; send at least one event");
@@ -35,6 +36,7 @@ export class EventsController {
         list[i],
       );
     });
+    refuseWhatTheWorkerWould(events);
     await this.deps.enqueue(events, request.bodyBytes);
     return { accepted: events.length };
   }

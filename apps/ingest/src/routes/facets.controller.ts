@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from "@nestjs/common";
+import type { FacetsJson } from "@pulse/core/api";
 import { getFacets } from "@pulse/sessions";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
 
@@ -8,7 +9,7 @@ export class FacetsController {
   constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {}
 
   @Get()
-  facets() {
+  facets(): Promise<FacetsJson> {
     return getFacets(this.deps.prisma);
   }
 }

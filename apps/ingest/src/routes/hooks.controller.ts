@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from "@nestjs/common";
 import { AGENT_IDS, agentById, buildEvent, describeZodError, parseHookInput, type HookInput } from "@pulse/core";
+import type { HookAcceptedJson } from "@pulse/core/api";
 import type { FastifyRequest } from "fastify";
 import { ZodError } from "zod";
 import { badRequest, notFound } from "../http/api-error";
 import { fallbackKey, readDelivery } from "../http/delivery";
 import { requireJsonObject } from "../http/validate";
+import { refuseWhatTheWorkerWould } from "../http/worker-check";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
 
 /**
@@ -18,7 +20,7 @@ export class HooksController {
 
   @Post(":agent")
   @HttpCode(202)
-  async hook(@Param("agent") agentId: string, @Req() request: FastifyRequest, @Body() body: unknown) {
+  async hook(@Param("agent") agentId: string, @Req() request: FastifyRequest, @Body() body: unknown): Promise<HookAcceptedJson> {
     const agent = agentById(agentId);
     if (!agent) throw notFound(`no hook route for "${agentId.slice(0, 64)}": agents are ${AGENT_IDS.join(", ")}`);
     let input: HookInput;
@@ -37,6 +39,7 @@ export class HooksController {
     // (Gemini's repeated SessionEnd) are then one event, whatever keys their deliveries carry.
     const key = agent.hookKey?.(input.body) ?? delivery.key ?? fallbackKey(body, stampedMs);
     const event = buildEvent({ session_id: input.sessionId, source: agent.id, cwd: input.cwd }, mapped, { key, receivedMs: delivery.receivedMs, stampedMs, host: delivery.host }, body, request.bodyBytes);
+    refuseWhatTheWorkerWould([event]);
     await this.deps.enqueue([event], request.bodyBytes);
     return { accepted: 1, event_id: event.key };
   }

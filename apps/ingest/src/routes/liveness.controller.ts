@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from "@nestjs/common";
 import { buildEvent, livenessInputSchema, livenessIntervalMs, mappedEvent } from "@pulse/core";
+import type { LivenessAcceptedJson } from "@pulse/core/api";
 import type { FastifyRequest } from "fastify";
 import { readDelivery } from "../http/delivery";
 import { parseOr400, requireJsonObject } from "../http/validate";
+import { refuseWhatTheWorkerWould } from "../http/worker-check";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
 
 /**
@@ -16,7 +18,7 @@ export class LivenessController {
 
   @Post()
   @HttpCode(202)
-  async post(@Req() request: FastifyRequest, @Body() body: unknown) {
+  async post(@Req() request: FastifyRequest, @Body() body: unknown): Promise<LivenessAcceptedJson> {
     const input = parseOr400(livenessInputSchema, requireJsonObject(body));
     const delivery = readDelivery(request, this.deps.now());
     const stampedMs = input.time ?? delivery.stampedMs;
@@ -28,6 +30,7 @@ export class LivenessController {
       null,
       0,
     );
+    refuseWhatTheWorkerWould([event]);
     await this.deps.enqueue([event], request.bodyBytes);
     return { accepted: 1, interval_ms: livenessIntervalMs(this.deps.config.SESSION_STALE_TIMEOUT_MINUTES * 60_000) };
   }

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from "@nestjs/common";
+import type { QueuesJson } from "@pulse/core/api";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
 
 /** Newest failed jobs listed per queue: enough to see what failed and why. */
@@ -15,7 +16,7 @@ export class QueuesController {
   constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {}
 
   @Get()
-  async queues() {
+  async queues(): Promise<QueuesJson> {
     const queues = await Promise.all(
       this.deps.queues.map(async (queue) => {
         const counts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");

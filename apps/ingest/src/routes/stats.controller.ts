@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from "@nestjs/common";
-import { parseEventTime, type Timeline } from "@pulse/core";
+import type { Timeline } from "@pulse/core";
+import { canonicalTimeZone, type CostByProjectJson, costByProjectQuery, dailyQuery, type DailyStatsJson, statsQuery, type StatsReplyJson, timelineQuery, type TimelineJson, TZ_ERROR } from "@pulse/core/api";
 import { getCostByProject, getDailyStats, getStats, getTimeline } from "@pulse/sessions";
-import { z } from "zod";
 import { badRequest } from "../http/api-error";
 import { parseOr400 } from "../http/validate";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
@@ -9,45 +9,6 @@ import { ConcurrencyGate } from "../http/concurrency-gate";
 import { RecentResults } from "./recent-results";
 
 const HOUR_MS = 3600_000;
-
-const sinceQuery = z.object({
-  since: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return undefined;
-      const parsed = parseEventTime(value);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: "custom", message: parsed.message });
-        return z.NEVER;
-      }
-      return parsed.ms;
-    }),
-});
-
-const timelineQuery = z.object({
-  hours: z.coerce.number({ error: "must be a number" }).positive({ error: "must be greater than 0" }).max(24 * 31, { error: "must be at most 744 (31 days)" }).default(24),
-  buckets: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(2, { error: "must be at least 2" }).max(1000, { error: "must be at most 1000" }).default(96),
-});
-
-/**
- * The zone's canonical IANA name, or null when Node does not know it. Node accepts aliases and
- * spellings Postgres does not (`US/Pacific-New`, any case); the canonical name is one both know.
- */
-const canonicalTimeZone = (tz: string): string | null => {
-  try {
-    return new Intl.DateTimeFormat("en", { timeZone: tz }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-};
-const TZ_ERROR = "must be an IANA time zone such as Europe/Paris or UTC";
-
-const calendarQuery = (defaultDays: number) =>
-  z.object({
-    days: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(366, { error: "must be at most 366" }).default(defaultDays),
-    tz: z.string().max(64).default("UTC").refine((tz) => canonicalTimeZone(tz) !== null, { error: TZ_ERROR }),
-  });
 
 /** Runs a calendar query in the zone's canonical name, answering with the zone as asked. */
 async function inZone<T extends { tz: string }>(tz: string, run: (canonical: string) => Promise<T>): Promise<T> {
@@ -59,9 +20,6 @@ async function inZone<T extends { tz: string }>(tz: string, run: (canonical: str
     throw error;
   }
 }
-const dailyQuery = calendarQuery(7);
-const costQuery = calendarQuery(14);
-
 /** How long a computed timeline is served again (the dashboard polls it; every tab would recompute). */
 export const TIMELINE_REUSE_MS = 15_000;
 /**
@@ -81,13 +39,15 @@ export class StatsController {
   }
 
   @Get()
-  stats(@Query() query: Record<string, unknown>) {
-    const { since } = parseOr400(sinceQuery, query);
-    return getStats(this.deps.prisma, this.deps.now(), since);
+  async stats(@Query() query: Record<string, unknown>): Promise<StatsReplyJson> {
+    const { since } = parseOr400(statsQuery, query);
+    const [stats, failed] = await Promise.all([getStats(this.deps.prisma, this.deps.now(), since), this.deps.eventsQueue.getFailedCount()]);
+    // The events' dead letters (GET /v1/queues lists them): accepted events that were never applied.
+    return { ...stats, failed_jobs: failed };
   }
 
   @Get("timeline")
-  timeline(@Query() query: Record<string, unknown>) {
+  timeline(@Query() query: Record<string, unknown>): Promise<TimelineJson> {
     const q = parseOr400(timelineQuery, query);
     return this.timelines.get(`${q.hours}:${q.buckets}`, () =>
       this.timelineGate.run(() => {
@@ -103,14 +63,14 @@ export class StatsController {
   }
 
   @Get("daily")
-  daily(@Query() query: Record<string, unknown>) {
+  daily(@Query() query: Record<string, unknown>): Promise<DailyStatsJson> {
     const q = parseOr400(dailyQuery, query);
     return inZone(q.tz, (tz) => getDailyStats(this.deps.prisma, { days: q.days, tz, nowMs: this.deps.now() }));
   }
 
   @Get("cost-by-project")
-  costByProject(@Query() query: Record<string, unknown>) {
-    const q = parseOr400(costQuery, query);
+  costByProject(@Query() query: Record<string, unknown>): Promise<CostByProjectJson> {
+    const q = parseOr400(costByProjectQuery, query);
     return inZone(q.tz, (tz) => getCostByProject(this.deps.prisma, { days: q.days, tz, nowMs: this.deps.now() }));
   }
 }
