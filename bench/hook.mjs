@@ -88,9 +88,13 @@ async function cleanup() {
       const record = JSON.parse(readFileSync(join(pulseHome, "watchers", name), "utf8"));
       try {
         process.kill(record.watcher_pid, "SIGKILL");
-      } catch {}
+      } catch {
+        // already gone
+      }
     }
-  } catch {}
+  } catch {
+    // no watchers directory: none started
+  }
   rmSync(pulseHome, { recursive: true, force: true });
   await resources.remove();
 }

@@ -47,7 +47,6 @@ export class FigureTable {
   }
 
   print(): void {
-    // eslint-disable-next-line no-console
     console.log(this.render());
   }
 }

@@ -19,7 +19,7 @@ export class OtlpCollector {
   ) {}
 
   static async start(): Promise<OtlpCollector> {
-    let collector: OtlpCollector;
+    // The handler reads `collector`, declared below: requests only come once it is listening.
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -30,7 +30,7 @@ export class OtlpCollector {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    collector = new OtlpCollector(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const collector = new OtlpCollector(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return collector;
   }
 

@@ -51,7 +51,7 @@ export class Sandbox {
   /** Watcher records Pulse's hook left in ~/.pulse/watchers (each names its watcher's pid). */
   watcherRecords(): Array<{ session_id?: string; watcher_pid?: number; agent_pid?: number; [k: string]: unknown }> {
     const dir = join(this.home, ".pulse", "watchers");
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir).filter((n) => n.endsWith(".json"));
     } catch {

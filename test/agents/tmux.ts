@@ -64,7 +64,7 @@ export class Terminal {
   async waitFor(what: string | RegExp | ((screen: string) => boolean), { timeoutMs = 20_000, intervalMs = 50 } = {}): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     const seen = typeof what === "string" ? (t: string) => t.includes(what) : typeof what === "function" ? what : (t: string) => what.test(t);
-    let last = "";
+    let last: string;
     for (;;) {
       last = await this.screen();
       if (seen(last)) return Date.now();

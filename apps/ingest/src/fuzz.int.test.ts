@@ -195,7 +195,7 @@ describe("every ingest route under fuzzing", () => {
       ["GET", `/v1/sessions?cursor=${cursor('[-8640000000000000,"x"]')}`],
       ["GET", "/v1/stats/timeline?hours=745"],
       ["GET", "/v1/stats/daily?days=367"],
-      ["POST", "/v1/sessions/cleanup", { older_than_minutes: 9007199254740993 }],
+      ["POST", "/v1/sessions/cleanup", { older_than_minutes: 2 ** 53 + 2 }],
       ["GET", "/queues/api/queues?activeQueue=%25"],
       ["GET", "/queues/api/job-schedulers?queueName=%25ff"],
     ];

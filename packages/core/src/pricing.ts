@@ -18,7 +18,6 @@ let calcPrice: typeof GenaiPrices.calcPrice | null = null;
  * estimate (the reaper, the dashboard) never pay for it. Ingest may call this at boot to pay it there.
  */
 export function loadPriceTable(): typeof GenaiPrices.calcPrice {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   calcPrice ??= (require("@pydantic/genai-prices") as typeof GenaiPrices).calcPrice;
   return calcPrice;
 }

@@ -184,7 +184,7 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
   "/exit while ingest is down, ingest back → ended·session_end at the true time ≤ 15 s after": async (kit) => {
     const user = await inTerminal(kit);
     await stopIngest(kit.stack);
-    let back = 0;
+    let back: number;
     try {
       await user.agent.quit();
       await user.agent.waitClosed();
@@ -328,8 +328,8 @@ export const claudeCodeTimeoutCases: Record<string, Case<"claude-code">> = {
     const dying = await inTerminal(kit);
     await stopIngest(kit.stack);
     await stopWorkers(kit.stack);
-    let killedAt = 0;
-    let back = 0;
+    let killedAt: number;
+    let back: number;
     try {
       await sleep(1_000);
       killedAt = await dying.agent.kill9();

@@ -33,7 +33,7 @@ export function credentialKind(name: string): CredentialKind | null {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()
-    .split(/[\s_.\-]+/)
+    .split(/[\s_.-]+/)
     .filter((word) => word !== "");
   const last = words[words.length - 1];
   if (last === undefined) return null;

@@ -98,9 +98,9 @@ const AUTHORIZATION_RULES: TextRule[] = [
  * credential word and the separator after it; the name around it is then read backwards and checked
  * word by word (which a regex does badly: `monkey`, `passthrough`), and the value read forwards.
  */
-const CREDENTIAL_WORD_THEN_SEPARATOR = /(?:token|secret|key|passw(?:or)?d|pass|credentials?|authorization|cookie)[A-Za-z0-9_.\-]{0,40}?(?:\\?["'])?[ \t]*(?:=>|:=|[:=])[ \t]*/gi;
-const NAME_CHAR = /[A-Za-z0-9_.\-]/;
-const NAME_SUFFIX = /^[A-Za-z0-9_.\-]*/;
+const CREDENTIAL_WORD_THEN_SEPARATOR = /(?:token|secret|key|passw(?:or)?d|pass|credentials?|authorization|cookie)[A-Za-z0-9_.-]{0,40}?(?:\\?["'])?[ \t]*(?:=>|:=|[:=])[ \t]*/gi;
+const NAME_CHAR = /[A-Za-z0-9_.-]/;
+const NAME_SUFFIX = /^[A-Za-z0-9_.-]*/;
 const VALUE = new RegExp(
   [
     String.raw`\\"(?<escaped>(?:[^"\\\n]|\\[^"\n]){1,4096})(?:\\"|$)`, // JSON text inside a JSON string: \"value\"

@@ -75,7 +75,8 @@ export function listPulseHooksViaAppServer(codex: string, cwd: string, env: Node
       while ((newline = buffer.indexOf("\n")) >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
-        let message: any;
+        // Read defensively: any field may be missing or of another type.
+        let message: { id?: unknown; error?: { message?: unknown }; result?: { data?: unknown } } | null;
         try {
           message = JSON.parse(line);
         } catch {
@@ -88,7 +89,8 @@ export function listPulseHooksViaAppServer(codex: string, cwd: string, env: Node
         } else if (message?.id === 2) {
           if (message.error) return finish(new Error(`codex app-server: hooks/list failed: ${message.error.message ?? "error"}`));
           const hooks: PulseHookTrust[] = [];
-          for (const entry of Array.isArray(message.result?.data) ? message.result.data : []) {
+          const data = message.result?.data;
+          for (const entry of Array.isArray(data) ? data : []) {
             for (const hook of Array.isArray(entry?.hooks) ? entry.hooks : []) {
               if (isPulseCommand(hook?.command) && typeof hook.key === "string") hooks.push({ key: hook.key, event: String(hook.eventName ?? ""), status: String(hook.trustStatus ?? "unknown") });
             }
@@ -109,7 +111,7 @@ const snakeCase = (event: string): string => event.replace(/([a-z0-9])([A-Z])/g,
  * stale (only Codex can tell).
  */
 export function pulseHooksFromConfigToml(hooksJsonPath: string, hooksJsonText: string, configTomlText: string): PulseHookTrust[] {
-  let settings: any;
+  let settings: { hooks?: Record<string, unknown> } | null;
   try {
     settings = JSON.parse(hooksJsonText);
   } catch {
@@ -127,8 +129,8 @@ export function pulseHooksFromConfigToml(hooksJsonPath: string, hooksJsonText: s
   const hooks: PulseHookTrust[] = [];
   for (const [event, groups] of Object.entries(settings?.hooks ?? {})) {
     if (!Array.isArray(groups)) continue;
-    groups.forEach((group: any, g: number) => {
-      (Array.isArray(group?.hooks) ? group.hooks : []).forEach((handler: any, h: number) => {
+    groups.forEach((group, g: number) => {
+      (Array.isArray(group?.hooks) ? (group.hooks as Array<{ command?: unknown } | null>) : []).forEach((handler, h: number) => {
         if (!isPulseCommand(handler?.command)) return;
         const key = `${hooksJsonPath}:${snakeCase(event)}:${g}:${h}`;
         hooks.push({ key, event: snakeCase(event), status: trusted.has(key) ? "recorded" : "untrusted" });

@@ -35,7 +35,8 @@ export interface Interrupt {
 
 /** The interrupt a transcript line records, or null for any other line (or one that is not JSON). */
 export function interruptIn(line: string, sessionId: string): Interrupt | null {
-  let entry: any;
+  // Read defensively: any field may be missing or of another type.
+  let entry: { type?: unknown; isSidechain?: unknown; isMeta?: unknown; origin?: { kind?: unknown }; promptSource?: unknown; sessionId?: unknown; message?: { content?: unknown }; uuid?: unknown; timestamp?: unknown } | null;
   try {
     entry = JSON.parse(line);
   } catch {
