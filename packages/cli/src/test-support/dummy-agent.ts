@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PULSE_JS } from "./cli-process";
+import { LineProcess } from "./line-process";
 
 /**
  * A stand-in for Claude Code: a long-lived node process that runs its hooks the way Claude Code does
@@ -21,42 +21,16 @@ rl.on("line", (line) => {
 setInterval(() => {}, 1 << 30);
 `;
 
-export class DummyAgent {
-  readonly process: ChildProcess;
-  private lines: string[] = [];
-  private waiters: Array<(line: string) => void> = [];
-
+export class DummyAgent extends LineProcess {
   constructor(dir: string, env: Record<string, string | undefined>) {
     const script = join(dir, "dummy-agent.js");
     writeFileSync(script, SCRIPT);
     const command = `NODE_EXTRA_CA_CERTS= '${process.execPath}' '${PULSE_JS}' hook`;
-    this.process = spawn(process.execPath, [script, command], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "inherit"] });
-    let buffer = "";
-    this.process.stdout!.on("data", (chunk) => {
-      buffer += chunk;
-      let i;
-      while ((i = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        const waiter = this.waiters.shift();
-        if (waiter) waiter(line);
-        else this.lines.push(line);
-      }
-    });
-  }
-
-  get pid(): number {
-    return this.process.pid!;
+    super(process.execPath, [script, command], { env: env as NodeJS.ProcessEnv });
   }
 
   /** Runs one hook with this payload, as the agent would, and waits for it to finish. */
   hook(payload: unknown): Promise<string> {
-    const next = this.lines.length ? Promise.resolve(this.lines.shift()!) : new Promise<string>((resolve) => this.waiters.push(resolve));
-    this.process.stdin!.write(JSON.stringify(payload) + "\n");
-    return next;
-  }
-
-  kill(signal: NodeJS.Signals = "SIGKILL"): void {
-    this.process.kill(signal);
+    return this.request(payload);
   }
 }

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PULSE_JS } from "./cli-process";
+import { LineProcess } from "./line-process";
 
 /**
  * A stand-in for Codex's interactive mode as seen with Codex 0.171: each TUI (`codex`) talks over a
@@ -51,11 +51,7 @@ if (process.argv[2] === "app-server") {
 }
 `;
 
-export class DummyCodex {
-  readonly process: ChildProcess;
-  private lines: string[] = [];
-  private waiters: Array<(line: string) => void> = [];
-
+export class DummyCodex extends LineProcess {
   /**
    * `dir` holds the script; `socket` is the shared server's; the TUI runs in `cwd`. `startsServer`:
    * this TUI starts the server (the first one does).
@@ -65,47 +61,19 @@ export class DummyCodex {
     writeFileSync(script, SCRIPT);
     mkdirSync(cwd, { recursive: true });
     const hook = `NODE_EXTRA_CA_CERTS= '${process.execPath}' '${PULSE_JS}' hook --agent codex`;
-    this.process = spawn(process.execPath, [script], {
+    super(process.execPath, [script], {
       cwd,
       env: { ...env, DUMMY_CODEX_SOCKET: socket, DUMMY_CODEX_HOOK: hook, DUMMY_CODEX_START_SERVER: options.startsServer ? "1" : "" } as NodeJS.ProcessEnv,
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    let buffer = "";
-    this.process.stdout!.on("data", (chunk) => {
-      buffer += chunk;
-      let i;
-      while ((i = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        const waiter = this.waiters.shift();
-        if (waiter) waiter(line);
-        else this.lines.push(line);
-      }
     });
   }
 
-  get pid(): number {
-    return this.process.pid!;
-  }
-
-  /** The next line the TUI prints ("server <pid>", "connected", "done <code>"). */
-  next(): Promise<string> {
-    return this.lines.length ? Promise.resolve(this.lines.shift()!) : new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  /** Runs one hook in the shared server for this TUI's session, as Codex would, and waits for it. */
+  /** Runs one hook in the shared server for this TUI's session, as Codex would, and waits for it ("done <code>"). */
   hook(payload: unknown): Promise<string> {
-    const done = this.next();
-    this.process.stdin!.write(JSON.stringify(payload) + "\n");
-    return done;
+    return this.request(payload);
   }
 
   /** Leaves like `/quit`: exit code 0. */
   quit(): void {
     this.process.stdin!.end();
-  }
-
-  kill(signal: NodeJS.Signals = "SIGKILL"): void {
-    this.process.kill(signal);
   }
 }

@@ -1,8 +1,6 @@
-import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
-import { assertBuilt, fixture, Sandbox } from "../test-support/cli-process";
-import { DummyAgent } from "../test-support/dummy-agent";
-import { closeRestartedIngests, getJson, restartIngest, startProxy, type TestProxy } from "../test-support/ingest-control";
+import { startProxy, type TestProxy } from "../test-support/ingest-control";
+import { alive, useWatchFixture } from "../test-support/watch-fixture";
 
 /**
  * Proof of life (contract 1) from a real watcher of a dummy agent, against the real stack with a
@@ -10,58 +8,31 @@ import { closeRestartedIngests, getJson, restartIngest, startProxy, type TestPro
  */
 const TOKEN = "liveness-test-token";
 const TIMEOUT_MS = 6_000;
-let stack: TestStack;
 let proxy: TestProxy;
-let sandbox: Sandbox;
-const agents: DummyAgent[] = [];
-let n = 0;
+const fx = useWatchFixture({ label: "cliliveness", token: TOKEN, env: { SESSION_STALE_TIMEOUT_MINUTES: "0.1", REAPER_INTERVAL_SECONDS: "1" } });
+const { session } = fx;
 
 beforeAll(async () => {
-  assertBuilt();
-  stack = await startStack({ label: "cliliveness", env: { PULSE_TOKEN: TOKEN, SESSION_STALE_TIMEOUT_MINUTES: "0.1", REAPER_INTERVAL_SECONDS: "1" } });
   // Every request the CLI makes goes through this recorder, so the test can count them.
-  proxy = await startProxy(stack.url);
+  proxy = await startProxy(fx.stack.url);
 });
 afterAll(async () => {
   await proxy?.close();
-  await closeRestartedIngests();
-  await stack?.stop();
-});
-beforeEach(() => {
-  sandbox = new Sandbox();
-});
-afterEach(() => {
-  for (const agent of agents.splice(0)) if (agent.process.exitCode === null && agent.process.signalCode === null) agent.kill();
-  sandbox.cleanup();
 });
 
-const payload = (name: string, sessionId: string) => ({ ...JSON.parse(fixture(`claude-code/${name}.json`)), session_id: sessionId });
-const session = async (id: string) => {
-  const r = await getJson(stack.url, `/v1/sessions/${id}`, TOKEN);
-  return r.status === 200 ? r.body : undefined;
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const livenessRequests = (id: string) => proxy.requests.filter((r) => r.path === "/v1/liveness" && JSON.parse(r.body).session_id === id);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startWatchedSession(id: string) {
-  const agent = new DummyAgent(sandbox.root, sandbox.env({ PULSE_URL: proxy.url, PULSE_TOKEN: TOKEN }));
-  agents.push(agent);
-  expect(await agent.hook(payload("session-start", id))).toBe("done 0");
-  const watcher = await waitFor(() => sandbox.watcherRecords().find((r) => r.session_id === id && alive(r.watcher_pid)), { what: "the watcher" });
+  const agent = fx.startAgent({}, proxy.url);
+  expect(await agent.hook(fx.payload("session-start", id))).toBe("done 0");
+  const watcher = await fx.watcherFor(id);
   return { agent, watcher };
 }
 
 describe("proof of life", () => {
   it("moves alive_at at the interval the server asks for, with the token, and keeps a quiet live session from timing out", async () => {
-    const id = `alive-${++n}`;
+    const id = fx.id("alive");
     const { watcher } = await startWatchedSession(id);
     const first = await waitFor(async () => (await session(id))?.alive_at || undefined, { timeoutMs: 8000, what: "a first proof of life" });
     const sent = livenessRequests(id);
@@ -76,6 +47,8 @@ describe("proof of life", () => {
 
     // Three stale timeouts with no event at all: a live process keeps its session open.
     await sleep(3 * TIMEOUT_MS);
+    // …and the reaper has judged it since (a sweep that started after those three timeouts).
+    await fx.sweeps(2);
     const s = await session(id);
     expect(s.status).not.toBe("ended");
     expect(s.reopen_count).toBe(0);
@@ -84,23 +57,23 @@ describe("proof of life", () => {
     expect(count).toBeGreaterThanOrEqual(8);
     expect(count).toBeLessThanOrEqual(20);
     expect(alive(watcher.watcher_pid)).toBe(true);
-    expect(sandbox.spoolFiles()).toEqual([]); // proof of life is never spooled
+    expect(fx.sandbox.spoolFiles()).toEqual([]); // proof of life is never spooled
   });
 
   it("survives ingest being down: no crash, nothing spooled, no pile-up, and resumes when it is back", async () => {
-    const id = `alive-outage-${++n}`;
+    const id = fx.id("alive-outage");
     const { watcher, agent } = await startWatchedSession(id);
     await waitFor(async () => (await session(id))?.alive_at || undefined, { timeoutMs: 8000, what: "a first proof of life" });
-    await stack.ingest.close();
+    await fx.stack.ingest.close();
     const downAt = Date.now();
     let before = 0;
     try {
       before = livenessRequests(id).length;
       await sleep(6000);
       expect(alive(watcher.watcher_pid)).toBe(true);
-      expect(sandbox.spoolFiles()).toEqual([]);
+      expect(fx.sandbox.spoolFiles()).toEqual([]);
     } finally {
-      await restartIngest(stack, { PULSE_TOKEN: TOKEN, SESSION_STALE_TIMEOUT_MINUTES: "0.1" });
+      await fx.restartIngest();
     }
     // One attempt per interval while down (1.5 s → ~4 in 6 s), not a retry storm.
     const during = livenessRequests(id).length - before;
@@ -124,7 +97,7 @@ describe("proof of life", () => {
   });
 
   it("stops proving life when the agent's process is gone", async () => {
-    const id = `alive-stop-${++n}`;
+    const id = fx.id("alive-stop");
     const { agent, watcher } = await startWatchedSession(id);
     await waitFor(async () => (await session(id))?.alive_at || undefined, { timeoutMs: 8000, what: "a first proof of life" });
     agent.kill("SIGKILL");

@@ -1,71 +1,39 @@
 import { join } from "node:path";
-import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
-import { assertBuilt, fixture, Sandbox } from "../test-support/cli-process";
+import { fixture } from "../test-support/cli-process";
 import { DummyCodex } from "../test-support/dummy-codex";
-import { getJson } from "../test-support/ingest-control";
+import { alive, useWatchFixture, type WatcherRecord } from "../test-support/watch-fixture";
 
 /**
  * Codex's interactive mode: every TUI's hooks run in one shared `codex app-server` that outlives them
  * (dummy-codex.ts plays it). The watcher must watch each session's TUI, never the server nor the TUI
  * that happened to start it.
  */
-let stack: TestStack;
-let sandbox: Sandbox;
-const tuis: DummyCodex[] = [];
+const fx = useWatchFixture({ label: "clicodexsrv" });
+const { session } = fx;
+/** The shared servers the first TUIs started (killed after each test by the fixture). */
 const servers: number[] = [];
-let n = 0;
-
-beforeAll(async () => {
-  assertBuilt();
-  stack = await startStack({ label: "clicodexsrv" });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  sandbox = new Sandbox();
-});
 afterEach(() => {
-  for (const tui of tuis.splice(0)) if (tui.process.exitCode === null && tui.process.signalCode === null) tui.kill();
-  for (const pid of servers.splice(0)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }
-  sandbox.cleanup();
+  servers.splice(0);
 });
-
-const session = async (id: string) => {
-  const r = await getJson(stack.url, `/v1/sessions/${id}`);
-  return r.status === 200 ? r.body : undefined;
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sessionStart = (id: string, cwd: string) => ({ ...JSON.parse(fixture("codex/hook-session-start.json")), session_id: id, cwd });
 
 /** A TUI in `cwd` (the first one starts the shared server), connected and ready. */
 async function startTui(cwd: string, options: { startsServer?: boolean; program?: string } = {}) {
-  const tui = new DummyCodex(sandbox.root, join(sandbox.root, "app-server.sock"), cwd, sandbox.env({ PULSE_URL: stack.url }), options);
-  tuis.push(tui);
+  const tui = fx.track(new DummyCodex(fx.sandbox.root, join(fx.sandbox.root, "app-server.sock"), cwd, fx.sandbox.env({ PULSE_URL: fx.stack.url }), options));
   for (;;) {
     const line = await tui.next();
-    if (line.startsWith("server ")) servers.push(Number(line.slice(7)));
+    if (line.startsWith("server ")) {
+      servers.push(Number(line.slice(7)));
+      fx.trackPid(servers.at(-1)!);
+    }
     if (line === "connected") return tui;
   }
 }
 
 async function watched(id: string) {
-  return waitFor(() => sandbox.watcherRecords().find((r) => r.session_id === id && alive(r.watcher_pid) && r.agent_pid !== servers[0]) as any, { what: `a watcher on ${id}'s TUI` });
+  return fx.watcherFor(id, (r: WatcherRecord) => r.agent_pid !== servers[0]);
 }
 
 async function ended(id: string, timeoutMs: number) {
@@ -77,11 +45,11 @@ async function ended(id: string, timeoutMs: number) {
 
 describe("Codex TUIs sharing one app-server", () => {
   it("watches each session's TUI: kill -9 of one ends only its session, /quit of the server's parent ends its own, the server survives, no watcher stays", async () => {
-    const [a, b] = [`codex-a-${++n}`, `codex-b-${n}`];
-    const first = await startTui(join(sandbox.root, "proj-a"), { startsServer: true });
-    const second = await startTui(join(sandbox.root, "proj-b"));
-    expect(await first.hook(sessionStart(a, join(sandbox.root, "proj-a")))).toBe("done 0");
-    expect(await second.hook(sessionStart(b, join(sandbox.root, "proj-b")))).toBe("done 0");
+    const [a, b] = [fx.id("codex-a"), fx.id("codex-b")];
+    const first = await startTui(join(fx.sandbox.root, "proj-a"), { startsServer: true });
+    const second = await startTui(join(fx.sandbox.root, "proj-b"));
+    expect(await first.hook(sessionStart(a, join(fx.sandbox.root, "proj-a")))).toBe("done 0");
+    expect(await second.hook(sessionStart(b, join(fx.sandbox.root, "proj-b")))).toBe("done 0");
     const [wa, wb] = [await watched(a), await watched(b)];
     expect(wa.agent_pid).toBe(first.pid); // not the server, which the first TUI started
     expect(wb.agent_pid).toBe(second.pid); // not the first TUI, the server's parent
@@ -102,12 +70,12 @@ describe("Codex TUIs sharing one app-server", () => {
     expect(endA.end_reason).toBe("process_exit");
     expect(alive(servers[0])).toBe(true); // the shared server outlives its TUIs…
     // …and no watcher stays behind for it.
-    await waitFor(() => (!alive(wa.watcher_pid) && !alive(wb.watcher_pid) && sandbox.watcherRecords().length === 0) || undefined, { timeoutMs: 3000, what: "the watchers to leave" });
+    await waitFor(() => (!alive(wa.watcher_pid) && !alive(wb.watcher_pid) && fx.sandbox.watcherRecords().length === 0) || undefined, { timeoutMs: 3000, what: "the watchers to leave" });
   });
 
   it("two TUIs in one directory cannot be told apart: the session ends when both are gone, never while its TUI may live", async () => {
-    const id = `codex-same-${++n}`;
-    const dir = join(sandbox.root, "proj");
+    const id = fx.id("codex-same");
+    const dir = join(fx.sandbox.root, "proj");
     const first = await startTui(dir, { startsServer: true });
     const second = await startTui(dir);
     await second.hook(sessionStart(id, dir));
@@ -123,16 +91,16 @@ describe("Codex TUIs sharing one app-server", () => {
   });
 
   it("a session none of whose server's clients is a TUI (an IDE drives it) is left to the timeout, and later hooks start no watcher", async () => {
-    const id = `codex-ide-${++n}`;
-    const dir = join(sandbox.root, "proj");
+    const id = fx.id("codex-ide");
+    const dir = join(fx.sandbox.root, "proj");
     await startTui(dir, { startsServer: true }).then((tui) => tui.quit());
     const ide = await startTui(dir, { program: "ide" });
     expect(await ide.hook(sessionStart(id, dir))).toBe("done 0");
-    const marked = await waitFor(() => sandbox.watcherRecords().find((r: any) => r.session_id === id && r.unwatched) as any, { what: "the session marked unwatched" });
+    const marked = await waitFor(() => fx.sandbox.watcherRecords().find((r: any) => r.session_id === id && r.unwatched) as any, { what: "the session marked unwatched" });
     await waitFor(() => !alive(marked.watcher_pid) || undefined, { what: "its watcher to leave" });
     expect(await ide.hook({ ...sessionStart(id, dir), hook_event_name: "UserPromptSubmit", prompt: "hi" })).toBe("done 0");
     await sleep(500);
-    expect(sandbox.watcherRecords().filter((r) => r.session_id === id)).toEqual([expect.objectContaining({ watcher_pid: marked.watcher_pid })]);
+    expect(fx.sandbox.watcherRecords().filter((r) => r.session_id === id)).toEqual([expect.objectContaining({ watcher_pid: marked.watcher_pid })]);
     expect((await session(id)).status).not.toBe("ended");
   });
 });

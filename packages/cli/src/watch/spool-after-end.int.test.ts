@@ -1,49 +1,14 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
-import { assertBuilt, fixture, Sandbox } from "../test-support/cli-process";
-import { DummyAgent } from "../test-support/dummy-agent";
-import { closeRestartedIngests, getJson, restartIngest } from "../test-support/ingest-control";
+import { alive, useWatchFixture } from "../test-support/watch-fixture";
 
 /**
  * The spool is delivered even when the session's last hook ran while ingest was down or hanging: the
  * watcher outlives the session until it is (linger.ts).
  */
-let stack: TestStack;
-let sandbox: Sandbox;
-const agents: DummyAgent[] = [];
-let n = 0;
-
-beforeAll(async () => {
-  assertBuilt();
-  stack = await startStack({ label: "clilinger" });
-});
-afterAll(async () => {
-  await closeRestartedIngests();
-  await stack?.stop();
-});
-beforeEach(() => {
-  sandbox = new Sandbox();
-});
-afterEach(() => {
-  for (const agent of agents.splice(0)) if (agent.process.exitCode === null && agent.process.signalCode === null) agent.kill();
-  sandbox.cleanup();
-});
-
-const payload = (name: string, sessionId: string) => ({ ...JSON.parse(fixture(`claude-code/${name}.json`)), session_id: sessionId });
-const session = async (id: string) => {
-  const r = await getJson(stack.url, `/v1/sessions/${id}`);
-  return r.status === 200 ? r.body : undefined;
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const fx = useWatchFixture({ label: "clilinger" });
+const { payload, session } = fx;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -88,31 +53,30 @@ async function startFront(target: string) {
 }
 
 async function startWatched(id: string, url: string, extraEnv: Record<string, string> = {}) {
-  const agent = new DummyAgent(sandbox.root, sandbox.env({ PULSE_URL: url, ...extraEnv }));
-  agents.push(agent);
+  const agent = fx.startAgent(extraEnv, url);
   await agent.hook(payload("session-start", id));
   await agent.hook(payload("user-prompt-submit", id));
-  const watcher = await waitFor(() => sandbox.watcherRecords().find((r) => r.session_id === id && alive(r.watcher_pid)), { what: "the watcher" });
+  const watcher = await fx.watcherFor(id);
   await waitFor(async () => ((await session(id))?.event_count === 2 ? true : undefined), { what: "the session's first events" });
   return { agent, watcher };
 }
 
 describe("the spool after the session's last hook", () => {
   it("/exit while ingest is down: the watcher stays, and once ingest is back the session ends session_end at its true time within 15 s", async () => {
-    const id = `linger-exit-${++n}`;
-    const { agent, watcher } = await startWatched(id, stack.url);
-    await stack.ingest.close();
+    const id = fx.id("linger-exit");
+    const { agent, watcher } = await startWatched(id, fx.stack.url);
+    await fx.stack.ingest.close();
     let exitAt = 0;
     try {
       exitAt = Date.now();
       expect(await agent.hook(payload("session-end", id))).toBe("done 0");
-      expect(sandbox.spoolFiles()).toHaveLength(1);
+      expect(fx.sandbox.spoolFiles()).toHaveLength(1);
       await sleep(3000);
       // The session is over for the agent, its record is gone: the watcher stays for the spool.
-      expect(sandbox.watcherRecords()).toEqual([]);
+      expect(fx.sandbox.watcherRecords()).toEqual([]);
       expect(alive(watcher.watcher_pid)).toBe(true);
     } finally {
-      await restartIngest(stack);
+      await fx.restartIngest();
     }
     const back = Date.now();
     const ended = await waitFor(async () => {
@@ -126,19 +90,19 @@ describe("the spool after the session's last hook", () => {
     expect(Date.parse(ended.ended_at)).toBeLessThan(exitAt + 1000);
     // Delivered: it leaves.
     await waitFor(() => !alive(watcher.watcher_pid), { timeoutMs: 3000, what: "the watcher to leave" });
-    expect(sandbox.spoolFiles()).toEqual([]);
+    expect(fx.sandbox.spoolFiles()).toEqual([]);
   });
 
   it("ingest hanging: what the hooks only spooled is delivered by the watcher within seconds of ingest answering", async () => {
-    const front = await startFront(stack.url);
+    const front = await startFront(fx.stack.url);
     try {
-      const id = `linger-hang-${++n}`;
+      const id = fx.id("linger-hang");
       const { agent, watcher } = await startWatched(id, front.url);
       front.hang(true);
       for (const name of ["pre-tool-use", "post-tool-use", "stop"]) expect(await agent.hook(payload(name, id))).toBe("done 0");
-      await waitFor(() => sandbox.spoolFiles().length === 3 || undefined, { timeoutMs: 5000, what: "three spooled events" });
-      await sleep(2000);
-      expect(front.hung).toBeGreaterThan(0); // the watcher kept trying
+      await waitFor(() => fx.sandbox.spoolFiles().length === 3 || undefined, { timeoutMs: 5000, what: "three spooled events" });
+      // Deliveries reach the hanging ingest and are held (no answer, no crash).
+      await waitFor(() => front.hung > 0 || undefined, { timeoutMs: 10_000, what: "a delivery held by the hanging ingest" });
       expect(alive(watcher.watcher_pid)).toBe(true);
       const answering = Date.now();
       front.hang(false);
@@ -150,24 +114,24 @@ describe("the spool after the session's last hook", () => {
       process.stdout.write(`ingest answers again → spooled events applied in ${latency} ms\n`);
       expect(latency).toBeLessThan(8000);
       expect(s.status).toBe("waiting"); // the Stop, at its own time
-      expect(sandbox.spoolFiles()).toEqual([]);
+      expect(fx.sandbox.spoolFiles()).toEqual([]);
     } finally {
       await front.close();
     }
   });
 
   it("two sessions ended during one outage: one watcher stays for the spool, the other leaves; both end once ingest is back", async () => {
-    const ids = [`linger-two-a-${++n}`, `linger-two-b-${n}`];
+    const ids = [fx.id("linger-two-a"), fx.id("linger-two-b")];
     const started: Array<Awaited<ReturnType<typeof startWatched>>> = [];
-    for (const id of ids) started.push(await startWatched(id, stack.url));
-    await stack.ingest.close();
+    for (const id of ids) started.push(await startWatched(id, fx.stack.url));
+    await fx.stack.ingest.close();
     try {
       for (const [i, id] of ids.entries()) await started[i].agent.hook(payload("session-end", id));
       await waitFor(() => started.filter((s) => alive(s.watcher.watcher_pid)).length === 1 || undefined, { timeoutMs: 5000, what: "one watcher to stay" });
       await sleep(1000);
       expect(started.filter((s) => alive(s.watcher.watcher_pid))).toHaveLength(1);
     } finally {
-      await restartIngest(stack);
+      await fx.restartIngest();
     }
     for (const id of ids) {
       await waitFor(async () => ((await session(id))?.end_reason === "session_end" ? true : undefined), { timeoutMs: 15_000, what: `${id} to end` });
@@ -176,20 +140,19 @@ describe("the spool after the session's last hook", () => {
   });
 
   it("stays no longer than its bound; the end then waits in the spool for the next hook", async () => {
-    const id = `linger-bound-${++n}`;
-    const { agent, watcher } = await startWatched(id, stack.url, { PULSE_WATCH_LINGER_MS: "2000" });
-    await stack.ingest.close();
+    const id = fx.id("linger-bound");
+    const { agent, watcher } = await startWatched(id, fx.stack.url, { PULSE_WATCH_LINGER_MS: "2000" });
+    await fx.stack.ingest.close();
     try {
       await agent.hook(payload("session-end", id));
       await waitFor(() => !alive(watcher.watcher_pid) || undefined, { timeoutMs: 6000, what: "the watcher to give up" });
-      expect(sandbox.spoolFiles()).toHaveLength(1);
+      expect(fx.sandbox.spoolFiles()).toHaveLength(1);
     } finally {
-      await restartIngest(stack);
+      await fx.restartIngest();
     }
     // Nothing was lost: the next hook of any session delivers it, with its time.
-    const next = new DummyAgent(sandbox.root, sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }));
-    agents.push(next);
-    expect(await next.hook(payload("session-start", `linger-bound-next-${n}`))).toBe("done 0");
+    const next = fx.startAgent({ PULSE_NO_WATCH: "1" });
+    expect(await next.hook(payload("session-start", fx.id("linger-bound-next")))).toBe("done 0");
     await waitFor(async () => ((await session(id))?.end_reason === "session_end" ? true : undefined), { timeoutMs: 5000, what: "the end" });
   });
 });
