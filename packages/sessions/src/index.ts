@@ -1,12 +1,17 @@
+// Writes: apps go through the store, which announces every change on the sessions channel.
 export * from "./store";
-export * from "./apply-events";
-export * from "./reap-stale";
-export * from "./cleanup-sessions";
-export * from "./stale-sweep";
-export * from "./close-session";
+export type { ApplyResult } from "./apply-events";
+export type { CleanupOptions } from "./cleanup-sessions";
+export type { CloseResult } from "./close-session";
+export type { PruneResult } from "./prune-ended";
+export type { ReapOptions } from "./reap-stale";
+// The same writes without announcing them: for tests that seed data, and the benchmarks.
+export { applyEventBatch } from "./apply-events";
+export { reapStaleSessions } from "./reap-stale";
+export { pruneEndedSessions } from "./prune-ended";
+// Reads.
 export * from "./queries";
 export * from "./stats";
 export * from "./timeline";
-export { fromRow, selectSessions, writeSessions, type Db } from "./rows";
+export { fromRow, selectSessions, type Db } from "./rows";
 export { loadHistories, HISTORY_LIMIT } from "./history";
-export * from "./prune-ended";
