@@ -8,19 +8,19 @@ import { colorEnabled, painter } from "./output";
 
 /** Every command, loaded only when chosen so `pulse sessions` does not pay for `pulse run`. */
 const COMMANDS: Array<{ name: string; load: () => Command }> = [
-  { name: "hooks install", load: () => require("../commands/hooks").installCommand },
-  { name: "hooks uninstall", load: () => require("../commands/hooks").uninstallCommand },
-  { name: "hooks status", load: () => require("../commands/hooks").statusCommand },
-  { name: "hook", load: () => require("../commands/hook").hookCommand },
-  { name: "run", load: () => require("../commands/run").runCommand },
-  { name: "sessions show", load: () => require("../commands/sessions").showCommand },
-  { name: "sessions close", load: () => require("../commands/sessions").closeCommand },
-  { name: "sessions", load: () => require("../commands/sessions").listCommand },
-  { name: "cleanup", load: () => require("../commands/cleanup").cleanupCommand },
-  { name: "stats", load: () => require("../commands/stats").statsCommand },
-  { name: "doctor", load: () => require("../commands/doctor").doctorCommand },
-  { name: "spool", load: () => require("../commands/spool").spoolCommand },
-  { name: "otel env", load: () => require("../commands/otel").otelEnvCommand },
+  { name: "hooks install", load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).installCommand },
+  { name: "hooks uninstall", load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).uninstallCommand },
+  { name: "hooks status", load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).statusCommand },
+  { name: "hook", load: () => (require("../commands/hook") as typeof import("../commands/hook")).hookCommand },
+  { name: "run", load: () => (require("../commands/run") as typeof import("../commands/run")).runCommand },
+  { name: "sessions show", load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).showCommand },
+  { name: "sessions close", load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).closeCommand },
+  { name: "sessions", load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).listCommand },
+  { name: "cleanup", load: () => (require("../commands/cleanup") as typeof import("../commands/cleanup")).cleanupCommand },
+  { name: "stats", load: () => (require("../commands/stats") as typeof import("../commands/stats")).statsCommand },
+  { name: "doctor", load: () => (require("../commands/doctor") as typeof import("../commands/doctor")).doctorCommand },
+  { name: "spool", load: () => (require("../commands/spool") as typeof import("../commands/spool")).spoolCommand },
+  { name: "otel env", load: () => (require("../commands/otel") as typeof import("../commands/otel")).otelEnvCommand },
 ];
 
 function version(): string {
