@@ -350,5 +350,3 @@ export const claudeCodeTimeoutCases: Record<string, Case<"claude-code">> = {
     expect({ title: after.title, state: describeState(after), reopen_count: after.reopen_count }).toEqual({ title: "turn while pulse is down", state: "waiting·turn_end", reopen_count: 0 });
   },
 };
-
-export type { Kit };

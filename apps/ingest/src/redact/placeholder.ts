@@ -3,9 +3,6 @@ export function placeholder(kind: string): string {
   return `[REDACTED:${kind}]`;
 }
 
-/** A value that already is a placeholder (Pulse's own, or one the client put there) is left as it is. */
-export const PLACEHOLDER_RE = /^\[REDACTED:[A-Za-z0-9_.-]{1,64}\]$/;
-
 /** Written when redaction itself failed: the string is dropped rather than stored raw. */
 export const ERROR_PLACEHOLDER = placeholder("error");
 
