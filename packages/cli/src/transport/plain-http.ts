@@ -5,6 +5,7 @@ import { TransportError } from "./http-request";
  * A minimal HTTP/1.1 client over node:net for plain-http URLs: one request per connection
  * (`Connection: close`), body by Content-Length, chunked or up to the close. node:http costs ~6 ms
  * to load and set up a request, a tenth of the hook's whole budget; this costs a fraction of that.
+ * @lazy required when first used (`require(…) as typeof import(…)`), which knip cannot follow
  */
 export function plainHttpRequest(url: URL, request: HttpRequest, headers: Record<string, string>): Promise<HttpResponse> {
   const net = require("node:net") as typeof import("node:net");

@@ -91,7 +91,10 @@ function readSessionFile(path: string): unknown {
   }
 }
 
-/** Watches one Claude Code session's transcript for interrupts; one stat per poll while nothing changes. */
+/**
+ * Watches one Claude Code session's transcript for interrupts; one stat per poll while nothing changes.
+ * @lazy required when first used (`require(…) as typeof import(…)`), which knip cannot follow
+ */
 export class ClaudeInterrupts {
   private readonly lines: AppendedLines;
   private readonly sessionFile: string | null;

@@ -33,6 +33,7 @@ function agentLocation(source: string): AgentLocation | null {
  * Makes sure one detached watcher watches this session's agent process. Cheap when one runs already
  * (a file read and a signal-0), so every hook can call it: a watcher lost to a reboot comes back with
  * the next event.
+ * @lazy required when first used (`require(…) as typeof import(…)`), which knip cannot follow
  */
 export function ensureWatcher(home: string, source: string, sessionId: string, pulseScript: string, context: SessionContext = {}): WatcherStart {
   const existing = readWatcher(home, sessionId);
