@@ -6,13 +6,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { ingestUpSinceKey } from "@pulse/queues";
+import { databaseUrl as databaseUrlOn, deleteKeysWithPrefix, dropDatabase, freePort, stopChild, waitForHttp } from "@pulse/test-kit";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { LOG_DIR, REPO_ROOT, WEB_DIR } from "./paths";
-
 
 export interface StackOptions {
   postgresUrl: string;
@@ -42,33 +40,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, what: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready; see ${LOG_DIR}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return;
-      last = `status ${response.status}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`${what} not ready at ${url} after ${timeoutMs} ms (${last}); see ${LOG_DIR}`);
+/** Waits for `url` to answer 2xx; fails at once if `child` exits first. */
+function waitFor(url: string, what: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  return waitForHttp(url, { what, child, timeoutMs, hint: `see ${LOG_DIR}` });
 }
 
 function run(name: string, args: string[], env: Record<string, string>): ChildProcess {
@@ -84,18 +58,6 @@ function run(name: string, args: string[], env: Record<string, string>): ChildPr
   return child;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 function requireBuilt(file: string, hint: string): string {
   const full = path.join(REPO_ROOT, file);
   if (!existsSync(full)) throw new Error(`${file} is missing: ${hint}`);
@@ -109,35 +71,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const suffix = randomBytes(4).toString("hex");
   const databaseName = `pulse_e2e_${suffix}`;
-  const databaseUrl = new URL(options.postgresUrl);
-  databaseUrl.pathname = `/${databaseName}`;
+  const databaseUrl = databaseUrlOn(options.postgresUrl, databaseName);
   const redisPrefix = `pulse-e2e-${suffix}`;
   const children: ChildProcess[] = [];
   let databaseCreated = false;
 
   const stop = async () => {
     await Promise.all(children.reverse().map(stopChild));
-    if (databaseCreated) {
-      const admin = new pg.Client({ connectionString: options.postgresUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-      await admin.end();
-    }
-    const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${redisPrefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
-    await redis.quit();
+    if (databaseCreated) await dropDatabase(options.postgresUrl, databaseName);
+    await deleteKeysWithPrefix(options.redisUrl, redisPrefix);
   };
 
   try {
     // Create + migrate (the same script `npm start` uses). Marked created first: a failed migration still leaves a database to drop.
     databaseCreated = true;
-    const setup = run("db-setup", [path.join(REPO_ROOT, "packages/db/scripts/setup.mjs")], { DATABASE_URL: databaseUrl.toString() });
+    const setup = run("db-setup", [path.join(REPO_ROOT, "packages/db/scripts/setup.mjs")], { DATABASE_URL: databaseUrl });
     const setupCode = await new Promise<number | null>((resolve) => setup.once("exit", resolve));
     if (setupCode !== 0) throw new Error(`database setup failed (exit ${setupCode}); see ${LOG_DIR}/db-setup.log`);
 
@@ -151,7 +99,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       freePort(),
     ]);
     const backend = {
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: databaseUrl,
       REDIS_URL: options.redisUrl,
       PULSE_REDIS_PREFIX: redisPrefix,
       PULSE_TOKEN: options.token,
@@ -221,7 +169,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       webNoTokenUrl: `http://127.0.0.1:${webNoTokenPort}`,
       openIngestUrl,
       webOpenUrl: `http://127.0.0.1:${webOpenPort}`,
-      databaseUrl: databaseUrl.toString(),
+      databaseUrl: databaseUrl,
       redisPrefix,
       token: options.token,
       stop,
