@@ -44,7 +44,12 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection, prefix });
   const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection, prefix });
-  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue]) queue.on("error", (err) => (connection.status === "ready" && !isConnectionError(err) ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
+  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue])
+    queue.on("error", (err) =>
+      connection.status === "ready" && !isConnectionError(err)
+        ? logger.warn({ err: err.message, queue: queue.name }, "queue error")
+        : redisOutage.down(err.message),
+    );
   // Every write to sessions goes through the store, which announces it on the sessions channel.
   const store = createSessionStore({ prisma, publisher, channel: sessionsChannel(prefix), logger });
 
@@ -73,17 +78,27 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
     { every: Math.round(config.REAPER_INTERVAL_SECONDS * 1000) },
     { name: reapStaleJob.name, data: { reason: "schedule" }, opts: reapStaleJob.options },
   );
-  await maintenanceQueue.upsertJobScheduler(PRUNE_RETENTION_SCHEDULER_ID, { every: 3_600_000 }, { name: pruneRetentionJob.name, data: { reason: "schedule" }, opts: pruneRetentionJob.options });
+  await maintenanceQueue.upsertJobScheduler(
+    PRUNE_RETENTION_SCHEDULER_ID,
+    { every: 3_600_000 },
+    { name: pruneRetentionJob.name, data: { reason: "schedule" }, opts: pruneRetentionJob.options },
+  );
   await maintenanceQueue.add(pruneRetentionJob.name, { reason: "boot" }, pruneRetentionJob.options);
   // Sessions that died while Pulse was down end now, at their true last activity.
   await reaperQueue.add(reapStaleJob.name, { reason: "boot" }, reapStaleJob.options);
-  logger.info({ staleTimeoutMinutes: config.SESSION_STALE_TIMEOUT_MINUTES, intervalSeconds: config.REAPER_INTERVAL_SECONDS }, "reaper started");
+  logger.info(
+    { staleTimeoutMinutes: config.SESSION_STALE_TIMEOUT_MINUTES, intervalSeconds: config.REAPER_INTERVAL_SECONDS },
+    "reaper started",
+  );
 
   return {
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([eventsQueue.close(), reaperQueue.close(), maintenanceQueue.close()]);
-      await Promise.all([connection.quit().catch(() => connection.disconnect()), publisher.quit().catch(() => publisher.disconnect())]);
+      await Promise.all([
+        connection.quit().catch(() => connection.disconnect()),
+        publisher.quit().catch(() => publisher.disconnect()),
+      ]);
       await prisma.$disconnect();
     },
   };

@@ -45,7 +45,12 @@ let seq = 0;
 function eventJob(session: string) {
   const time = Date.now() - 60_000;
   const input = eventInputSchema.parse({ session_id: session, source: "slow-test", kind: "tool", time });
-  const event = buildEvent(input, mapEventInput(input), { key: `slow-${++seq}`, receivedMs: Date.now(), stampedMs: time, host: null }, input);
+  const event = buildEvent(
+    input,
+    mapEventInput(input),
+    { key: `slow-${++seq}`, receivedMs: Date.now(), stampedMs: time, host: null },
+    input,
+  );
   return { name: applyEventsJob.name, data: { events: [event] }, opts: applyEventsJob.options };
 }
 
@@ -66,11 +71,20 @@ describe("the events worker against a Postgres slower than its job locks", () =>
     });
     const app = await startReaper(config, { logger });
     try {
-      await waitFor(async () => ((await queue.getJobCounts("completed")).completed >= JOBS ? true : undefined), { timeoutMs: 60_000, what: `${JOBS} jobs completed` });
+      await waitFor(async () => ((await queue.getJobCounts("completed")).completed >= JOBS ? true : undefined), {
+        timeoutMs: 60_000,
+        what: `${JOBS} jobs completed`,
+      });
     } finally {
       await app.stop();
     }
-    expect(await queue.getJobCounts("failed", "active", "wait", "delayed", "prioritized")).toEqual({ failed: 0, active: 0, wait: 0, delayed: 0, prioritized: 0 });
+    expect(await queue.getJobCounts("failed", "active", "wait", "delayed", "prioritized")).toEqual({
+      failed: 0,
+      active: 0,
+      wait: 0,
+      delayed: 0,
+      prioritized: 0,
+    });
 
     const jobs: Job[] = await queue.getJobs(["completed"], 0, -1);
     expect(jobs).toHaveLength(JOBS);

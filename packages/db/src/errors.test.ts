@@ -1,13 +1,22 @@
 import { classifyDatabaseError, describeDatabaseError, sqlState } from "./errors";
 
 /** Errors shaped as Prisma 6 with the pg driver adapter raises them (seen on this machine). */
-const raw = (cause: Record<string, unknown>, code = "P2010") => Object.assign(new Error("Raw query failed"), { name: "PrismaClientKnownRequestError", code, meta: { driverAdapterError: { name: "DriverAdapterError", cause } } });
+const raw = (cause: Record<string, unknown>, code = "P2010") =>
+  Object.assign(new Error("Raw query failed"), {
+    name: "PrismaClientKnownRequestError",
+    code,
+    meta: { driverAdapterError: { name: "DriverAdapterError", cause } },
+  });
 /** An error as the pg driver raises it: the SQLSTATE in `code`. */
-const pg = (code: string, message: string) => Object.assign(new Error(message), { name: "error", code, severity: "ERROR" });
+const pg = (code: string, message: string) =>
+  Object.assign(new Error(message), { name: "error", code, severity: "ERROR" });
 
 describe("classifyDatabaseError", () => {
   it.each([
-    ["Prisma unable to reach the server (P1001)", Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: "P1001" })],
+    [
+      "Prisma unable to reach the server (P1001)",
+      Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: "P1001" }),
+    ],
     ["a raw query while unreachable", raw({ kind: "DatabaseNotReachable", host: "127.0.0.1", port: 5432 })],
     ["the server shutting down (57P01)", raw({ kind: "postgres", code: "57P01" })],
     ["the server starting up (57P03)", raw({ kind: "postgres", code: "57P03" })],
@@ -17,11 +26,22 @@ describe("classifyDatabaseError", () => {
     ["a connection failure (08006)", pg("08006", "connection failure")],
     ["the adapter's socket timing out", raw({ kind: "SocketTimeout" })],
     ["a connection ended mid-query", new Error("Connection terminated unexpectedly")],
-    ["the pool timing out (P2024)", Object.assign(new Error("Timed out fetching a new connection from the connection pool"), { code: "P2024" })],
-    ["a transaction closed by its timeout (P2028)", Object.assign(new Error("Transaction already closed: A query cannot be executed on an expired transaction"), { code: "P2028" })],
+    [
+      "the pool timing out (P2024)",
+      Object.assign(new Error("Timed out fetching a new connection from the connection pool"), { code: "P2024" }),
+    ],
+    [
+      "a transaction closed by its timeout (P2028)",
+      Object.assign(new Error("Transaction already closed: A query cannot be executed on an expired transaction"), {
+        code: "P2028",
+      }),
+    ],
     ["pg refusing to connect", new Error("connect ECONNREFUSED 127.0.0.1:5432")],
     ["too many clients, in words", new Error("sorry, too many clients already")],
-    ["an outage wrapped in another error", Object.assign(new Error("apply failed"), { cause: new Error("connect ECONNREFUSED 127.0.0.1:5432") })],
+    [
+      "an outage wrapped in another error",
+      Object.assign(new Error("apply failed"), { cause: new Error("connect ECONNREFUSED 127.0.0.1:5432") }),
+    ],
   ])("%s: unavailable", (_what, error) => {
     expect(classifyDatabaseError(error)).toBe("unavailable");
   });
@@ -29,8 +49,14 @@ describe("classifyDatabaseError", () => {
   it.each([
     ["a deadlock through the adapter", raw({ kind: "TransactionWriteConflict", originalCode: "40P01" })],
     ["a serialization failure from pg (40001)", pg("40001", "could not serialize access due to concurrent update")],
-    ["Prisma's write conflict (P2034)", Object.assign(new Error("Transaction failed due to a write conflict or a deadlock"), { code: "P2034" })],
-    ["Prisma's engine error with Postgres' code in meta", Object.assign(new Error("x"), { code: "P2010", meta: { code: "40P01" } })],
+    [
+      "Prisma's write conflict (P2034)",
+      Object.assign(new Error("Transaction failed due to a write conflict or a deadlock"), { code: "P2034" }),
+    ],
+    [
+      "Prisma's engine error with Postgres' code in meta",
+      Object.assign(new Error("x"), { code: "P2010", meta: { code: "40P01" } }),
+    ],
     ["lock not available (55P03)", pg("55P03", "could not obtain lock on row")],
     ["a deadlock, in words only", new Error("deadlock detected")],
   ])("%s: conflict", (_what, error) => {
@@ -43,7 +69,10 @@ describe("classifyDatabaseError", () => {
     ["NUL in text (22021)", raw({ kind: "postgres", code: "22021" })],
     ["a check constraint (23514)", raw({ kind: "postgres", code: "23514" })],
     ["a unique violation from pg (23505)", pg("23505", "duplicate key value violates unique constraint")],
-    ["Prisma refusing a parameter (a lone surrogate in text)", Object.assign(new Error("unexpected end of hex escape"), { name: "PrismaClientValidationError" })],
+    [
+      "Prisma refusing a parameter (a lone surrogate in text)",
+      Object.assign(new Error("unexpected end of hex escape"), { name: "PrismaClientValidationError" }),
+    ],
   ])("%s: refused", (_what, error) => {
     expect(classifyDatabaseError(error)).toBe("refused");
   });
@@ -81,13 +110,32 @@ describe("sqlState", () => {
 
 describe("describeDatabaseError", () => {
   it("says Postgres' code and words on one line", () => {
-    const error = Object.assign(new Error("\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `22003`. Message: `value \"2147483648\" is out of range for type integer`"), {
-      code: "P2010",
-      meta: { driverAdapterError: { cause: { originalCode: "22003", kind: "ValueOutOfRange", cause: 'value "2147483648" is out of range for type integer' } } },
-    });
+    const error = Object.assign(
+      new Error(
+        '\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `22003`. Message: `value "2147483648" is out of range for type integer`',
+      ),
+      {
+        code: "P2010",
+        meta: {
+          driverAdapterError: {
+            cause: {
+              originalCode: "22003",
+              kind: "ValueOutOfRange",
+              cause: 'value "2147483648" is out of range for type integer',
+            },
+          },
+        },
+      },
+    );
     expect(describeDatabaseError(error)).toBe('Postgres 22003: value "2147483648" is out of range for type integer');
-    expect(describeDatabaseError(Object.assign(new Error("x"), { meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } } }))).toBe("Postgres: DatabaseNotReachable");
-    expect(describeDatabaseError(new Error("\nInvalid `prisma.$queryRaw()` invocation:\n\nunexpected end of hex escape\n"))).toBe("unexpected end of hex escape");
+    expect(
+      describeDatabaseError(
+        Object.assign(new Error("x"), { meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable" } } } }),
+      ),
+    ).toBe("Postgres: DatabaseNotReachable");
+    expect(
+      describeDatabaseError(new Error("\nInvalid `prisma.$queryRaw()` invocation:\n\nunexpected end of hex escape\n")),
+    ).toBe("unexpected end of hex escape");
     expect(describeDatabaseError("boom")).toBe("boom");
   });
 });

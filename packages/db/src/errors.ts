@@ -23,7 +23,13 @@ const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024",
 /** Prisma's code for a write conflict or deadlock. */
 const PRISMA_CONFLICT = "P2034";
 /** The pg driver adapter's kinds for an unreachable or overloaded database. */
-const ADAPTER_UNAVAILABLE = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TlsConnectionError"]);
+const ADAPTER_UNAVAILABLE = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TlsConnectionError",
+]);
 const ADAPTER_CONFLICT = "TransactionWriteConflict";
 
 /** Words of a connection that went away or a server that cannot serve (the pg driver's, Prisma's and Postgres' own). */
@@ -80,7 +86,11 @@ function classifyOne(e: ErrorShape): DatabaseErrorKind {
  * What a database error means (DatabaseErrorKind). Follows `cause` when the error itself says
  * nothing (a wrapper's own message), unless `followCause` is false (a caller walking the chain itself).
  */
-export function classifyDatabaseError(error: unknown, { followCause = true } = {}, seen = new Set<unknown>()): DatabaseErrorKind {
+export function classifyDatabaseError(
+  error: unknown,
+  { followCause = true } = {},
+  seen = new Set<unknown>(),
+): DatabaseErrorKind {
   if (error === null || typeof error !== "object" || seen.has(error)) return "unknown";
   seen.add(error);
   const e = error as ErrorShape;

@@ -15,7 +15,10 @@ export interface CleanupOptions {
  * A user's clean-up: closes (end_reason "closed", at the last event) every open session silent since
  * the cutoff. Returns the sessions as they are after the call (for a dry run: as they are now).
  */
-export async function cleanupSessions(prisma: PrismaClient, { cutoffMs, dryRun, limit, ids }: CleanupOptions): Promise<SessionState[]> {
+export async function cleanupSessions(
+  prisma: PrismaClient,
+  { cutoffMs, dryRun, limit, ids }: CleanupOptions,
+): Promise<SessionState[]> {
   const ended = await endStaleSessions(prisma, { cutoffMs, limit, dryRun, end: CLOSED_END, ids });
   return loadSessions(prisma, ended);
 }

@@ -26,7 +26,10 @@ export interface StaleSweepOptions {
  * skipped (it is not silent), and concurrent callers (several reapers) split the work instead of
  * waiting on each other. Returns the ids it ended.
  */
-export async function endStaleSessions(prisma: PrismaClient, { cutoffMs, limit, end, dryRun = false, ids: onlyIds }: StaleSweepOptions): Promise<string[]> {
+export async function endStaleSessions(
+  prisma: PrismaClient,
+  { cutoffMs, limit, end, dryRun = false, ids: onlyIds }: StaleSweepOptions,
+): Promise<string[]> {
   const cutoff = new Date(cutoffMs);
   const only = onlyIds ? Prisma.sql`AND id = ANY(${onlyIds}::text[])` : Prisma.empty;
   if (dryRun) {
@@ -61,7 +64,11 @@ export async function loadSessions(prisma: PrismaClient, ids: string[], chunk = 
   const byId = new Map<string, SessionState>();
   for (let i = 0; i < ids.length; i += chunk) {
     const part = ids.slice(i, i + chunk);
-    for (const session of await selectSessions(prisma, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${part}::text[])`)) byId.set(session.id, session);
+    for (const session of await selectSessions(
+      prisma,
+      Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${part}::text[])`,
+    ))
+      byId.set(session.id, session);
   }
   return ids.map((id) => byId.get(id)).filter((s): s is SessionState => s !== undefined);
 }

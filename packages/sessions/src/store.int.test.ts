@@ -36,18 +36,30 @@ afterAll(async () => {
 beforeEach(() => {
   heard = [];
   warnings = [];
-  store = createSessionStore({ prisma, publisher, channel, logger: { warn: (fields, message) => warnings.push([fields, message]) } });
+  store = createSessionStore({
+    prisma,
+    publisher,
+    channel,
+    logger: { warn: (fields, message) => warnings.push([fields, message]) },
+  });
 });
 
 let seq = 0;
 function event(session: string, kind: EventKind, time: number): NormalizedEvent {
   const input = eventInputSchema.parse({ session_id: session, source: "test", kind });
-  return buildEvent(input, mapEventInput(input), { key: `s${++seq}`, receivedMs: NOW, stampedMs: time, host: null }, input);
+  return buildEvent(
+    input,
+    mapEventInput(input),
+    { key: `s${++seq}`, receivedMs: NOW, stampedMs: time, host: null },
+    input,
+  );
 }
 
 /** What the channel said about these sessions, once each has been heard. */
 async function heardAbout(ids: string[]) {
-  await waitFor(() => ids.every((id) => heard.some((m) => m.session.id === id)), { what: `announcements of ${ids.join(", ")}` });
+  await waitFor(() => ids.every((id) => heard.some((m) => m.session.id === id)), {
+    what: `announcements of ${ids.join(", ")}`,
+  });
   return heard.filter((m) => ids.includes(m.session.id));
 }
 
@@ -67,7 +79,11 @@ async function nothingElse(): Promise<string[]> {
 
 describe("the session store: every write announces what it changed", () => {
   it("applying events announces each changed session, once, as it is after the batch", async () => {
-    const events = [event("ap-1", "start", NOW - 3 * MIN), event("ap-1", "tool", NOW - 2 * MIN), event("ap-2", "start", NOW - MIN)];
+    const events = [
+      event("ap-1", "start", NOW - 3 * MIN),
+      event("ap-1", "tool", NOW - 2 * MIN),
+      event("ap-2", "start", NOW - MIN),
+    ];
     const result = await store.applyEvents(events);
     expect(result.applied).toBe(3);
     const messages = await heardAbout(["ap-1", "ap-2"]);
@@ -80,7 +96,11 @@ describe("the session store: every write announces what it changed", () => {
   });
 
   it("the stale sweep announces each session it ended, and nothing when none is stale", async () => {
-    await store.applyEvents([event("st-1", "tool", NOW - 40 * MIN), event("st-2", "tool", NOW - 50 * MIN), event("st-live", "tool", NOW - MIN)]);
+    await store.applyEvents([
+      event("st-1", "tool", NOW - 40 * MIN),
+      event("st-2", "tool", NOW - 50 * MIN),
+      event("st-live", "tool", NOW - MIN),
+    ]);
     await forget();
     const ended = await store.reapStale({ cutoffMs: NOW - 30 * MIN, limit: 100 });
     expect(ended.sort()).toEqual(["st-1", "st-2"]);
@@ -108,7 +128,12 @@ describe("the session store: every write announces what it changed", () => {
   it("a clean-up announces what it closed; its dry run announces nothing", async () => {
     await store.applyEvents([event("cu-1", "tool", NOW - 90 * MIN), event("cu-live", "tool", NOW - MIN)]);
     await forget();
-    const listed = await store.cleanup({ cutoffMs: NOW - 60 * MIN, dryRun: true, limit: 100, ids: ["cu-1", "cu-live"] });
+    const listed = await store.cleanup({
+      cutoffMs: NOW - 60 * MIN,
+      dryRun: true,
+      limit: 100,
+      ids: ["cu-1", "cu-live"],
+    });
     expect(listed.map((s) => s.id)).toEqual(["cu-1"]);
     expect(await nothingElse()).toEqual([]);
     await forget();
@@ -122,10 +147,17 @@ describe("the session store: every write announces what it changed", () => {
     const gone = new Redis(env.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     await waitFor(() => gone.status === "ready", { what: "the second publisher connected" });
     gone.disconnect();
-    const cut = createSessionStore({ prisma, publisher: gone, channel, logger: { warn: (fields, message) => warnings.push([fields, message]) } });
+    const cut = createSessionStore({
+      prisma,
+      publisher: gone,
+      channel,
+      logger: { warn: (fields, message) => warnings.push([fields, message]) },
+    });
     const result = await cut.applyEvents([event("lost-1", "start", NOW - MIN)]);
     expect(result.applied).toBe(1);
     expect(await getSession(prisma, "lost-1")).toMatchObject({ id: "lost-1" });
-    expect(warnings).toEqual([[expect.objectContaining({ write: "apply", sessions: 1 }), "could not publish session changes"]]);
+    expect(warnings).toEqual([
+      [expect.objectContaining({ write: "apply", sessions: 1 }), "could not publish session changes"],
+    ]);
   });
 });

@@ -50,7 +50,9 @@ export interface SessionStore {
 
 export function createSessionStore({ prisma, publisher, channel, logger }: SessionStoreDeps): SessionStore {
   const announce = async (write: string, sessions: SessionState[]): Promise<void> => {
-    await publishSessions(publisher, channel, sessions).catch((err: Error) => logger.warn({ err: err.message, write, sessions: sessions.length }, "could not publish session changes"));
+    await publishSessions(publisher, channel, sessions).catch((err: Error) =>
+      logger.warn({ err: err.message, write, sessions: sessions.length }, "could not publish session changes"),
+    );
   };
 
   return {
@@ -62,7 +64,8 @@ export function createSessionStore({ prisma, publisher, channel, logger }: Sessi
     async reapStale(options) {
       const ended = await reapStaleSessions(prisma, options);
       // After the sweep committed, in chunks: its row locks are not held while this runs.
-      for (let i = 0; i < ended.length; i += ANNOUNCE_CHUNK) await announce("stale", await loadSessions(prisma, ended.slice(i, i + ANNOUNCE_CHUNK)));
+      for (let i = 0; i < ended.length; i += ANNOUNCE_CHUNK)
+        await announce("stale", await loadSessions(prisma, ended.slice(i, i + ANNOUNCE_CHUNK)));
       return ended;
     },
     async close(id) {

@@ -70,7 +70,13 @@ export class EventEnqueuer {
 
   private async write(batch: Waiting[]): Promise<void> {
     await withTimeout(
-      this.queue.addBulk(splitIntoJobs(batch).map((events) => ({ name: applyEventsJob.name, data: { events }, opts: applyEventsJob.options }))),
+      this.queue.addBulk(
+        splitIntoJobs(batch).map((events) => ({
+          name: applyEventsJob.name,
+          data: { events },
+          opts: applyEventsJob.options,
+        })),
+      ),
       WRITE_TIMEOUT_MS,
     );
   }
@@ -87,7 +93,8 @@ export class WriteTimeoutError extends Error {
 }
 
 /** Signs that Redis is unreachable, restarting, read-only or full: a retry later can succeed. */
-const REDIS_DOWN = /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|max retries per request|^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN)\b|OOM command not allowed/i;
+const REDIS_DOWN =
+  /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|max retries per request|^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN)\b|OOM command not allowed/i;
 
 /**
  * Whether a failed write is Redis being unavailable (the client should retry: 503) rather than

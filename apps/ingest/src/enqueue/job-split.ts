@@ -23,14 +23,22 @@ function payloadBytes(event: NormalizedEvent): number {
  * throws for a payload it cannot encode (too deep, a BigInt).
  */
 export function eventSize(events: NormalizedEvent[], bodyBytes?: number): number {
-  return EVENT_OVERHEAD_BYTES + (bodyBytes !== undefined ? Math.ceil(bodyBytes / Math.max(1, events.length)) : Math.max(...events.map(payloadBytes)));
+  return (
+    EVENT_OVERHEAD_BYTES +
+    (bodyBytes !== undefined
+      ? Math.ceil(bodyBytes / Math.max(1, events.length))
+      : Math.max(...events.map(payloadBytes)))
+  );
 }
 
 /**
  * Cuts the waiting requests' events into jobs of at most `maxEvents` events and about `maxBytes`,
  * in order. An event bigger than `maxBytes` gets a job of its own rather than being refused.
  */
-export function splitIntoJobs(batch: readonly SizedEvents[], { maxEvents = MAX_EVENTS_PER_JOB, maxBytes = MAX_JOB_BYTES } = {}): NormalizedEvent[][] {
+export function splitIntoJobs(
+  batch: readonly SizedEvents[],
+  { maxEvents = MAX_EVENTS_PER_JOB, maxBytes = MAX_JOB_BYTES } = {},
+): NormalizedEvent[][] {
   const jobs: NormalizedEvent[][] = [];
   let current: NormalizedEvent[] = [];
   let bytes = 0;

@@ -12,7 +12,12 @@ export function downSinceAfter(downSince: number | null, status: Redis["status"]
  * A connection down (or not up yet) for less than `graceMs` is waited for, for what is left of the
  * grace; past it, or ended for good, a request gives up at once (waitMs 0).
  */
-export function readinessVerdict(status: Redis["status"], downSince: number | null, now: number, graceMs: number): ReadinessVerdict {
+export function readinessVerdict(
+  status: Redis["status"],
+  downSince: number | null,
+  now: number,
+  graceMs: number,
+): ReadinessVerdict {
   if (status === "ready") return { ready: true };
   const downFor = downSince === null ? 0 : now - downSince;
   if (downFor >= graceMs || status === "end") return { ready: false, waitMs: 0 };

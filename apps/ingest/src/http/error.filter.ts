@@ -24,14 +24,19 @@ const BODY_ERRORS: Record<string, [number, string]> = {
 };
 
 /** Signs that Redis could not be reached (Postgres' are `@pulse/db`'s to read). */
-const REDIS_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out/i;
+const REDIS_DOWN =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out/i;
 
 /** Redis or Postgres could not be reached: the client should retry, nothing it sent is wrong. */
 export function isDependencyDown(error: unknown, seen = new Set<unknown>()): boolean {
   if (error === null || typeof error !== "object" || seen.has(error)) return false;
   seen.add(error);
   const e = error as { message?: string; cause?: unknown };
-  if (classifyDatabaseError(error, { followCause: false }) === "unavailable" || REDIS_DOWN.test(String(e.message ?? ""))) return true;
+  if (
+    classifyDatabaseError(error, { followCause: false }) === "unavailable" ||
+    REDIS_DOWN.test(String(e.message ?? ""))
+  )
+    return true;
   return e.cause !== undefined && isDependencyDown(e.cause, seen);
 }
 
@@ -43,7 +48,8 @@ interface ErrorReply {
 }
 
 export function toErrorReply(exception: unknown): ErrorReply {
-  if (exception instanceof ApiError) return { status: exception.status, code: exception.code, message: exception.message, headers: exception.headers };
+  if (exception instanceof ApiError)
+    return { status: exception.status, code: exception.code, message: exception.message, headers: exception.headers };
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     return { status, code: CODE_BY_STATUS[status] ?? "error", message: exception.message, headers: {} };
@@ -52,10 +58,20 @@ export function toErrorReply(exception: unknown): ErrorReply {
   const known = e?.code ? BODY_ERRORS[e.code] : undefined;
   if (known) return { status: known[0], code: known[1], message: e.message ?? "bad request body", headers: {} };
   if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: e.statusCode, code: CODE_BY_STATUS[e.statusCode] ?? "invalid_request", message: e.message ?? "bad request", headers: {} };
+    return {
+      status: e.statusCode,
+      code: CODE_BY_STATUS[e.statusCode] ?? "invalid_request",
+      message: e.message ?? "bad request",
+      headers: {},
+    };
   }
   if (isDependencyDown(exception)) {
-    return { status: 503, code: "unavailable", message: "a backing service (Redis or Postgres) is unavailable; retry shortly", headers: { "retry-after": String(RETRY_AFTER_SECONDS) } };
+    return {
+      status: 503,
+      code: "unavailable",
+      message: "a backing service (Redis or Postgres) is unavailable; retry shortly",
+      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
+    };
   }
   return { status: 500, code: "internal", message: "internal error", headers: {} };
 }
@@ -81,7 +97,11 @@ export class ErrorFilter implements ExceptionFilter {
       // Redis or Postgres is down: every request answers 503 until it is back. Logged when that
       // starts (no 503 for OUTAGE_QUIET_MS before), without a stack per request.
       const now = Date.now();
-      if (now - this.last503At > OUTAGE_QUIET_MS) this.logger.warn({ ...context, err: (exception as Error)?.message }, "answering 503: a backing service is unavailable (logged once per outage)");
+      if (now - this.last503At > OUTAGE_QUIET_MS)
+        this.logger.warn(
+          { ...context, err: (exception as Error)?.message },
+          "answering 503: a backing service is unavailable (logged once per outage)",
+        );
       this.last503At = now;
     } else if (status >= 500) this.logger.error({ ...context, err: exception }, "request failed");
     else this.logger.debug(context, message);

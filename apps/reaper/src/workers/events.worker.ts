@@ -47,7 +47,9 @@ interface Unit {
  * something other than an outage (it holds only events that failed alone).
  */
 function appliedAlone(job: Job): boolean {
-  return job.stalledCounter > 0 || (job.attemptsMade > 0 && !String(job.failedReason ?? "").startsWith(OUTAGE_REASON_PREFIX));
+  return (
+    job.stalledCounter > 0 || (job.attemptsMade > 0 && !String(job.failedReason ?? "").startsWith(OUTAGE_REASON_PREFIX))
+  );
 }
 
 /** Applies batches of events to Postgres through the store, which announces the sessions they changed. */
@@ -85,7 +87,11 @@ export function eventsWorker({ store, logger, concurrency, lockMs }: EventsWorke
    * holds up the others, whichever request or job they came in. Settles every taken unit; says what
    * the worker's own job must end with, and whether an outage stopped it.
    */
-  const settle = async (units: Unit[], totals: Totals, locks: KeptLocks): Promise<{ outage: Error | null; ownError: Error | null }> => {
+  const settle = async (
+    units: Unit[],
+    totals: Totals,
+    locks: KeptLocks,
+  ): Promise<{ outage: Error | null; ownError: Error | null }> => {
     const attempt: Attempt = async (events) => {
       try {
         const result = await apply(events);
@@ -104,7 +110,10 @@ export function eventsWorker({ store, logger, concurrency, lockMs }: EventsWorke
       for (const unit of units) if (!unit.own) await completeTaken(unit, ownId, locks);
       return { outage: null, ownError: null };
     }
-    const found = classifyFailure(error) === "outage" ? { outage: error, failing: new Map<NormalizedEvent, unknown>() } : await findFailingEvents(all, error, attempt);
+    const found =
+      classifyFailure(error) === "outage"
+        ? { outage: error, failing: new Map<NormalizedEvent, unknown>() }
+        : await findFailingEvents(all, error, attempt);
     if (found.outage !== null) {
       outage.down(describeDatabaseError(found.outage), { jobs: units.length });
       const retry = Object.assign(outageError(found.outage), { [LOGGED]: true });
@@ -128,8 +137,16 @@ export function eventsWorker({ store, logger, concurrency, lockMs }: EventsWorke
         ? new UnrecoverableError(`${bad.length} of ${unit.events.length} event(s) cannot be applied: ${first}`)
         : new Error(`${bad.length} of ${unit.events.length} event(s) failed on their own: ${first}`);
       logger.error(
-        { jobId: unit.job.id, events: bad.length, of: unit.events.length, sessions: [...new Set(bad.map((e) => e.session_id))].slice(0, 5), err: first },
-        refused ? "job cannot be applied: moved to the failed jobs (the rest of its batch was applied)" : "job failed on its own: retried with backoff (the rest of its batch was applied)",
+        {
+          jobId: unit.job.id,
+          events: bad.length,
+          of: unit.events.length,
+          sessions: [...new Set(bad.map((e) => e.session_id))].slice(0, 5),
+          err: first,
+        },
+        refused
+          ? "job cannot be applied: moved to the failed jobs (the rest of its batch was applied)"
+          : "job failed on its own: retried with backoff (the rest of its batch was applied)",
       );
       Object.assign(jobError, { [LOGGED]: true });
       if (unit.own) ownError = jobError;
@@ -145,7 +162,13 @@ export function eventsWorker({ store, logger, concurrency, lockMs }: EventsWorke
     async process(job, token, worker) {
       const { events } = parseJobData(applyEventsJob, job);
       const own: Unit = { job, token: token ?? "", events, own: true };
-      const taken = appliedAlone(job) ? [] : await takeWaitingJobs(worker, { maxJobs: MAX_JOBS_PER_TRANSACTION, maxEvents: MAX_EVENTS_PER_TRANSACTION, eventsSoFar: events.length });
+      const taken = appliedAlone(job)
+        ? []
+        : await takeWaitingJobs(worker, {
+            maxJobs: MAX_JOBS_PER_TRANSACTION,
+            maxEvents: MAX_EVENTS_PER_TRANSACTION,
+            eventsSoFar: events.length,
+          });
       const locks = keepLocks(worker, taken, lockMs, logger);
       try {
         const merged: Unit[] = [own];
@@ -156,7 +179,10 @@ export function eventsWorker({ store, logger, concurrency, lockMs }: EventsWorke
             (appliedAlone(extra.job) ? alone : merged).push(unit);
           } catch (err) {
             // Cannot ever succeed: failed alone (UnrecoverableError, no retry), the others go on.
-            logger.error({ jobId: extra.job.id, err: (err as Error).message }, "job cannot be applied: invalid payload, moved to the failed jobs");
+            logger.error(
+              { jobId: extra.job.id, err: (err as Error).message },
+              "job cannot be applied: invalid payload, moved to the failed jobs",
+            );
             locks.settled(extra);
             await extra.job.moveToFailed(err as Error, extra.token).catch(() => {});
           }

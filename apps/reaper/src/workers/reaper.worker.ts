@@ -48,14 +48,27 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
       parseJobData(reapStaleJob, job);
       const pendingSince = await oldestPendingJobAt(eventsQueue);
       if (pendingSince !== null && now() - pendingSince > BACKLOG_TOLERANCE_MS) {
-        return pause("backlog", { backlogMs: now() - pendingSince }, "events queue has a backlog: sweeps skipped until it drains");
+        return pause(
+          "backlog",
+          { backlogMs: now() - pendingSince },
+          "events queue has a backlog: sweeps skipped until it drains",
+        );
       }
       // Rule 9: silence while Pulse could not hear (ingest down, or up for less than a timeout, so
       // that agents' spooled events and proofs of life have not all come back) is not judged.
       const upSince = await ingestUpSince(redis, deps.ingestUpSinceKey);
-      if (upSince === null) return pause("ingest_down", {}, "no ingest is up: sweeps skipped until one is (silence it cannot hear is not judged)");
+      if (upSince === null)
+        return pause(
+          "ingest_down",
+          {},
+          "no ingest is up: sweeps skipped until one is (silence it cannot hear is not judged)",
+        );
       if (now() - upSince < staleTimeoutMs) {
-        return pause("ingest_just_up", { upForMs: now() - upSince, staleTimeoutMs }, "ingest has been up for less than the stale timeout: sweeps skipped until it has");
+        return pause(
+          "ingest_just_up",
+          { upForMs: now() - upSince, staleTimeoutMs },
+          "ingest has been up for less than the stale timeout: sweeps skipped until it has",
+        );
       }
       if (paused !== null) logger.info({ after: paused }, "sweeps resumed");
       paused = null;
@@ -63,7 +76,11 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
       if (reaped.length > 0) logger.info({ reaped: reaped.length }, "ended stale sessions");
       if (reaped.length === batchSize) {
         // More may be waiting: sweep again now rather than next tick. Deduplicated while pending.
-        await reaperQueue.add(reapStaleJob.name, { reason: "schedule" }, { ...reapStaleJob.options, deduplication: { id: "reap-stale-continue" } });
+        await reaperQueue.add(
+          reapStaleJob.name,
+          { reason: "schedule" },
+          { ...reapStaleJob.options, deduplication: { id: "reap-stale-continue" } },
+        );
       }
       return { reaped: reaped.length };
     },

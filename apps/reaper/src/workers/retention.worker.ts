@@ -17,7 +17,13 @@ export interface RetentionWorkerDeps {
 }
 
 /** Deletes ended sessions (and their events) older than the retention, a bounded batch per pass. */
-export function retentionWorker({ store, logger, maintenanceQueue, retentionMs, now }: RetentionWorkerDeps): WorkerDefinition {
+export function retentionWorker({
+  store,
+  logger,
+  maintenanceQueue,
+  retentionMs,
+  now,
+}: RetentionWorkerDeps): WorkerDefinition {
   return {
     queue: pruneRetentionJob.queue,
     jobNames: [pruneRetentionJob.name],
@@ -29,7 +35,11 @@ export function retentionWorker({ store, logger, maintenanceQueue, retentionMs, 
       if (result.sessions > 0) logger.info(result, "pruned ended sessions past the retention");
       if (result.sessions === PRUNE_BATCH_SESSIONS) {
         // More may be waiting: go on now rather than next hour. Deduplicated while pending.
-        await maintenanceQueue.add(pruneRetentionJob.name, { reason: "continue" }, { ...pruneRetentionJob.options, deduplication: { id: "prune-retention-continue" } });
+        await maintenanceQueue.add(
+          pruneRetentionJob.name,
+          { reason: "continue" },
+          { ...pruneRetentionJob.options, deduplication: { id: "prune-retention-continue" } },
+        );
       }
       return result;
     },

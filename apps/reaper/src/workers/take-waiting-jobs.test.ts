@@ -3,7 +3,10 @@ import { eventsIn, takeJobs, WAVE } from "./take-waiting-jobs";
 
 /** A waiting list in memory: each take moves its first job out under the token given, as Redis does. */
 function waitingList(sizes: number[]) {
-  const waiting = sizes.map((events, i) => ({ id: String(i + 1), data: { events: Array.from({ length: events }, () => ({})) } }) as unknown as Job);
+  const waiting = sizes.map(
+    (events, i) =>
+      ({ id: String(i + 1), data: { events: Array.from({ length: events }, () => ({})) } }) as unknown as Job,
+  );
   const tokens = new Map<string, string>();
   let calls = 0;
   return {

@@ -27,7 +27,10 @@ export function eventsIn(job: Pick<Job, "data">): number {
  * says there is none) in waves of up to WAVE at once, until `maxJobs` jobs or `maxEvents` events
  * (counting `eventsSoFar`), or until a wave comes back short: the waiting list is empty.
  */
-export async function takeJobs(next: (token: string) => Promise<Job | undefined>, { maxJobs, maxEvents, eventsSoFar }: TakeLimits): Promise<TakenJob[]> {
+export async function takeJobs(
+  next: (token: string) => Promise<Job | undefined>,
+  { maxJobs, maxEvents, eventsSoFar }: TakeLimits,
+): Promise<TakenJob[]> {
   const taken: TakenJob[] = [];
   let events = eventsSoFar;
   while (taken.length < maxJobs && events < maxEvents) {
