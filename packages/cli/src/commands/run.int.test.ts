@@ -30,7 +30,7 @@ async function sessionsOf(source: string) {
 describe("pulse run", () => {
   it("returns the command's exit code and ends the session with it", async () => {
     const before = Date.now();
-    const result = await runCli(["run", "--source", "exit3", "--", "sh", "-c", "echo out; echo err >&2; exit 3"], { env: sandbox.env({ PULSE_URL: stack.url }) });
+    const result = await runCli(["run", "--agent", "exit3", "--", "sh", "-c", "echo out; echo err >&2; exit 3"], { env: sandbox.env({ PULSE_URL: stack.url }) });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe("out\n"); // the child's output, untouched; pulse adds nothing
     expect(result.stderr).toBe("err\n");
@@ -45,7 +45,7 @@ describe("pulse run", () => {
   });
 
   it("passes stdin through and gives the child its session id", async () => {
-    const result = await runCli(["run", "--source", "cat", "--title", "Copy stdin", "--", "sh", "-c", 'cat; echo "id=$PULSE_SESSION_ID"'], { input: "hello\n", env: sandbox.env({ PULSE_URL: stack.url }) });
+    const result = await runCli(["run", "--agent", "cat", "--title", "Copy stdin", "--", "sh", "-c", 'cat; echo "id=$PULSE_SESSION_ID"'], { input: "hello\n", env: sandbox.env({ PULSE_URL: stack.url }) });
     expect(result.code).toBe(0);
     const [line1, line2] = result.stdout.split("\n");
     expect(line1).toBe("hello");
@@ -60,7 +60,7 @@ describe("pulse run", () => {
       // The agent stand-in is node, not sh: dash defers a SIGINT that lands between two commands and
       // then keeps running, which would make this test race the shell instead of testing pulse.
       const agent = [process.execPath, "-e", "console.log('ready'); setInterval(() => {}, 1000)"];
-      const child = spawn(process.execPath, [PULSE_JS, "run", "--source", "ctrlc", "--", ...agent], {
+      const child = spawn(process.execPath, [PULSE_JS, "run", "--agent", "ctrlc", "--", ...agent], {
         env: sandbox.env({ PULSE_URL: proxy.url }) as NodeJS.ProcessEnv,
         stdio: ["pipe", "pipe", "pipe"],
         detached: true, // its own process group, like a job in a terminal
@@ -90,7 +90,7 @@ describe("pulse run", () => {
 
   it("forwards SIGTERM and returns 143", async () => {
     const agent = [process.execPath, "-e", "console.log('ready'); setInterval(() => {}, 1000)"];
-    const child = spawn(process.execPath, [PULSE_JS, "run", "--source", "term", "--", ...agent], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [PULSE_JS, "run", "--agent", "term", "--", ...agent], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
     await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
@@ -100,7 +100,7 @@ describe("pulse run", () => {
 
   it("when pulse itself is killed with SIGKILL, its watcher still ends the session", async () => {
     const agent = [process.execPath, "-e", "console.log(process.env.PULSE_SESSION_ID); setInterval(() => {}, 1000)"];
-    const child = spawn(process.execPath, [PULSE_JS, "run", "--source", "killed", "--", ...agent], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [PULSE_JS, "run", "--agent", "killed", "--", ...agent], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"], detached: true });
     try {
       const id = await new Promise<string>((resolve) => child.stdout!.once("data", (d) => resolve(String(d).trim())));
       await waitFor(async () => (await getJson(stack.url, `/v1/sessions/${id}`)).status === 200 && sandbox.watcherRecords().length === 1, { what: "the session and its watcher" });
@@ -118,7 +118,7 @@ describe("pulse run", () => {
   });
 
   it("keeps both events in the spool when ingest is down, and still returns the exit code", async () => {
-    const result = await runCli(["run", "--source", "down", "--", "sh", "-c", "exit 7"], { env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1" }) });
+    const result = await runCli(["run", "--agent", "down", "--", "sh", "-c", "exit 7"], { env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1" }) });
     expect(result.code).toBe(7);
     expect(result.stderr).toBe("pulse: ingest unreachable at http://127.0.0.1:1 (ECONNREFUSED); the session's events wait in the spool (`pulse spool flush`)\n");
     expect(sandbox.spoolFiles()).toHaveLength(2);
@@ -132,7 +132,7 @@ describe("pulse run", () => {
     const missing = await runCli(["run", "--", "no-such-command-xyz"], { env: sandbox.env({ PULSE_URL: stack.url }) });
     expect(missing).toMatchObject({ code: 127, stdout: "", stderr: "pulse: cannot run no-such-command-xyz: command not found\n" });
     const noCommand = await runCli(["run"], { env: sandbox.env({ PULSE_URL: stack.url }) });
-    expect(noCommand).toMatchObject({ code: 2, stderr: "pulse: run: no command; usage: pulse run [--source NAME] -- <command> [args…]\n" });
+    expect(noCommand).toMatchObject({ code: 2, stderr: "pulse: run: no command; usage: pulse run [--agent NAME] -- <command> [args…]\n" });
     const noDashes = await runCli(["run", "aider"], { env: sandbox.env({ PULSE_URL: stack.url }) });
     expect(noDashes).toMatchObject({ code: 2, stderr: "pulse: run: put the command after --, e.g. pulse run -- aider\n" });
     expect(sandbox.spoolFiles()).toEqual([]);

@@ -65,9 +65,9 @@ export function agentReportingItself(command: string[], source: string, cwd: str
 export const runCommand: Command = {
   name: "run",
   summary: "Run an agent that has no hooks as a Pulse session: start, end with its exit code",
-  usage: "run [--source NAME] [--title TEXT] -- <command> [args…]",
+  usage: "run [--agent NAME] [--title TEXT] -- <command> [args…]",
   options: {
-    source: { type: "string", valueName: "NAME", description: "the session's source (default: the command's name)" },
+    agent: { type: "string", valueName: "NAME", description: "the session's agent (default: the command's name)" },
     title: { type: "string", valueName: "TEXT", description: "the session's title (default: the command line)" },
   },
   // Words before `--` are refused in run() with a hint, not by the generic parser.
@@ -83,9 +83,10 @@ untrusted folder), when it records the run after all, with its true start time.`
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`put the command after --, e.g. pulse run -- ${args.positionals.join(" ")}`);
     const command = args.rest ?? [];
-    if (command.length === 0) throw new UsageError("no command; usage: pulse run [--source NAME] -- <command> [args…]");
-    const source = stringOption(args, "source") ?? basename(command[0]);
-    if (!source.trim() || source.length > 64) throw new UsageError("--source must be 1 to 64 characters");
+    if (command.length === 0) throw new UsageError("no command; usage: pulse run [--agent NAME] -- <command> [args…]");
+    // The agent goes on the wire as the event's `source` (its wire name, DEVELOPERS.md glossary).
+    const source = stringOption(args, "agent") ?? basename(command[0]);
+    if (!source.trim() || source.length > 64) throw new UsageError("--agent must be 1 to 64 characters");
     const title = stringOption(args, "title");
     if (title !== undefined && !title.trim()) throw new UsageError("--title must not be empty");
     return runWrapped(command, source, title, ctx, agentReportingItself(command, source, ctx.cwd));

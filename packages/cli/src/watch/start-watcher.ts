@@ -72,7 +72,7 @@ function spawnServerClientWatcher(home: string, source: string, sessionId: strin
 
 function spawnDetached(home: string, source: string, sessionId: string, targetArgs: string[], pulseScript: string, options: SpawnOptions, agent: Pick<WatcherRecord, "agent_pid" | "agent_name" | "agent_start">): number | null {
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
-  const args = [...WATCHER_NODE_FLAGS, pulseScript, "watch", "--session", sessionId, "--source", source, ...targetArgs];
+  const args = [...WATCHER_NODE_FLAGS, pulseScript, "watch", "--session", sessionId, "--agent", source, ...targetArgs];
   if (options.cwd) args.push("--cwd", options.cwd);
   if (options.transcriptPath) args.push("--transcript", options.transcriptPath);
   // Detached: its own session and process group, so a closed terminal (SIGHUP) or Ctrl+C does not

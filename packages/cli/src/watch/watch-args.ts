@@ -25,7 +25,7 @@ export function parseWatchArgs(argv: string[]): WatchArgs | null {
   if (!sessionId || (agentPid === null && serverPid === null)) return null;
   return {
     sessionId,
-    source: value("--source") || "claude-code",
+    source: value("--agent") || "claude-code",
     agent: agentPid === null ? null : { pid: agentPid, name: value("--name") || "agent", startTime: value("--start") || null },
     server: agentPid !== null || serverPid === null ? null : { pid: serverPid, startTime: value("--server-start") || null },
     cwd: value("--cwd") || null,
