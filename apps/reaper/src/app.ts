@@ -1,6 +1,6 @@
 import { createPrismaClient } from "@pulse/db";
 import {
-  createPublisherConnection,
+  createProducerConnection,
   createWorkerConnection,
   ingestUpSinceKey,
   isConnectionError,
@@ -36,7 +36,8 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   const prefix = config.PULSE_REDIS_PREFIX;
   const prisma = createPrismaClient(config.DATABASE_URL, { maxConnections: config.EVENTS_CONCURRENCY + 2 });
   const connection = createWorkerConnection(config.REDIS_URL);
-  const publisher = createPublisherConnection(config.REDIS_URL);
+  // The store publishes session changes on it (and the reaper reads ingest's presence): fails fast.
+  const publisher = createProducerConnection(config.REDIS_URL);
   // Once per state change: ioredis raises an error on every reconnection attempt while Redis is down.
   const redisOutage = logConnectionOutages(connection, logger, { role: "worker" });
   logConnectionOutages(publisher, logger, { role: "publisher" });

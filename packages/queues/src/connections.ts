@@ -4,7 +4,8 @@ import { Redis, type RedisOptions } from "ioredis";
  * Redis connections by role (BullMQ's guidance):
  * - workers block on Redis and must never give up a command: maxRetriesPerRequest null;
  * - producers (ingest) must fail fast when Redis is down so the client gets a 503 at once instead
- *   of a request hanging on an offline queue: enableOfflineQueue false.
+ *   of a request hanging on an offline queue: enableOfflineQueue false. The session store's
+ *   publisher is one too: a lost notification must not stall the write that made it.
  */
 export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, ...options });
@@ -13,9 +14,6 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
 export function createProducerConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, ...options });
 }
-
-/** For PUBLISH of session changes: like a producer, a lost notification must not stall its caller. */
-export const createPublisherConnection = createProducerConnection;
 
 /** For SUBSCRIBE (the dashboard's live stream): reconnects forever and resubscribes by itself. */
 export function createSubscriberConnection(url: string, options: RedisOptions = {}): Redis {
