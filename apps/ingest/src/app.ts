@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
+import { SESSION_ID_MAX } from "@pulse/core";
 import { createPrismaClient } from "@pulse/db";
 import { createProducerConnection, ingestUpSinceKey, isConnectionError, logConnectionOutages, OutageLog, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
 import { createSessionStore } from "@pulse/sessions";
@@ -97,6 +98,9 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    // A session id may be 200 characters (SESSION_ID_MAX); percent-encoded, up to 9 per character in
+    // the URL. Fastify's default (100) made a long id's session impossible to read or close.
+    maxParamLength: SESSION_ID_MAX * 9,
     // A request that never finishes arriving is answered 408, not held open forever.
     ...SERVER_TIMEOUTS,
     // Errors Fastify's router raises before any route runs (a malformed URL, say) get the API's shape too.
