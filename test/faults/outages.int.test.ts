@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
-import { Redis } from "ioredis";
+import { deleteKeysWithPrefix } from "@pulse/test-kit";
 import { createTestEnv, waitFor } from "../env";
 import { REDIS_URL } from "../services";
 import { Ledger } from "./ledger";
@@ -48,20 +48,6 @@ async function steadyLoad(ledger: Ledger, url: string, { perSecond, ms, prefix, 
 function loudLines(app: AppProcess) {
   const lines = app.logs().filter((l) => typeof l.level === "number" && l.level >= 40);
   return { lines, stacks: lines.filter((l) => JSON.stringify(l).includes('"stack"')).length };
-}
-
-async function cleanupPrefix(prefix: string) {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 describe("outages under load (own Postgres cluster, own Redis)", () => {
@@ -132,7 +118,7 @@ describe("outages under load (own Postgres cluster, own Redis)", () => {
       expect(ingestLog.lines.length).toBeLessThanOrEqual(6);
     } finally {
       await Promise.all(started.splice(0).map((p) => p.stop(5_000)));
-      await cleanupPrefix(prefix);
+      await deleteKeysWithPrefix(REDIS_URL, prefix);
     }
   }, 240_000);
 
