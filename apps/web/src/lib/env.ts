@@ -1,5 +1,5 @@
 import { parseEnv, positiveInt } from "@pulse/core";
-import { redisEnv } from "@pulse/queues";
+import { redisEnv } from "@pulse/queues/env";
 import { z } from "zod";
 import { parsePeerRange } from "./peer-address";
 
