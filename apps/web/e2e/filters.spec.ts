@@ -20,8 +20,15 @@ test("filters narrow the list, live in the URL, survive a reload, and apply to l
   await sendHook(ended, "session-end");
   await sendHook(other, "session-start");
   await sendEvents([{ session_id: fromOtherAgent.id, source, project, kind: "start" }]);
-  await waitForSession(ended.id, (s) => s.status === "ended");
-  await waitForSession(fromOtherAgent.id, () => true);
+  // Every session in its final state before the page is opened: the worker applies sessions in
+  // parallel, so one session's end says nothing about another's stop (under load it came later).
+  await Promise.all([
+    waitForSession(working.id, (s) => s.status === "active"),
+    waitForSession(waiting.id, (s) => s.status === "waiting"),
+    waitForSession(ended.id, (s) => s.status === "ended"),
+    waitForSession(other.id, (s) => s.status === "active"),
+    waitForSession(fromOtherAgent.id, () => true),
+  ]);
 
   const ids = [working.id, waiting.id, ended.id, fromOtherAgent.id];
   const visible = async () => {
@@ -52,14 +59,19 @@ test("filters narrow the list, live in the URL, survive a reload, and apply to l
   await sendHook(late, "session-start");
   await waitForSession(late.id, (s) => s.status === "active");
   await expect(sessionRow(page, late.id)).toHaveCount(0);
+  // Ingest has applied it before the page is asked: the page's wait then covers only the stream.
   await sendHook(late, "stop");
+  await waitForSession(late.id, (s) => s.status === "waiting");
   await expect(sessionRow(page, late.id)).toBeVisible();
   // And leaves it when it stops matching.
   await sendHook(waiting, "user-prompt-submit", { prompt: "carry on" });
+  await waitForSession(waiting.id, (s) => s.status === "active");
   await expect(sessionRow(page, waiting.id)).toHaveCount(0);
 
-  // Free text, typed: matches the title.
+  // Free text, typed: matches the title. The status change lands first, so what follows is the
+  // typing alone (under load a navigation can outlast the typing pause).
   await page.getByLabel("Status").selectOption("all");
+  await expect(page).not.toHaveURL(/status=/);
   await page.getByLabel("Search").fill(needle);
   await expect(page).toHaveURL(new RegExp(`q=${needle}`));
   await expect.poll(visible).toEqual([ended.id]);

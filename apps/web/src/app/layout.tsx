@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { ServerNowProvider } from "@/components/clock";
 import { LiveIndicator } from "@/components/live-indicator";
 import { LiveProvider } from "@/components/live-provider";
+import { QueryProvider } from "@/components/query-provider";
 import { webEnv } from "@/lib/env";
 import "./globals.css";
 
@@ -46,7 +47,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               ) : null}
             </header>
             <main id="main" className="main">
-              {children}
+              <QueryProvider>{children}</QueryProvider>
             </main>
           </LiveProvider>
         </ServerNowProvider>

@@ -1,31 +1,20 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useRef } from "react";
+import { useCloseSession } from "@/hooks/use-close-session";
 import type { Session } from "@/lib/api-types";
-import { api } from "@/lib/browser-api";
 
 /**
  * Ends an open session by hand (e.g. a terminal closed without a SessionEnd). Asks first, in a
- * modal dialog that keeps keyboard focus; the status then changes live like any other change.
+ * modal dialog that keeps keyboard focus; the answer is written into the cache like a live change.
  */
-export function CloseSessionButton({ session, onClosed }: { session: Session; onClosed(session: Session): void }) {
+export function CloseSessionButton({ session }: { session: Session }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const close = useCloseSession(session.id);
+  const busy = close.isPending;
+  const error = close.error?.message ?? null;
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const closed = await api<Session>(`/api/sessions/${encodeURIComponent(session.id)}/close`, { method: "POST" });
-      onClosed(closed);
-      dialog.current?.close();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = () => close.mutate(undefined, { onSuccess: () => dialog.current?.close() });
 
   return (
     <>

@@ -1,13 +1,11 @@
 "use client";
 
-import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
-import type { CostByProject } from "@/lib/api-types";
-import { api } from "@/lib/browser-api";
+import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
+import { useCostByProject } from "@/hooks/use-cost-by-project";
 import { niceMax } from "@/lib/chart-scale";
 import { costSeries, OTHER_PROJECTS } from "@/lib/cost-series";
 import { formatCost, formatCostWithEstimate, formatEstimate } from "@/lib/format";
 import { ESTIMATE_TITLE } from "./cost-figure";
-import { useLive } from "./live-provider";
 import { useWidth } from "./use-width";
 
 const DAYS = 14;
@@ -16,8 +14,6 @@ const MARGIN = { top: 10, right: 8, bottom: 24, left: 52 };
 /** Okabe–Ito: told apart by colour-blind readers too; grey is "other projects". */
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"];
 const OTHER_COLOUR = "#8b93a1";
-/** Costs change with every API call an agent makes: refetch at most this often. */
-const REFRESH_MS = 60_000;
 
 /**
  * "$0", "$50", "$100"; cents when the scale is that small, and finer still for the fractions of a
@@ -37,32 +33,8 @@ export function CostChart() {
   const box = useRef<HTMLDivElement>(null);
   const hatchId = useId().replaceAll(":", "");
   const width = useWidth(box, 800);
-  const [data, setData] = useState<CostByProject | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data, error } = useCostByProject(DAYS);
   const [active, setActive] = useState<number | null>(null);
-  const lastFetch = useRef(0);
-
-  const load = useMemo(
-    () => () => {
-      lastFetch.current = Date.now();
-      const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      api<CostByProject>(`/api/stats/cost-by-project?days=${DAYS}&tz=${encodeURIComponent(tz)}`).then(
-        (d) => {
-          setData(d);
-          setError(null);
-        },
-        (e: Error) => setError(e.message),
-      );
-    },
-    [],
-  );
-  useEffect(() => {
-    load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [load]);
-  // A busy day changes by the minute: after live changes, refetch once the window has passed.
-  useLive({ onSession: () => Date.now() - lastFetch.current > REFRESH_MS && load() });
 
   const series = useMemo(() => (data ? costSeries(data, DAYS, new Date()) : null), [data]);
   if (!series) {

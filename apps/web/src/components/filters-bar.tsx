@@ -15,14 +15,18 @@ export function FiltersBar({ filters, projects, sources }: { filters: Filters; p
   const [draft, setDraft] = useState(filters);
   const [pending, startTransition] = useTransition();
   const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const applied = useRef(filtersToQuery(filters));
+  /** The URLs this form asked for and that have not landed yet, oldest first. */
+  const applied = useRef<string[]>([]);
 
   // Back/forward or a KPI link changed the URL: show what it says. A URL this form set itself is
-  // ignored, so letters typed while it loaded are kept.
+  // ignored, so letters typed while it loaded are kept; that includes an earlier one landing late,
+  // after the typing pause already asked for the next (under load a navigation takes seconds).
   const urlQuery = filtersToQuery(filters);
   useEffect(() => {
-    if (urlQuery !== applied.current) {
-      applied.current = urlQuery;
+    const mine = applied.current.indexOf(urlQuery);
+    if (mine !== -1) applied.current = applied.current.slice(mine + 1);
+    else {
+      applied.current = [];
       setDraft(filters);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the query string, not the object
@@ -32,7 +36,7 @@ export function FiltersBar({ filters, projects, sources }: { filters: Filters; p
   const apply = (next: Filters) => {
     clearTimeout(typing.current);
     const query = filtersToQuery(next);
-    applied.current = query;
+    applied.current = [...applied.current, query];
     startTransition(() => router.replace(query ? `/?${query}` : "/", { scroll: false }));
   };
   const change = (patch: Partial<Filters>, debounce = false) => {

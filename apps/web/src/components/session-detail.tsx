@@ -1,18 +1,15 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useState } from "react";
-import type { Session, SessionWithEvents } from "@/lib/api-types";
-import { api, ApiError } from "@/lib/browser-api";
+import { useSession } from "@/hooks/use-session";
+import type { SessionWithEvents } from "@/lib/api-types";
 import { formatCount, formatTokens } from "@/lib/format";
 import { sessionName, shortId } from "@/lib/labels";
-import { throttle } from "@/lib/throttle";
 import { Ago, LiveDuration } from "./clock";
 import { CloseSessionButton } from "./close-session-button";
 import { CostFigure } from "./cost-figure";
 import { EventTimeline } from "./event-timeline";
 import { IngestBanner } from "./ingest-banner";
-import { useLive } from "./live-provider";
 import { LocalTime } from "./local-time";
 import { sessionHref } from "./session-table";
 import { SourceLabel } from "./source-label";
@@ -28,39 +25,11 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 /**
- * One session, kept current: a change on the stream updates the header at once, then the events
- * are refetched (a burst of changes costs one refetch).
+ * One session, kept current by the client cache: a change on the stream updates the header at
+ * once, then the events are refetched (a burst of changes costs one refetch; hooks/live-cache.ts).
  */
 export function SessionDetail({ initial }: { initial: SessionWithEvents }) {
-  const [session, setSession] = useState<SessionWithEvents>(initial);
-  const [error, setError] = useState<string | null>(null);
-  const id = initial.id;
-
-  const refetch = useMemo(
-    () =>
-      throttle(() => {
-        api<SessionWithEvents>(`/api/sessions/${encodeURIComponent(id)}`).then(
-          (fresh) => {
-            setSession(fresh);
-            setError(null);
-          },
-          (e) => setError(e instanceof ApiError && e.status === 404 ? "this session no longer exists" : (e as Error).message),
-        );
-      }, 500),
-    [id],
-  );
-  useEffect(() => () => refetch.cancel(), [refetch]);
-
-  const applyChange = useCallback((changed: Session) => setSession((s) => ({ ...s, ...changed, events: s.events })), []);
-
-  useLive({
-    onSession(changed) {
-      if (changed.id !== id) return;
-      applyChange(changed);
-      refetch.run();
-    },
-    onResync: () => refetch.run(),
-  });
+  const { session, error } = useSession(initial);
 
   const open = session.status !== "ended";
   return (
@@ -74,7 +43,7 @@ export function SessionDetail({ initial }: { initial: SessionWithEvents }) {
           <StatusBadge session={session} />
           <h1 className="session-title">{sessionName(session)}</h1>
         </div>
-        {open ? <CloseSessionButton session={session} onClosed={(s) => (applyChange(s), refetch.run())} /> : null}
+        {open ? <CloseSessionButton session={session} /> : null}
       </header>
       <dl className="facts">
         <Fact label="Session id">

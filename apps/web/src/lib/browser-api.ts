@@ -1,5 +1,8 @@
 /** The browser's calls to this dashboard's own /api routes (which read ingest server side). */
 
+import type { CostByProject, Session, SessionPage, SessionWithEvents, Stats, Timeline } from "./api-types";
+import { type Filters, statusesOf } from "./filters";
+
 export class ApiError extends Error {
   override name = "ApiError";
   constructor(
@@ -18,7 +21,9 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, { ...init, cache: "no-store", headers: { accept: "application/json", ...init.headers } });
-  } catch {
+  } catch (error) {
+    // Cancelled by the caller (the cache dropped a fetch it no longer needs): not an outage.
+    if (init.signal?.aborted) throw error;
     throw new ApiError("cannot reach the dashboard server; is it running?", 0);
   }
   if (response.status === 401) {
@@ -31,3 +36,33 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   }
   return body as T;
 }
+
+/** The list's query string: the filters as the API spells them (`status=active,waiting`), a page size and cursor. */
+export function sessionsSearch(filters: Filters, page: { limit: number; cursor?: string | null }): string {
+  const params = new URLSearchParams();
+  const statuses = statusesOf(filters);
+  if (statuses.length) params.set("status", statuses.join(","));
+  if (filters.project) params.set("project", filters.project);
+  if (filters.source) params.set("source", filters.source);
+  if (filters.q) params.set("q", filters.q);
+  params.set("limit", String(page.limit));
+  if (page.cursor) params.set("cursor", page.cursor);
+  return params.toString();
+}
+
+const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
+
+export const fetchSessions = (filters: Filters, page: { limit: number; cursor?: string | null }, signal?: AbortSignal) =>
+  api<SessionPage>(`/api/sessions?${sessionsSearch(filters, page)}`, { signal });
+
+export const fetchSession = (id: string, signal?: AbortSignal) => api<SessionWithEvents>(sessionPath(id), { signal });
+
+/** Figures since `sinceIso` (the viewer's local midnight). */
+export const fetchStats = (sinceIso: string, signal?: AbortSignal) => api<Stats>(`/api/stats?since=${encodeURIComponent(sinceIso)}`, { signal });
+
+export const fetchTimeline = (signal?: AbortSignal) => api<Timeline>("/api/stats/timeline", { signal });
+
+export const fetchCostByProject = (days: number, timeZone: string, signal?: AbortSignal) =>
+  api<CostByProject>(`/api/stats/cost-by-project?days=${days}&tz=${encodeURIComponent(timeZone)}`, { signal });
+
+export const closeSession = (id: string) => api<Session>(`${sessionPath(id)}/close`, { method: "POST" });

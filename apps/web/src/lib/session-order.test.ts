@@ -1,5 +1,5 @@
 import type { Session } from "./api-types";
-import { compareByActivity, groupByProject, mergeSessions, upsertSession } from "./session-order";
+import { compareByActivity, groupByProject, upsertSession } from "./session-order";
 
 const s = (id: string, lastEventAt: string, project: string | null = "p"): Session =>
   ({ id, project, last_event_at: lastEventAt, status: "active" }) as Session;
@@ -16,12 +16,6 @@ describe("session order", () => {
     expect(upsertSession(list, s("d", "2026-01-01T10:30:00Z"), true).map((x) => x.id)).toEqual(["a", "b", "d", "c"]);
     expect(upsertSession(list, s("b", "2026-01-01T11:00:00Z"), false).map((x) => x.id)).toEqual(["a", "c"]);
     expect(upsertSession(list, s("z", "2026-01-01T11:00:00Z"), false)).toBe(list);
-  });
-
-  it("merges a fetched page: fetched copies win, no duplicates", () => {
-    const shown = [s("a", "2026-01-01T12:00:00Z"), s("b", "2026-01-01T11:00:00Z")];
-    const merged = mergeSessions(shown, [s("b", "2026-01-01T13:00:00Z"), s("c", "2026-01-01T09:00:00Z")]);
-    expect(merged.map((x) => x.id)).toEqual(["b", "a", "c"]);
   });
 
   it("groups by project in list order: the group with the newest activity first", () => {

@@ -19,13 +19,6 @@ export function upsertSession(list: readonly Session[], changed: Session, keep: 
   return rest;
 }
 
-/** Merges a freshly fetched page into what is shown: fetched copies win, order is the API's. */
-export function mergeSessions(shown: readonly Session[], fetched: readonly Session[]): Session[] {
-  const byId = new Map(shown.map((s) => [s.id, s]));
-  for (const s of fetched) byId.set(s.id, s);
-  return [...byId.values()].sort(compareByActivity);
-}
-
 export interface ProjectGroup {
   project: string | null;
   sessions: Session[];
