@@ -14,14 +14,14 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`integration tests need PostgreSQL at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`);
+    throw new Error(`integration tests need PostgreSQL at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`, { cause: error });
   }
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`integration tests need Redis at ${REDIS_URL}: ${(error as Error).message}`);
+    throw new Error(`integration tests need Redis at ${REDIS_URL}: ${(error as Error).message}`, { cause: error });
   } finally {
     redis.disconnect();
   }

@@ -59,7 +59,7 @@ function sessionEvents(i, now) {
   if (recent && fate === 1) events.push({ ...base, kind: "attention", name: "Notification", waiting_reason: "permission", detail: "Claude needs your permission to use Bash", time: (t += 5000) });
   if (recent && fate === 2) events.push({ ...base, kind: "turn_end", name: "Stop", time: (t += 5000) });
   if (!recent && fate === 0) events.push({ ...base, kind: "end", name: "SessionEnd", detail: "exit", time: (t += 20_000) });
-  if (!recent && fate === 1) events.push({ ...base, kind: "end", name: "exit", end_reason: "process_exit", time: (t += 20_000) });
+  if (!recent && fate === 1) events.push({ ...base, kind: "end", name: "exit", end_reason: "process_exit", time: t + 20_000 });
   // fate 2 and 3 of the old ones stay open: the reaper times them out.
   return events.map((e) => ({ ...e, time: new Date(Math.min(e.time, now)).toISOString() }));
 }

@@ -42,7 +42,7 @@ export interface WaitForHttpOptions extends WaitOptions {
 export async function waitForHttp(url: string, { child, hint, what = url, timeoutMs = 30_000, intervalMs = 150 }: WaitForHttpOptions = {}): Promise<void> {
   const suffix = hint ? `; ${hint}` : "";
   const deadline = Date.now() + timeoutMs;
-  let last = "";
+  let last: string;
   for (;;) {
     if (child && (child.exitCode !== null || child.signalCode !== null)) {
       throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready${suffix}`);

@@ -3,7 +3,6 @@
  * shows and when". Registered as tests by the claude-code*.int.test.ts files.
  */
 import { join } from "node:path";
-import type { ConformanceKit } from "../../agents/conformance-kit";
 import { describeState } from "../../agents/observer";
 import { OtlpCollector } from "../../agents/otlp-collector";
 import { FrontDoor, startIngest, stopIngest, stopWorkers } from "../../agents/outage";
@@ -11,7 +10,6 @@ import { sleep } from "../../agents/tmux";
 import type { Case } from "../suite";
 import { expectControlReaped, expectNever, expectState, inTerminal, postControlSession, SHORT_TIMEOUT_MS, SHORT_TIMEOUT_STACK } from "./helpers";
 
-type Kit = ConformanceKit<"claude-code">;
 const isEnded = (s: { status: string }) => s.status === "ended";
 
 export const claudeCodeCases: Record<string, Case<"claude-code">> = {

@@ -10,7 +10,7 @@ export function niceMax(max: number): number {
 
 /** Whole-number ticks from 0 to `max` in a round step (1, 2, 5, 10…) that divides it: at most 6 labels. */
 export function integerTicks(max: number): number[] {
-  let step = 1;
+  let step: number;
   for (let magnitude = 1; ; magnitude *= 10) {
     const found = [1, 2, 5].map((m) => m * magnitude).find((c) => max % c === 0 && max / c <= 5);
     if (found !== undefined) {

@@ -66,7 +66,7 @@ describe("proof of life", () => {
     await waitFor(async () => (await session(id))?.alive_at || undefined, { timeoutMs: 8000, what: "a first proof of life" });
     await fx.stack.ingest.close();
     const downAt = Date.now();
-    let before = 0;
+    let before: number;
     try {
       before = livenessRequests(id).length;
       await sleep(6000);

@@ -66,7 +66,7 @@ describe("the spool after the session's last hook", () => {
     const id = fx.id("linger-exit");
     const { agent, watcher } = await startWatched(id, fx.stack.url);
     await fx.stack.ingest.close();
-    let exitAt = 0;
+    let exitAt: number;
     try {
       exitAt = Date.now();
       expect(await agent.hook(payload("session-end", id))).toBe("done 0");
