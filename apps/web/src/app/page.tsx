@@ -1,8 +1,8 @@
 import { type DashboardData, SessionsDashboard } from "@/components/sessions-dashboard";
 import { webEnv } from "@/lib/env";
-import { PAGE_SIZE, parseFilters, statusesOf } from "@/lib/filters";
+import { PAGE_SIZE, parseFilters } from "@/lib/filters";
 import { localMidnightIso } from "@/lib/format";
-import { getStats, listSessions } from "@/lib/ingest";
+import { ingestApi } from "@/lib/ingest";
 
 export const dynamic = "force-dynamic";
 
@@ -13,8 +13,9 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const filters = parseFilters(await searchParams);
   const { INGEST_PUBLIC_URL, PULSE_TOKEN } = webEnv();
   const [page, stats] = await Promise.allSettled([
-    listSessions({ status: statusesOf(filters), project: filters.project, source: filters.source, q: filters.q }, { limit: PAGE_SIZE }),
-    getStats(localMidnightIso(Date.now())),
+    // The filter's word is the API's (`open` = working or waiting): nothing to translate here.
+    ingestApi.listSessions({ status: filters.status === "all" ? undefined : filters.status, project: filters.project, source: filters.source, q: filters.q, limit: PAGE_SIZE }),
+    ingestApi.stats({ since: localMidnightIso(Date.now()) }),
   ]);
   const initial: DashboardData = {
     page: page.status === "fulfilled" ? page.value : null,

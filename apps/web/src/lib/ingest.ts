@@ -1,4 +1,4 @@
-import type { CostByProject, SessionPage, SessionWithEvents, Stats, Session, Timeline } from "./api-types";
+import { type ApiClient, createApiClient } from "@pulse/core/api-client";
 import { webEnv } from "./env";
 
 /** Ingest did not answer (down, wrong INGEST_URL, timeout) or answered with an error. */
@@ -50,31 +50,10 @@ export async function ingestFetch<T>(path: string, init: RequestInit = {}): Prom
   return body as T;
 }
 
-export interface SessionFilters {
-  status?: string[];
-  project?: string;
-  source?: string;
-  q?: string;
-}
-
-export function listSessions(filters: SessionFilters, options: { limit?: number; cursor?: string } = {}): Promise<SessionPage> {
-  const params = new URLSearchParams();
-  if (filters.status?.length) params.set("status", filters.status.join(","));
-  if (filters.project) params.set("project", filters.project);
-  if (filters.source) params.set("source", filters.source);
-  if (filters.q) params.set("q", filters.q);
-  params.set("limit", String(options.limit ?? 100));
-  if (options.cursor) params.set("cursor", options.cursor);
-  return ingestFetch<SessionPage>(`/v1/sessions?${params}`);
-}
-
-export const getSession = (id: string) => ingestFetch<SessionWithEvents>(`/v1/sessions/${encodeURIComponent(id)}`);
-
-export const closeSession = (id: string) => ingestFetch<Session>(`/v1/sessions/${encodeURIComponent(id)}/close`, { method: "POST" });
-
-export const getStats = (since?: string) => ingestFetch<Stats>(`/v1/stats${since ? `?since=${encodeURIComponent(since)}` : ""}`);
-
-export const getTimeline = (hours = 24, buckets = 96) => ingestFetch<Timeline>(`/v1/stats/timeline?hours=${hours}&buckets=${buckets}`);
-
-export const getCostByProject = (days = 14, tz?: string) =>
-  ingestFetch<CostByProject>(`/v1/stats/cost-by-project?days=${days}${tz ? `&tz=${encodeURIComponent(tz)}` : ""}`);
+/**
+ * The typed ingest client (`@pulse/core/api-client`: the contract's types, no zod) over ingestFetch,
+ * for the dashboard's server code: its pages and its /api forwarder.
+ */
+export const ingestApi: ApiClient = createApiClient((method, path, body) =>
+  ingestFetch(path, body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+);

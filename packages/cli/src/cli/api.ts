@@ -1,3 +1,4 @@
+import { type ApiClient, createApiClient } from "@pulse/core/api-client";
 import type { ClientConfig } from "../env/client-config";
 import { describeBadUrl } from "../env/client-config";
 import { apiErrorMessage, httpRequest, TransportError } from "../transport/http-request";
@@ -31,5 +32,10 @@ export async function callApi<T>(config: ClientConfig, method: "GET" | "POST", p
   }
 }
 
-/** The API's JSON, as ingest defines it (type-only: nothing of @pulse/core is loaded at run time). */
-export type { SessionEventJson, SessionJson } from "@pulse/core";
+/** The typed ingest client (`@pulse/core/api-client`, no zod) over this CLI's own transport. */
+export function apiClient(config: ClientConfig): ApiClient {
+  return createApiClient((method, path, body) => callApi(config, method, path, body));
+}
+
+/** The API's JSON, as ingest defines it (type-only: nothing of its schemas is loaded at run time). */
+export type { SessionJson, SessionWithEventsJson } from "@pulse/core/api";

@@ -1,5 +1,5 @@
-import type { CleanupJson } from "@pulse/core";
-import { callApi } from "../cli/api";
+import type { CleanupJson } from "@pulse/core/api";
+import { apiClient } from "../cli/api";
 import { flag, parseDurationMinutes, stringOption } from "../cli/args";
 import { type Command, JSON_OPTION } from "../cli/command";
 import { confirm } from "../cli/confirm";
@@ -7,14 +7,13 @@ import { CliError, EXIT } from "../cli/errors";
 import { formatDuration, formatLocalTime } from "../cli/format";
 import { print, printJson, renderTable } from "../cli/output";
 
-type CleanupResult = CleanupJson;
 
 /**
  * POST /v1/sessions/cleanup: the server decides (and, unless dry_run, ends) the sessions; with `ids`,
  * only those (the ones the user was shown and confirmed), if still silent that long.
  */
-export function cleanupCall(ctx: Parameters<Command["run"]>[1], olderThanMinutes: number, dryRun: boolean, ids?: string[]): Promise<CleanupResult> {
-  return callApi<CleanupResult>(ctx.config, "POST", "/v1/sessions/cleanup", { older_than_minutes: olderThanMinutes, dry_run: dryRun, ...(ids ? { ids } : {}) });
+export function cleanupCall(ctx: Parameters<Command["run"]>[1], olderThanMinutes: number, dryRun: boolean, ids?: string[]): Promise<CleanupJson> {
+  return apiClient(ctx.config).cleanup({ older_than_minutes: olderThanMinutes, dry_run: dryRun, ...(ids ? { ids } : {}) });
 }
 
 export const cleanupCommand: Command = {
@@ -69,7 +68,7 @@ Exit codes: 0 done (or nothing to do), 1 declined, 2 bad usage.`,
   },
 };
 
-function report(result: CleanupResult, ctx: Parameters<Command["run"]>[1], verb: string): void {
+function report(result: CleanupJson, ctx: Parameters<Command["run"]>[1], verb: string): void {
   const threshold = `${result.older_than_minutes} min`;
   if (result.count === 0) {
     print(`No open session has been silent for more than ${threshold}; nothing to clean up.`);

@@ -1,24 +1,23 @@
 import { ESTIMATE_NOTE } from "@pulse/core/display";
-import { callApi, type SessionEventJson, type SessionJson } from "../cli/api";
+import { parseStatusList } from "@pulse/core/api-client";
+import { apiClient, type SessionJson } from "../cli/api";
 import { flag, stringOption } from "../cli/args";
 import { type Command, type CommandContext, JSON_OPTION } from "../cli/command";
 import { EXIT, UsageError } from "../cli/errors";
 import { formatAgo, formatCost, formatDuration, formatLocalClock, formatLocalTime } from "../cli/format";
 import { print, printJson, renderTable } from "../cli/output";
 
-const STATUSES = ["active", "waiting", "ended"];
-
-/** --status accepts a comma list of active, waiting, ended, and "open" for active + waiting. */
-export function parseStatusFilter(value: string | undefined): string[] | undefined {
+/**
+ * --status accepts what the API's `status` does (a comma list of active, waiting, ended, and "open"
+ * for active + waiting): checked here with the API's own reader, so a typo is a usage error before
+ * any request, and sent as written.
+ */
+export function parseStatusFilter(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const wanted = new Set<string>();
-  for (const part of value.split(",").map((s) => s.trim()).filter(Boolean)) {
-    if (part === "open") ["active", "waiting"].forEach((s) => wanted.add(s));
-    else if (STATUSES.includes(part)) wanted.add(part);
-    else throw new UsageError(`--status: unknown status "${part}"; use active, waiting, ended or open (comma-separated)`);
-  }
-  if (wanted.size === 0) throw new UsageError("--status needs at least one status");
-  return [...wanted];
+  const parsed = parseStatusList(value);
+  if (!parsed.ok) throw new UsageError(`--status: ${parsed.message} (comma-separated)`);
+  if (parsed.statuses.length === 0) throw new UsageError("--status needs at least one status");
+  return value;
 }
 
 /** "waiting (permission)", "ended (process_exit)", coloured by status. */
@@ -47,9 +46,9 @@ export function sessionsTable(sessions: SessionJson[], ctx: CommandContext): str
   );
 }
 
-function sessionPath(id: string): string {
+function sessionId(id: string): string {
   if (!id.trim()) throw new UsageError("the session id is empty");
-  return `/v1/sessions/${encodeURIComponent(id)}`;
+  return id;
 }
 
 export const listCommand: Command = {
@@ -71,19 +70,14 @@ export const listCommand: Command = {
     const limitText = stringOption(args, "limit") ?? "20";
     const limit = Number(limitText);
     if (!/^\d+$/.test(limitText) || limit < 1 || limit > 500) throw new UsageError(`--limit must be a whole number from 1 to 500 (got "${limitText}")`);
-    const query = new URLSearchParams();
-    if (statuses) query.set("status", statuses.join(","));
-    for (const [option, param] of [["project", "project"], ["source", "source"], ["search", "q"]]) {
-      const value = stringOption(args, option);
-      if (value !== undefined) query.set(param, value);
-    }
-    query.set("limit", String(flag(args, "all") ? 500 : limit));
+    const query = { status: statuses, project: stringOption(args, "project"), source: stringOption(args, "source"), q: stringOption(args, "search"), limit: flag(args, "all") ? 500 : limit };
+    const api = apiClient(ctx.config);
     const sessions: SessionJson[] = [];
-    for (;;) {
-      const page = await callApi<{ items: SessionJson[]; next_cursor: string | null }>(ctx.config, "GET", `/v1/sessions?${query}`);
+    for (let cursor: string | undefined; ; ) {
+      const page = await api.listSessions({ ...query, cursor });
       sessions.push(...page.items);
       if (!flag(args, "all") || !page.next_cursor) break;
-      query.set("cursor", page.next_cursor);
+      cursor = page.next_cursor;
     }
     if (flag(args, "json")) {
       printJson(sessions);
@@ -98,8 +92,6 @@ export const listCommand: Command = {
   },
 };
 
-type SessionDetail = SessionJson & { events: SessionEventJson[] };
-
 export const showCommand: Command = {
   name: "sessions show",
   summary: "Show one session: status, times, tokens, the session /clear replaced, recent events",
@@ -107,7 +99,7 @@ export const showCommand: Command = {
   options: { events: { type: "string", valueName: "N", description: "how many recent events to list (default 15)" }, ...JSON_OPTION },
   positionals: [1, 1],
   async run(args, ctx) {
-    const session = await callApi<SessionDetail>(ctx.config, "GET", sessionPath(args.positionals[0]));
+    const session = await apiClient(ctx.config).getSession(sessionId(args.positionals[0]));
     if (flag(args, "json")) {
       printJson(session);
       return EXIT.OK;
@@ -157,9 +149,10 @@ export const closeCommand: Command = {
   positionals: [1, 1],
   details: "A session that has ended already is left as it is (exit code 0).",
   async run(args, ctx) {
-    const id = args.positionals[0];
-    const before = await callApi<SessionJson>(ctx.config, "GET", sessionPath(id));
-    const after = await callApi<SessionJson>(ctx.config, "POST", `${sessionPath(id)}/close`);
+    const id = sessionId(args.positionals[0]);
+    const api = apiClient(ctx.config);
+    const before = await api.getSession(id);
+    const after = await api.closeSession(id);
     if (flag(args, "json")) {
       printJson(after);
       return EXIT.OK;

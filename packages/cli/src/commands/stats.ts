@@ -1,28 +1,11 @@
 import { ESTIMATE_NOTE } from "@pulse/core/display";
-import { callApi } from "../cli/api";
+import { apiClient } from "../cli/api";
 import { flag, parseDurationMinutes, stringOption } from "../cli/args";
 import { type Command, JSON_OPTION } from "../cli/command";
 import { EXIT, UsageError } from "../cli/errors";
 import { formatCost, formatDuration } from "../cli/format";
 import { print, printJson, renderTable } from "../cli/output";
 import { cleanupCall } from "./cleanup";
-
-interface Totals {
-  active: number;
-  waiting: number;
-  ended: number;
-  total: number;
-  reaped_24h?: number;
-  avg_duration_ms_24h?: number | null;
-  cost_usd_24h?: number | null;
-  /** Pulse's estimate for usage reported without a cost (Codex, Gemini CLI): never part of cost_usd_24h. */
-  estimated_cost_usd_24h?: number | null;
-}
-
-interface Daily {
-  tz: string;
-  days: Array<{ date: string; sessions: number; ended: number; avg_duration_ms: number | null; cost_usd?: number | null; estimated_cost_usd?: number | null }>;
-}
 
 /** Pulse's estimate, marked as one: "≈ $0.12 est." */
 const estimate = (usd: number) => `≈ ${formatCost(usd)} est.`;
@@ -48,9 +31,10 @@ export const statsCommand: Command = {
     if (!/^\d+$/.test(daysText) || days < 1 || days > 90) throw new UsageError(`--days must be a whole number from 1 to 90 (got "${daysText}")`);
     const orphanMinutes = parseDurationMinutes(stringOption(args, "orphan-after") ?? "1h", "--orphan-after");
     const tz = localTimeZone();
+    const api = apiClient(ctx.config);
     const [totals, daily, orphans] = await Promise.all([
-      callApi<Totals>(ctx.config, "GET", "/v1/stats"),
-      callApi<Daily>(ctx.config, "GET", `/v1/stats/daily?days=${days}&tz=${encodeURIComponent(tz)}`),
+      api.stats(),
+      api.daily({ days, tz }),
       cleanupCall(ctx, orphanMinutes, true),
     ]);
     if (flag(args, "json")) {

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { IngestBanner } from "@/components/ingest-banner";
 import { SessionDetail } from "@/components/session-detail";
-import { getSession, IngestError } from "@/lib/ingest";
+import { IngestError, ingestApi } from "@/lib/ingest";
 import { sessionName } from "@/lib/labels";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ type Props = { params: Promise<{ id: string }> };
 /** Once per request: the title and the page read the same copy. */
 const load = cache(async (id: string) => {
   try {
-    return { session: await getSession(id), error: null };
+    return { session: await ingestApi.getSession(id), error: null };
   } catch (error) {
     if (error instanceof IngestError && error.status === 404) notFound();
     return { session: null, error: (error as Error).message };

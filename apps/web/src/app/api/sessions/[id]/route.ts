@@ -1,9 +1,6 @@
-import { getSession } from "@/lib/ingest";
-import { relay } from "@/lib/relay";
+import { forward } from "@/lib/forward";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await context.params;
-  return relay(() => getSession(id));
-}
+/** One session and its newest events (lib/forward.ts). */
+export const GET = forward("session");

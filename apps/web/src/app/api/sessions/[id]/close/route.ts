@@ -1,10 +1,6 @@
-import { closeSession } from "@/lib/ingest";
-import { relay } from "@/lib/relay";
+import { forward } from "@/lib/forward";
 
 export const dynamic = "force-dynamic";
 
-/** The "Close session" button: ingest ends the session and publishes the change. */
-export async function POST(_request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await context.params;
-  return relay(() => closeSession(id));
-}
+/** The "Close session" button (lib/forward.ts). */
+export const POST = forward("closeSession");
