@@ -335,7 +335,7 @@ describe("reading sessions", () => {
 
   it("counts stats", async () => {
     const stats = await api.get("/v1/stats");
-    expect(stats.body).toMatchObject({ total: expect.any(Number), active: expect.any(Number), waiting: expect.any(Number), ended: expect.any(Number), reaped_24h: expect.any(Number), cost_usd_24h: 0 });
+    expect(stats.body).toMatchObject({ total: expect.any(Number), active: expect.any(Number), waiting: expect.any(Number), ended: expect.any(Number), stale_24h: expect.any(Number), cost_usd_24h: 0 });
     expect(stats.body.active + stats.body.waiting + stats.body.ended).toBe(stats.body.total);
     const daily = await api.get("/v1/stats/daily?days=3&tz=UTC");
     expect(daily.body.days).toHaveLength(3);

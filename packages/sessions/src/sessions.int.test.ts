@@ -228,11 +228,11 @@ describe("listSessions and getStats", () => {
     expect(await ids({ limit: 100, q: "NEEDLE" })).toEqual(["L07"]);
   });
 
-  it("counts sessions by status, the reaped ones and the mean duration over 24 h", async () => {
+  it("counts sessions by status, the stale ones and the mean duration over 24 h", async () => {
     const stats = await getStats(db, NOW);
     // Reaped: L23 and L24 (silent for more than 22 min); L-old ended 48 h ago.
-    expect(stats).toMatchObject({ total: 27, ended: 4, waiting: 5, active: 18, reaped_24h: 2 });
-    // Ended in 24 h: L-ended (60 min) and the two reaped sessions (one event each: 0 ms).
+    expect(stats).toMatchObject({ total: 27, ended: 4, waiting: 5, active: 18, stale_24h: 2 });
+    // Ended in 24 h: L-ended (60 min) and the two stale sessions (one event each: 0 ms).
     expect(stats.avg_duration_ms_24h).toBe(Math.round((60 * MIN) / 3));
   });
 });

@@ -6,7 +6,7 @@ const DAY_MS = 24 * 3600_000;
 /** What happened since a moment: sessions by `ended_at`, usage by event time. */
 export interface WindowStats {
   ended: number;
-  reaped: number;
+  stale: number;
   avg_duration_ms: number | null;
   cost_usd: number;
   /** Pulse's estimate, kept apart from the reported cost (never summed with it). */
@@ -20,9 +20,9 @@ export interface WindowStats {
 export async function windowStats(prisma: PrismaClient, fromMs: number): Promise<WindowStats> {
   const from = new Date(fromMs);
   const [[ends], [usage]] = await Promise.all([
-    prisma.$queryRaw<Array<{ ended: number; reaped: number; avg_ms: number | null }>>`
+    prisma.$queryRaw<Array<{ ended: number; stale: number; avg_ms: number | null }>>`
       SELECT count(*)::int AS ended,
-             count(*) FILTER (WHERE end_reason = 'stale')::int AS reaped,
+             count(*) FILTER (WHERE end_reason = 'stale')::int AS stale,
              round(avg(EXTRACT(EPOCH FROM (ended_at - started_at)) * 1000))::float8 AS avg_ms
       FROM sessions WHERE status = 'ended' AND ended_at >= ${from}`,
     prisma.$queryRaw<Array<Record<string, number | null>>>`
@@ -32,7 +32,7 @@ export async function windowStats(prisma: PrismaClient, fromMs: number): Promise
   ]);
   return {
     ended: ends.ended,
-    reaped: ends.reaped,
+    stale: ends.stale,
     avg_duration_ms: ends.avg_ms,
     cost_usd: (usage.cost ?? 0) / 1_000_000,
     estimated_cost_usd: (usage.estimated ?? 0) / 1_000_000,
@@ -58,7 +58,7 @@ export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: nu
   ]);
   const stats: SessionStats = {
     ...counts,
-    reaped_24h: day.reaped,
+    stale_24h: day.stale,
     avg_duration_ms_24h: day.avg_duration_ms,
     cost_usd_24h: day.cost_usd,
     estimated_cost_usd_24h: day.estimated_cost_usd,
@@ -68,7 +68,7 @@ export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: nu
     cache_creation_tokens_24h: day.cache_creation_tokens,
   };
   if (since && sinceMs !== undefined) {
-    stats.since = { from: new Date(sinceMs).toISOString(), ended: since.ended, reaped: since.reaped, avg_duration_ms: since.avg_duration_ms, cost_usd: since.cost_usd, estimated_cost_usd: since.estimated_cost_usd };
+    stats.since = { from: new Date(sinceMs).toISOString(), ended: since.ended, stale: since.stale, avg_duration_ms: since.avg_duration_ms, cost_usd: since.cost_usd, estimated_cost_usd: since.estimated_cost_usd };
   }
   return stats;
 }

@@ -31,14 +31,14 @@ export interface ReaperWorkerDeps {
 /** Why a sweep judged nothing: said once when it starts, not on every tick. */
 type Pause = "backlog" | "ingest_down" | "ingest_just_up";
 
-/** Ends sessions that went silent, at their last activity. */
+/** The stale sweep: ends stale sessions (docs/lifecycle.md rule 8) at their last activity or proof of life. */
 export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
   const { store, redis, logger, eventsQueue, reaperQueue, staleTimeoutMs, batchSize, now } = deps;
   let paused: Pause | null = null;
   const pause = (why: Pause, fields: Record<string, unknown>, message: string) => {
     if (paused !== why) logger.warn(fields, message);
     paused = why;
-    return { reaped: 0, skipped: why };
+    return { ended: 0, skipped: why };
   };
   return {
     queue: reapStaleJob.queue,
@@ -72,9 +72,9 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
       }
       if (paused !== null) logger.info({ after: paused }, "sweeps resumed");
       paused = null;
-      const reaped = await store.reapStale({ cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
-      if (reaped.length > 0) logger.info({ reaped: reaped.length }, "ended stale sessions");
-      if (reaped.length === batchSize) {
+      const ended = await store.reapStale({ cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
+      if (ended.length > 0) logger.info({ ended: ended.length }, "ended stale sessions");
+      if (ended.length === batchSize) {
         // More may be waiting: sweep again now rather than next tick. Deduplicated while pending.
         await reaperQueue.add(
           reapStaleJob.name,
@@ -82,7 +82,7 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
           { ...reapStaleJob.options, deduplication: { id: "reap-stale-continue" } },
         );
       }
-      return { reaped: reaped.length };
+      return { ended: ended.length };
     },
   };
 }

@@ -22,7 +22,7 @@ function kpisOf(stats: Stats | null): Kpi[] {
     { label: "Waiting on you", value: formatCount(stats?.waiting), hint: "permission, a question, an error, interrupted, idle or turn ended", tone: "waiting", href: "/?status=waiting" },
     { label: "Ended today", value: formatCount(today?.ended), hint: "since local midnight", tone: "neutral", href: "/?status=ended" },
     { label: "Avg. duration today", value: today ? formatDuration(today.avg_duration_ms) : "—", hint: "of sessions ended today", tone: "neutral" },
-    { label: "Timed out (24 h)", value: formatCount(stats?.reaped_24h), hint: "ended by the reaper after silence", tone: "neutral" },
+    { label: "Timed out (24 h)", value: formatCount(stats?.stale_24h), hint: "ended stale: no event and no proof of life for the stale timeout", tone: "neutral" },
     {
       label: "Cost today",
       value: formatCost(today?.cost_usd),

@@ -63,7 +63,7 @@ export const statsSchema = z
     waiting: count,
     ended: count,
     total: count,
-    reaped_24h: count.meta({ description: "Sessions the reaper ended whose end (their last activity) falls in the last 24 h" }),
+    stale_24h: count.meta({ description: "Sessions ended stale (by silence) whose end (their last activity) falls in the last 24 h" }),
     avg_duration_ms_24h: z.number().nullable().meta({ description: "Mean duration of sessions that ended in the last 24 h; null when none did" }),
     cost_usd_24h: usd.meta({ description: "Cost the agents reported, by event time" }),
     estimated_cost_usd_24h: usd.meta({ description: "Pulse's estimate for events with tokens but no reported cost (never included in cost_usd_24h)" }),
@@ -72,7 +72,7 @@ export const statsSchema = z
     cache_read_tokens_24h: z.number(),
     cache_creation_tokens_24h: z.number(),
     since: z
-      .object({ from: time, ended: count, reaped: count, avg_duration_ms: z.number().nullable(), cost_usd: usd, estimated_cost_usd: usd })
+      .object({ from: time, ended: count, stale: count, avg_duration_ms: z.number().nullable(), cost_usd: usd, estimated_cost_usd: usd })
       .optional()
       .meta({ description: "With ?since=: the same window figures since that moment" }),
   })
