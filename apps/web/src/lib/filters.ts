@@ -1,3 +1,4 @@
+import { STATUS_ALIASES } from "@pulse/core/api-client";
 import type { Session, SessionStatus } from "./api-types";
 
 /** The sessions page's filters, as kept in the URL (`?status=open&project=…&source=…&q=…`). */
@@ -8,13 +9,14 @@ export interface Filters {
   q: string;
 }
 
+/** The keys are the API's own words for `status` (`open` is its alias: the statuses are its). */
 export const STATUS_FILTERS = {
   all: { label: "All", statuses: [] },
-  open: { label: "Open (working or waiting)", statuses: ["active", "waiting"] },
+  open: { label: "Open (working or waiting)", statuses: STATUS_ALIASES.open },
   active: { label: "Working", statuses: ["active"] },
   waiting: { label: "Waiting on you", statuses: ["waiting"] },
   ended: { label: "Ended", statuses: ["ended"] },
-} as const satisfies Record<string, { label: string; statuses: SessionStatus[] }>;
+} as const satisfies Record<string, { label: string; statuses: readonly SessionStatus[] }>;
 export type StatusFilter = keyof typeof STATUS_FILTERS;
 
 export const NO_FILTERS: Filters = { status: "all", project: "", source: "", q: "" };
