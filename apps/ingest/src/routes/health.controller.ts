@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Res } from "@nestjs/common";
+import type { healthSchema, notReadySchema, readySchema } from "@pulse/core/api";
 import type { FastifyReply } from "fastify";
+import type { z } from "zod";
 import { RETRY_AFTER_SECONDS } from "../http/api-error";
 import { INGEST_DEPS, type IngestDeps } from "../deps";
 
@@ -24,13 +26,13 @@ export class HealthController {
 
   /** The process is up. */
   @Get("healthz")
-  health() {
+  health(): z.infer<typeof healthSchema> {
     return { status: "ok" };
   }
 
   /** Ready to take events: Redis and Postgres both answer. */
   @Get("readyz")
-  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<z.infer<typeof readySchema> | z.infer<typeof notReadySchema>> {
     const [redis, postgres] = await Promise.all([check(() => this.deps.redis.ping()), check(() => this.deps.prisma.$queryRaw`SELECT 1`)]);
     if (redis === "ok" && postgres === "ok") return { status: "ok", redis, postgres };
     void reply.status(503).header("retry-after", String(RETRY_AFTER_SECONDS));
