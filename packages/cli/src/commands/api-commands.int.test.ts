@@ -319,6 +319,11 @@ describe("pulse stats and doctor", () => {
     try {
       await cli(["hooks", "install"], { PULSE_URL: url });
       await runCli(["hook"], { input: JSON.stringify({ session_id: "doctor-hung-1", hook_event_name: "Stop" }), env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1" }) });
+      // The hook gives up after 50 ms and leaves the event to a background delivery, whose longer try
+      // (seconds, no answer) pauses the hooks.
+      const { existsSync } = await import("node:fs");
+      const { join } = await import("node:path");
+      await waitFor(() => existsSync(join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json")) || undefined, { what: "the hooks' pause", timeoutMs: 15_000 });
       const result = await cli(["doctor"], { PULSE_URL: url });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^! hooks only spool until .*: ingest did not answer them \(ingest unreachable at http:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)\), first .*$/m);
