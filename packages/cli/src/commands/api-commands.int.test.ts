@@ -140,7 +140,7 @@ describe("pulse sessions", () => {
     const all = await cli(["sessions", "--project", "alpha"]);
     expect(all.code).toBe(0);
     const lines = all.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ID\s+STATUS\s+SOURCE\s+PROJECT\s+STARTED\s+LAST EVENT\s+DURATION\s+TITLE$/);
+    expect(lines[0]).toMatch(/^ID\s+STATUS\s+AGENT\s+PROJECT\s+STARTED\s+LAST EVENT\s+DURATION\s+TITLE$/);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^list-a\s+active\s+claude-code\s+alpha\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+40m ago\s+10m 00s\s+work on list-a$/);
     // Columns line up: every row's STATUS starts where the header's does.
@@ -220,15 +220,15 @@ describe("pulse sessions", () => {
 });
 
 describe("pulse stats and doctor", () => {
-  it("stats: counts by status, orphan candidates, 7 days", async () => {
-    await seed("stats-orphan", "gamma", [240, 180]);
-    await settle(["stats-orphan"], [2]);
+  it("stats: counts by status, cleanup candidates, 7 days", async () => {
+    await seed("stats-candidate", "gamma", [240, 180]);
+    await settle(["stats-candidate"], [2]);
     const result = await cli(["stats", "--json"]);
     expect(result.code).toBe(0);
     const stats = JSON.parse(result.stdout);
     const counts = (await getJson(stack.url, "/v1/stats")).body;
     expect(stats).toMatchObject({ active: counts.active, waiting: counts.waiting, ended: counts.ended, total: counts.total });
-    expect(stats.orphan_candidates.session_ids).toContain("stats-orphan");
+    expect(stats.cleanup_candidates.session_ids).toContain("stats-candidate");
     expect(stats.days).toHaveLength(7);
     const table = await cli(["stats"]);
     expect(table.stdout).toMatch(/^\d+ active {2}\d+ waiting {2}\d+ ended {2}\(\d+ in all\)$/m);

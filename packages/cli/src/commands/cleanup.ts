@@ -21,7 +21,7 @@ export const cleanupCommand: Command = {
   summary: "End open sessions whose last event is older than a threshold (end_reason closed)",
   usage: "cleanup [--older-than 1h] [--dry-run] [--force] [--json]",
   options: {
-    "older-than": { type: "string", valueName: "DURATION", description: "silence before a session counts as abandoned, e.g. 30m, 1h, 2d (default 1h)" },
+    "older-than": { type: "string", valueName: "DURATION", description: "silence before an open session is cleaned up, e.g. 30m, 1h, 2d (default 1h)" },
     "dry-run": { type: "boolean", description: "list what would be ended and change nothing" },
     force: { type: "boolean", description: "do not ask for confirmation (needed when not on a terminal)" },
     ...JSON_OPTION,
@@ -75,6 +75,6 @@ function report(result: CleanupJson, ctx: Parameters<Command["run"]>[1], verb: s
     return;
   }
   const rows = result.sessions.map((s) => [s.id, s.source, s.project ?? "-", formatLocalTime(s.last_event_at), s.last_event_at ? formatDuration(Date.now() - Date.parse(s.last_event_at)) : "-", s.title ?? ""]);
-  process.stdout.write(renderTable([{ header: "ID" }, { header: "SOURCE" }, { header: "PROJECT" }, { header: "LAST EVENT" }, { header: "SILENT FOR" }, { header: "TITLE", shrink: true }], rows, { maxWidth: ctx.columns, paint: ctx.paint }));
+  process.stdout.write(renderTable([{ header: "ID" }, { header: "AGENT" }, { header: "PROJECT" }, { header: "LAST EVENT" }, { header: "SILENT FOR" }, { header: "TITLE", shrink: true }], rows, { maxWidth: ctx.columns, paint: ctx.paint }));
   print(`${result.count} session(s) silent for more than ${threshold} ${verb}.`);
 }

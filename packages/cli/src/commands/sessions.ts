@@ -40,7 +40,7 @@ export function sessionsTable(sessions: SessionJson[], ctx: CommandContext): str
     (s.parent_session_id ? "↳ " : "") + (s.title ?? ""),
   ]);
   return renderTable(
-    [{ header: "ID" }, { header: "STATUS" }, { header: "SOURCE" }, { header: "PROJECT" }, { header: "STARTED" }, { header: "LAST EVENT" }, { header: "DURATION", align: "right" }, { header: "TITLE", shrink: true }],
+    [{ header: "ID" }, { header: "STATUS" }, { header: "AGENT" }, { header: "PROJECT" }, { header: "STARTED" }, { header: "LAST EVENT" }, { header: "DURATION", align: "right" }, { header: "TITLE", shrink: true }],
     rows,
     { maxWidth: ctx.columns, paint: ctx.paint },
   );
@@ -54,11 +54,11 @@ function sessionId(id: string): string {
 export const listCommand: Command = {
   name: "sessions",
   summary: "List sessions, newest activity first (show ID, close ID: see below)",
-  usage: "sessions [--status active,waiting,ended|open] [--project NAME] [--source NAME] [--search TEXT] [--limit N] [--all] [--json]",
+  usage: "sessions [--status active,waiting,ended|open] [--project NAME] [--agent NAME] [--search TEXT] [--limit N] [--all] [--json]",
   options: {
     status: { type: "string", valueName: "LIST", description: "only these statuses (comma-separated; open = active,waiting)" },
     project: { type: "string", valueName: "NAME", description: "only this project" },
-    source: { type: "string", valueName: "NAME", description: "only this agent (claude-code, codex, …)" },
+    agent: { type: "string", valueName: "NAME", description: "only this agent (claude-code, codex, …)" },
     search: { type: "string", valueName: "TEXT", description: "only sessions whose title, project or cwd contain TEXT" },
     limit: { type: "string", valueName: "N", description: "at most N sessions (default 20, max 500)" },
     all: { type: "boolean", description: "every matching session (follows pages)" },
@@ -70,7 +70,7 @@ export const listCommand: Command = {
     const limitText = stringOption(args, "limit") ?? "20";
     const limit = Number(limitText);
     if (!/^\d+$/.test(limitText) || limit < 1 || limit > 500) throw new UsageError(`--limit must be a whole number from 1 to 500 (got "${limitText}")`);
-    const query = { status: statuses, project: stringOption(args, "project"), source: stringOption(args, "source"), q: stringOption(args, "search"), limit: flag(args, "all") ? 500 : limit };
+    const query = { status: statuses, project: stringOption(args, "project"), source: stringOption(args, "agent"), q: stringOption(args, "search"), limit: flag(args, "all") ? 500 : limit };
     const api = apiClient(ctx.config);
     const sessions: SessionJson[] = [];
     for (let cursor: string | undefined; ; ) {
@@ -110,7 +110,7 @@ export const showCommand: Command = {
       ["Session", session.id],
       ["Status", statusLabel(session, ctx) + (session.end_detail ? ` — ${session.end_detail}` : "")],
       ["Title", session.title],
-      ["Source", session.source],
+      ["Agent", session.source],
       ["Project", session.project],
       ["Directory", session.cwd],
       ["Host", session.host],

@@ -17,25 +17,25 @@ function localTimeZone(): string {
 
 export const statsCommand: Command = {
   name: "stats",
-  summary: "Counts by status, orphan candidates, sessions and average duration per day",
-  usage: "stats [--days 7] [--orphan-after 1h] [--json]",
+  summary: "Counts by status, cleanup candidates, sessions and average duration per day",
+  usage: "stats [--days 7] [--older-than 1h] [--json]",
   options: {
     days: { type: "string", valueName: "N", description: "days of history (default 7, max 90)" },
-    "orphan-after": { type: "string", valueName: "DURATION", description: "silence after which an open session is an orphan candidate (default 1h)" },
+    "older-than": { type: "string", valueName: "DURATION", description: "silence after which an open session is a cleanup candidate (default 1h)" },
     ...JSON_OPTION,
   },
-  details: "Orphan candidates are open sessions silent for longer than --orphan-after: what `pulse cleanup` would end.",
+  details: "Cleanup candidates are open sessions silent for longer than --older-than: what `pulse cleanup` would close.",
   async run(args, ctx) {
     const daysText = stringOption(args, "days") ?? "7";
     const days = Number(daysText);
     if (!/^\d+$/.test(daysText) || days < 1 || days > 90) throw new UsageError(`--days must be a whole number from 1 to 90 (got "${daysText}")`);
-    const orphanMinutes = parseDurationMinutes(stringOption(args, "orphan-after") ?? "1h", "--orphan-after");
+    const candidateMinutes = parseDurationMinutes(stringOption(args, "older-than") ?? "1h", "--older-than");
     const tz = localTimeZone();
     const api = apiClient(ctx.config);
-    const [totals, daily, orphans] = await Promise.all([
+    const [totals, daily, candidates] = await Promise.all([
       api.stats(),
       api.daily({ days, tz }),
-      cleanupCall(ctx, orphanMinutes, true),
+      cleanupCall(ctx, candidateMinutes, true),
     ]);
     if (flag(args, "json")) {
       printJson({
@@ -43,7 +43,7 @@ export const statsCommand: Command = {
         waiting: totals.waiting,
         ended: totals.ended,
         total: totals.total,
-        orphan_candidates: { older_than_minutes: orphanMinutes, count: orphans.count, session_ids: orphans.sessions.map((s) => s.id) },
+        cleanup_candidates: { older_than_minutes: candidateMinutes, count: candidates.count, session_ids: candidates.sessions.map((s) => s.id) },
         tz: daily.tz,
         days: daily.days,
       });
@@ -52,8 +52,8 @@ export const statsCommand: Command = {
     print(
       `${ctx.paint("green", `${totals.active} active`)}  ${ctx.paint("yellow", `${totals.waiting} waiting`)}  ${totals.ended} ended  (${totals.total} in all)`,
     );
-    const orphanLine = `${orphans.count} orphan candidate(s): open but silent for more than ${formatDuration(orphanMinutes * 60_000)}`;
-    print(orphans.count ? ctx.paint("yellow", orphanLine) + " — `pulse cleanup` ends them" : orphanLine);
+    const candidateLine = `${candidates.count} cleanup candidate(s): open but silent for more than ${formatDuration(candidateMinutes * 60_000)}`;
+    print(candidates.count ? ctx.paint("yellow", candidateLine) + " — `pulse cleanup` closes them" : candidateLine);
     if (totals.cost_usd_24h !== undefined) print(`Cost, last 24 h: ${formatCost(totals.cost_usd_24h)} reported${totals.estimated_cost_usd_24h ? `, ${estimate(totals.estimated_cost_usd_24h)}` : ""}`);
     print();
     // The estimate has a column of its own: never summed into the cost the agents reported.
