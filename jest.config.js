@@ -6,7 +6,12 @@ const base = {
   transform: {
     "^.+\\.tsx?$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.test.json" }],
     // secretlint ships ES modules only: Node loads them as they are, Jest needs them as CommonJS.
-    "/node_modules/@secretlint/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", esModuleInterop: true, isolatedModules: true, target: "ES2022" } }],
+    "/node_modules/@secretlint/.+\\.js$": [
+      "ts-jest",
+      {
+        tsconfig: { allowJs: true, module: "commonjs", esModuleInterop: true, isolatedModules: true, target: "ES2022" },
+      },
+    ],
   },
   transformIgnorePatterns: ["/node_modules/(?!@secretlint/)"],
   // Workspace packages are tested from source, so a test never runs against a stale build.

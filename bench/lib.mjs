@@ -3,7 +3,13 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 // The kit the tests use too (packages/test-kit, built by `npm run build`, which every bench script runs first).
-import { databaseUrl as databaseUrlOn, deleteKeysWithPrefix, dropDatabase, freePort, waitFor as kitWaitFor } from "@pulse/test-kit";
+import {
+  databaseUrl as databaseUrlOn,
+  deleteKeysWithPrefix,
+  dropDatabase,
+  freePort,
+  waitFor as kitWaitFor,
+} from "@pulse/test-kit";
 
 export const root = new URL("..", import.meta.url).pathname;
 
@@ -12,7 +18,8 @@ export const arg = (name, fallback) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 
-export const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The value at percentile p (0–100) of ascending samples. */
 export function percentile(sorted, p) {
@@ -42,7 +49,10 @@ export function benchResources(label) {
     redisUrl,
     redisPrefix,
     create() {
-      const setup = spawnSync(process.execPath, [`${root}packages/db/scripts/setup.mjs`], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
+      const setup = spawnSync(process.execPath, [`${root}packages/db/scripts/setup.mjs`], {
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: "pipe",
+      });
       if (setup.status !== 0) throw new Error(`database setup failed: ${setup.stderr}`);
     },
     async remove() {

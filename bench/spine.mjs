@@ -22,12 +22,18 @@ const WORKERS = arg("workers", 1);
 const resources = benchResources("spine");
 const { databaseUrl: dbUrl, redisUrl, redisPrefix: prefix } = resources;
 
-const line = (label, value, target = "") => console.log(`  ${label.padEnd(52)} ${String(value).padStart(14)}  ${target}`);
+const line = (label, value, target = "") =>
+  console.log(`  ${label.padEnd(52)} ${String(value).padStart(14)}  ${target}`);
 
 const children = [];
 function startApp(app, env) {
-  const profile = process.env.BENCH_PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${app}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, `${root}apps/${app}/dist/main.js`], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${app}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, `${root}apps/${app}/dist/main.js`], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   children.push(child);
   return child;
 }
@@ -43,7 +49,9 @@ async function cleanup() {
 }
 
 async function main() {
-  console.log(`Pulse spine benchmark — ${new Date().toISOString()} — node ${process.version}, ${require("node:os").cpus().length} cores, ${WORKERS} worker process(es)`);
+  console.log(
+    `Pulse spine benchmark — ${new Date().toISOString()} — node ${process.version}, ${require("node:os").cpus().length} cores, ${WORKERS} worker process(es)`,
+  );
   resources.create();
   await db.connect();
 
@@ -63,14 +71,24 @@ async function main() {
   await waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok, "ingest ready", 30_000, 50);
 
   // 1. Batched: EVENTS events over SESSIONS sessions, 1000 per POST, 4 in flight.
-  console.log(`\n1. /v1/events batches: ${fmt(EVENTS)} events over ${fmt(SESSIONS)} sessions, 1000 per request, 4 requests in flight`);
+  console.log(
+    `\n1. /v1/events batches: ${fmt(EVENTS)} events over ${fmt(SESSIONS)} sessions, 1000 per request, 4 requests in flight`,
+  );
   const base = Date.now() - 3600_000;
   const kinds = ["prompt", "tool", "tool", "tool", "activity", "turn_end"];
   const batches = [];
   for (let offset = 0; offset < EVENTS; offset += 1000) {
     const batch = [];
     for (let i = offset; i < Math.min(EVENTS, offset + 1000); i++) {
-      batch.push({ session_id: `bench-${i % SESSIONS}`, source: "bench", kind: kinds[i % kinds.length], id: `b${i}`, time: base + i, cwd: `/bench/project-${i % 20}`, detail: "bench event" });
+      batch.push({
+        session_id: `bench-${i % SESSIONS}`,
+        source: "bench",
+        kind: kinds[i % kinds.length],
+        id: `b${i}`,
+        time: base + i,
+        cwd: `/bench/project-${i % 20}`,
+        detail: "bench event",
+      });
     }
     batches.push(JSON.stringify(batch));
   }
@@ -80,7 +98,11 @@ async function main() {
     Array.from({ length: 4 }, async () => {
       while (next < batches.length) {
         const body = batches[next++];
-        const reply = await fetch(`${url}/v1/events`, { method: "POST", body, headers: { "content-type": "application/json" } });
+        const reply = await fetch(`${url}/v1/events`, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+        });
         if (reply.status !== 202) throw new Error(`batch refused: ${reply.status} ${await reply.text()}`);
       }
     }),
@@ -95,7 +117,18 @@ async function main() {
   // 2. Single Claude Code hook POSTs, as fast as ingest takes them.
   console.log(`\n2. single POST /v1/hooks/claude-code, ${SECONDS} s, 64 connections`);
   const before = await appliedEvents();
-  const hookBody = (n) => JSON.stringify({ session_id: `hook-${n % SESSIONS}`, transcript_path: "/tmp/t.jsonl", cwd: "/bench/hooks", permission_mode: "default", hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: { command: "npm test" }, tool_response: { stdout: "ok" }, tool_use_id: `toolu_${n}` });
+  const hookBody = (n) =>
+    JSON.stringify({
+      session_id: `hook-${n % SESSIONS}`,
+      transcript_path: "/tmp/t.jsonl",
+      cwd: "/bench/hooks",
+      permission_mode: "default",
+      hook_event_name: "PostToolUse",
+      tool_name: "Bash",
+      tool_input: { command: "npm test" },
+      tool_response: { stdout: "ok" },
+      tool_use_id: `toolu_${n}`,
+    });
   let counter = 0;
   const single = await autocannon({
     url: `${url}/v1/hooks/claude-code`,
@@ -103,7 +136,15 @@ async function main() {
     connections: 64,
     duration: SECONDS,
     headers: { "content-type": "application/json" },
-    requests: [{ setupRequest: (req) => ({ ...req, body: hookBody(counter), headers: { ...req.headers, "idempotency-key": `h${counter++}` } }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          body: hookBody(counter),
+          headers: { ...req.headers, "idempotency-key": `h${counter++}` },
+        }),
+      },
+    ],
   });
   const accepted = single["2xx"];
   const t1 = performance.now();
@@ -125,10 +166,24 @@ async function main() {
     new Promise((resolve) => {
       const body = hookBody(n);
       const started = process.hrtime.bigint();
-      const req = http.request({ host: "127.0.0.1", port, path: "/v1/hooks/claude-code", method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "idempotency-key": `h${n}` } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode }));
-      });
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/v1/hooks/claude-code",
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "idempotency-key": `h${n}`,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode }));
+        },
+      );
       req.on("error", () => resolve({ ms: Infinity, status: 0 }));
       req.end(body);
     });
@@ -173,16 +228,26 @@ async function main() {
   await prisma.$queryRaw`SELECT 1`;
   let t;
   // Lists sort by last activity without an index (so event writes stay cheap): what a page costs.
-  for (const [label, filter] of [["all", {}], ["open", { statuses: ["active", "waiting"] }]]) {
+  for (const [label, filter] of [
+    ["all", {}],
+    ["open", { statuses: ["active", "waiting"] }],
+  ]) {
     await listSessions(prisma, { limit: 50, ...filter });
     t = performance.now();
     await listSessions(prisma, { limit: 50, ...filter });
-    line(`first page of sessions (${label}), ${fmt(SWEEP_SESSIONS)}+ in the table`, `${fmt(performance.now() - t, 1)} ms`);
+    line(
+      `first page of sessions (${label}), ${fmt(SWEEP_SESSIONS)}+ in the table`,
+      `${fmt(performance.now() - t, 1)} ms`,
+    );
   }
   // Nothing stale yet (timeout 1 h; the last events are 10 min old): the tick every 30 s costs this.
   t = performance.now();
   const none = await reapStaleSessions(prisma, { cutoffMs: now - 3600_000, limit: BATCH });
-  line(`tick with nothing stale (${fmt(SWEEP_SESSIONS)} live)`, `${fmt(performance.now() - t, 1)} ms`, `ended ${none.length}`);
+  line(
+    `tick with nothing stale (${fmt(SWEEP_SESSIONS)} live)`,
+    `${fmt(performance.now() - t, 1)} ms`,
+    `ended ${none.length}`,
+  );
   // A tenth of them stale (cutoff between their last events): what a busy tick looks like.
   t = performance.now();
   const tenth = await reapStaleSessions(prisma, { cutoffMs: now - 600_000 - SWEEP_SESSIONS * 0.9, limit: BATCH });

@@ -23,8 +23,26 @@ function resolves(from, name) {
   }
 }
 
-const OS = { darwin: "darwin", windows: "win32", win32: "win32", linux: "linux", android: "android", freebsd: "freebsd", openharmony: "openharmony" };
-const CPU = { 64: "x64", x64: "x64", arm64: "arm64", arm: "arm", ia32: "ia32", loong64: "loong64", ppc64: "ppc64", riscv64: "riscv64", s390x: "s390x" };
+const OS = {
+  darwin: "darwin",
+  windows: "win32",
+  win32: "win32",
+  linux: "linux",
+  android: "android",
+  freebsd: "freebsd",
+  openharmony: "openharmony",
+};
+const CPU = {
+  64: "x64",
+  x64: "x64",
+  arm64: "arm64",
+  arm: "arm",
+  ia32: "ia32",
+  loong64: "loong64",
+  ppc64: "ppc64",
+  riscv64: "riscv64",
+  s390x: "s390x",
+};
 
 /** os/cpu/libc from a name like @turbo/darwin-arm64 or @unrs/resolver-binding-linux-arm-musleabihf. */
 function platformFromName(name) {
@@ -44,7 +62,11 @@ function platformFromName(name) {
 
 function fromRegistry(name, spec) {
   try {
-    const out = execFileSync("npm", ["view", `${name}@${spec}`, "version", "dist.integrity", "os", "cpu", "libc", "license", "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync(
+      "npm",
+      ["view", `${name}@${spec}`, "version", "dist.integrity", "os", "cpu", "libc", "license", "--json"],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
     const info = JSON.parse(out);
     return Array.isArray(info) ? info[info.length - 1] : info;
   } catch {
@@ -70,12 +92,16 @@ for (const [location, entry] of Object.entries(packages)) {
     for (const field of ["cpu", "os", "libc"]) if (platform[field]) record[field] = platform[field];
     packages[`node_modules/${name}`] = record;
     added++;
-    console.log(`added ${name}@${record.version} (${record.os}/${record.cpu}${record.libc ? `/${record.libc}` : ""}), optional for ${location.replace(/^node_modules\//, "")}`);
+    console.log(
+      `added ${name}@${record.version} (${record.os}/${record.cpu}${record.libc ? `/${record.libc}` : ""}), optional for ${location.replace(/^node_modules\//, "")}`,
+    );
   }
 }
 
 if (added > 0) {
-  lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+  lock.packages = Object.fromEntries(
+    Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+  );
   writeFileSync(path, JSON.stringify(lock, null, 2) + "\n");
 }
 console.log(added > 0 ? `package-lock.json: ${added} optional entries added` : "package-lock.json: complete");

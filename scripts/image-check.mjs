@@ -63,8 +63,11 @@ const kit = await import(join(repo, "packages/test-kit/dist/index.js"));
 
 async function cleanup() {
   await Promise.all(children.reverse().map(({ child }) => kit.stopChild(child)));
-  if (databaseCreated) await kit.dropDatabase(adminUrl, databaseName).catch((e) => log(`could not drop ${databaseName}: ${e.message}`));
-  await kit.deleteKeysWithPrefix(redisUrl, redisPrefix).catch((e) => log(`could not delete ${redisPrefix}:*: ${e.message}`));
+  if (databaseCreated)
+    await kit.dropDatabase(adminUrl, databaseName).catch((e) => log(`could not drop ${databaseName}: ${e.message}`));
+  await kit
+    .deleteKeysWithPrefix(redisUrl, redisPrefix)
+    .catch((e) => log(`could not delete ${redisPrefix}:*: ${e.message}`));
   if (keep || reuse) log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });
 }
@@ -77,10 +80,19 @@ function check(ok, message) {
 
 async function main() {
   // ---- the stages ----
-  log(`Dockerfile stages for ${order.map((s, i) => `${s} (target ${targets[i]})`).join(", ")}: ${needed.map((s) => s.name).join(" → ")}`);
-  const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? root, TMPDIR: tmpdir(), TURBO_TELEMETRY_DISABLED: "1" };
+  log(
+    `Dockerfile stages for ${order.map((s, i) => `${s} (target ${targets[i]})`).join(", ")}: ${needed.map((s) => s.name).join(" → ")}`,
+  );
+  const baseEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? root,
+    TMPDIR: tmpdir(),
+    TURBO_TELEMETRY_DISABLED: "1",
+  };
   const buildStarted = Date.now();
-  const folders = reuse ? reusedStages(needed, join(root, "stages")) : performStages(needed, { contextDir: repo, root: join(root, "stages"), log, baseEnv });
+  const folders = reuse
+    ? reusedStages(needed, join(root, "stages"))
+    : performStages(needed, { contextDir: repo, root: join(root, "stages"), log, baseEnv });
   figures.stages_s = (Date.now() - buildStarted) / 1000;
   const measured = new Map();
   for (const target of targets) {
@@ -94,13 +106,19 @@ async function main() {
   await kit.createDatabase(adminUrl, databaseName);
   databaseCreated = true;
   const ports = {};
-  for (const name of order) for (const port of publishedPorts(compose.services[name])) ports[`${name}:${port}`] = await kit.freePort();
+  for (const name of order)
+    for (const port of publishedPorts(compose.services[name])) ports[`${name}:${port}`] = await kit.freePort();
   /** A compose value as it must read on this machine. */
   const adapt = (value, servicePorts) => {
     let v = String(value);
-    v = v.replace(/^postgres(?:ql)?:\/\/[^/]*@postgres:5432\/[^?]*/, kit.databaseUrl(adminUrl, databaseName).replace(/\/$/, ""));
+    v = v.replace(
+      /^postgres(?:ql)?:\/\/[^/]*@postgres:5432\/[^?]*/,
+      kit.databaseUrl(adminUrl, databaseName).replace(/\/$/, ""),
+    );
     v = v.replace(/^redis:\/\/redis:6379\/?$/, redisUrl);
-    v = v.replace(/\/\/([a-z][\w-]*):(\d+)/g, (whole, host, port) => (ports[`${host}:${port}`] ? `//127.0.0.1:${ports[`${host}:${port}`]}` : whole));
+    v = v.replace(/\/\/([a-z][\w-]*):(\d+)/g, (whole, host, port) =>
+      ports[`${host}:${port}`] ? `//127.0.0.1:${ports[`${host}:${port}`]}` : whole,
+    );
     if (v === "0.0.0.0") v = "127.0.0.1"; // only this machine: the compose file publishes on loopback too
     if (servicePorts[v]) v = String(servicePorts[v]);
     return v;
@@ -115,7 +133,10 @@ async function main() {
       const other = running[dep.service];
       if (dep.condition === "service_completed_successfully") {
         const code = await other.exited;
-        check(code === 0, `${dep.service} completed successfully before ${name} starts (exit ${code}; ${other.logFile})`);
+        check(
+          code === 0,
+          `${dep.service} completed successfully before ${name} starts (exit ${code}; ${other.logFile})`,
+        );
       } else if (dep.condition === "service_healthy") {
         await other.healthy;
       }
@@ -123,19 +144,30 @@ async function main() {
     const servicePorts = Object.fromEntries(publishedPorts(service).map((p) => [String(p), ports[`${name}:${p}`]]));
     const env = { PATH: process.env.PATH, HOME: join(root, "home", name) };
     mkdirSync(env.HOME, { recursive: true });
-    for (const [key, value] of Object.entries({ ...stage.env, ...service.environment })) env[key] = adapt(value, servicePorts);
+    for (const [key, value] of Object.entries({ ...stage.env, ...service.environment }))
+      env[key] = adapt(value, servicePorts);
     env.PULSE_REDIS_PREFIX = redisPrefix;
     const cwd = join(folders[stage.name], stage.workdir);
     const [command, ...args] = stage.cmd;
     const logFile = join(logs, `${name}.log`);
-    log(`start ${name}: ${stage.cmd.join(" ")} in ${stage.workdir}${Object.keys(servicePorts).length ? ` (port ${Object.entries(servicePorts).map(([a, b]) => `${a} → ${b}`).join(", ")})` : ""}`);
+    log(
+      `start ${name}: ${stage.cmd.join(" ")} in ${stage.workdir}${
+        Object.keys(servicePorts).length
+          ? ` (port ${Object.entries(servicePorts)
+              .map(([a, b]) => `${a} → ${b}`)
+              .join(", ")})`
+          : ""
+      }`,
+    );
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const out = createWriteStream(logFile);
     child.stdout.pipe(out);
     child.stderr.pipe(out);
     const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
     const entry = { child, exited, logFile, env, cwd, startedAt: Date.now() };
-    entry.healthy = service.healthcheck?.test ? healthy(name, service.healthcheck.test, entry, servicePorts) : Promise.resolve();
+    entry.healthy = service.healthcheck?.test
+      ? healthy(name, service.healthcheck.test, entry, servicePorts)
+      : Promise.resolve();
     children.push(entry);
     running[name] = entry;
   }
@@ -165,13 +197,26 @@ async function main() {
   check(assets.length > 0, `the dashboard's page names ${assets.length} static files`);
   for (const asset of assets) {
     const a = await get(url(webName, asset));
-    if (a.status !== 200) throw new Error(`dashboard GET ${asset} → ${a.status}: the static files are not where the server looks`);
+    if (a.status !== 200)
+      throw new Error(`dashboard GET ${asset} → ${a.status}: the static files are not where the server looks`);
   }
   log(`ok: every one of them answers 200 (.next/static where the web stage copied it)`);
 
   const sessionId = `image-check-${id}`;
-  const event = { session_id: sessionId, source: "image-check", kind: "start", name: "image-check.start", time: new Date().toISOString(), cwd: "/tmp/image-check", project: "image-check" };
-  const posted = await get(url(ingestName, "/v1/events"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+  const event = {
+    session_id: sessionId,
+    source: "image-check",
+    kind: "start",
+    name: "image-check.start",
+    time: new Date().toISOString(),
+    cwd: "/tmp/image-check",
+    project: "image-check",
+  };
+  const posted = await get(url(ingestName, "/v1/events"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(event),
+  });
   check(posted.status === 202, `ingest POST /v1/events → ${posted.status} ${posted.text}`);
   const applied = await kit.waitFor(
     async () => {
@@ -180,25 +225,44 @@ async function main() {
     },
     { timeoutMs: 30_000, intervalMs: 100, what: "the event to be applied by the reaper's events worker" },
   );
-  check(applied.id === sessionId && applied.status === "active" && applied.event_count === 1, `the reaper's worker applied it: ingest GET /v1/sessions/:id → ${applied.status}, ${applied.event_count} event`);
+  check(
+    applied.id === sessionId && applied.status === "active" && applied.event_count === 1,
+    `the reaper's worker applied it: ingest GET /v1/sessions/:id → ${applied.status}, ${applied.event_count} event`,
+  );
   const viaWeb = await get(url(webName, `/api/sessions/${sessionId}`));
-  check(viaWeb.status === 200 && JSON.parse(viaWeb.text).id === sessionId, `the dashboard reads it from ingest (INGEST_URL): GET /api/sessions/:id → ${viaWeb.status}`);
+  check(
+    viaWeb.status === 200 && JSON.parse(viaWeb.text).id === sessionId,
+    `the dashboard reads it from ingest (INGEST_URL): GET /api/sessions/:id → ${viaWeb.status}`,
+  );
 
   for (const [who, base] of [
     ["ingest", (p) => url(ingestName, p)],
     ["the dashboard", (p) => url(webName, p)],
   ]) {
     const board = await get(base("/queues/"));
-    check(board.status === 200 && board.type.includes("text/html"), `Bull Board through ${who}: GET /queues/ → ${board.status} ${board.type}`);
+    check(
+      board.status === 200 && board.type.includes("text/html"),
+      `Bull Board through ${who}: GET /queues/ → ${board.status} ${board.type}`,
+    );
     // Its page names them relative to <base href="/queues/">.
-    const files = [...new Set([...board.text.matchAll(/(?:src|href)="((?:\/queues\/)?static\/[^"]+)"/g)].map((m) => (m[1].startsWith("/") ? m[1] : `/queues/${m[1]}`)))];
+    const files = [
+      ...new Set(
+        [...board.text.matchAll(/(?:src|href)="((?:\/queues\/)?static\/[^"]+)"/g)].map((m) =>
+          m[1].startsWith("/") ? m[1] : `/queues/${m[1]}`,
+        ),
+      ),
+    ];
     check(files.length > 0, `Bull Board's page names ${files.length} of its static files`);
     for (const file of files) {
       const f = await get(base(file));
-      if (f.status !== 200) throw new Error(`Bull Board through ${who}: GET ${file} → ${f.status} (its UI package pruned away?)`);
+      if (f.status !== 200)
+        throw new Error(`Bull Board through ${who}: GET ${file} → ${f.status} (its UI package pruned away?)`);
     }
     const api = await get(base("/queues/api/queues?activeQueue=events&status=latest&page=1&jobsPerPage=10"));
-    check(api.status === 200 && api.text.includes('"events"'), `Bull Board's API through ${who} lists the events queue → ${api.status}`);
+    check(
+      api.status === 200 && api.text.includes('"events"'),
+      `Bull Board's API through ${who} lists the events queue → ${api.status}`,
+    );
   }
 
   // ---- stop as `docker compose down` would (SIGTERM) ----
@@ -211,10 +275,20 @@ async function main() {
     // Docker sends SIGKILL 10 s after SIGTERM. Next's server answers SIGTERM by exiting 143 (its clean
     // stop, see test/faults/web-shutdown.int.test.ts); Pulse's own services finish their work and exit 0.
     const stage = stages.find((s) => s.name === targets[i]);
-    const next = stage.steps.some((step) => step.op === "COPY" && step.sources.some((source) => source.endsWith(".next/standalone")));
+    const next = stage.steps.some(
+      (step) => step.op === "COPY" && step.sources.some((source) => source.endsWith(".next/standalone")),
+    );
     const expected = next ? 143 : 0;
-    const code = await Promise.race([entry.exited, new Promise((r) => setTimeout(() => r("still running 10 s after SIGTERM"), 10_000))]);
-    check(code === expected, entry.signalled ? `${name} stopped cleanly on SIGTERM: exit ${code}${next ? " (Next's server)" : ""}` : `${name} had exited: ${code}`);
+    const code = await Promise.race([
+      entry.exited,
+      new Promise((r) => setTimeout(() => r("still running 10 s after SIGTERM"), 10_000)),
+    ]);
+    check(
+      code === expected,
+      entry.signalled
+        ? `${name} stopped cleanly on SIGTERM: exit ${code}${next ? " (Next's server)" : ""}`
+        : `${name} had exited: ${code}`,
+    );
   }
   figures.total_s = (Date.now() - started) / 1000;
   log(`figures: ${JSON.stringify(figures)}`);
@@ -223,7 +297,9 @@ async function main() {
 /** The folders a --keep run left: a stage without steps of its own shares its parent's, as performStages does. */
 function reusedStages(list, stagesRoot) {
   const folders = {};
-  for (const stage of list) folders[stage.name] = stage.parent && stage.steps.length === 0 ? folders[stage.parent] : join(stagesRoot, stage.name);
+  for (const stage of list)
+    folders[stage.name] =
+      stage.parent && stage.steps.length === 0 ? folders[stage.parent] : join(stagesRoot, stage.name);
   return folders;
 }
 
@@ -231,16 +307,26 @@ function reusedStages(list, stagesRoot) {
 async function healthy(name, test, entry, servicePorts) {
   const [kind, ...command] = test;
   if (kind !== "CMD") throw new Error(`${name}: healthcheck ${kind} is not understood by the image check`);
-  const adapted = command.map((part) => part.replace(/127\.0\.0\.1:(\d+)/g, (whole, port) => (servicePorts[port] ? `127.0.0.1:${servicePorts[port]}` : whole)));
+  const adapted = command.map((part) =>
+    part.replace(/127\.0\.0\.1:(\d+)/g, (whole, port) =>
+      servicePorts[port] ? `127.0.0.1:${servicePorts[port]}` : whole,
+    ),
+  );
   const outcome = await kit.waitFor(
     async () => {
-      if (entry.child.exitCode !== null || entry.child.signalCode !== null) return { exited: entry.child.exitCode ?? entry.child.signalCode };
+      if (entry.child.exitCode !== null || entry.child.signalCode !== null)
+        return { exited: entry.child.exitCode ?? entry.child.signalCode };
       const result = spawnSync(adapted[0], adapted.slice(1), { cwd: entry.cwd, env: entry.env, timeout: 5000 });
       return result.status === 0 ? { healthy: true } : undefined;
     },
-    { timeoutMs: 90_000, intervalMs: 250, what: `${name}'s healthcheck (${adapted.join(" ").slice(0, 80)}…); see ${entry.logFile}` },
+    {
+      timeoutMs: 90_000,
+      intervalMs: 250,
+      what: `${name}'s healthcheck (${adapted.join(" ").slice(0, 80)}…); see ${entry.logFile}`,
+    },
   );
-  if (!outcome.healthy) throw new Error(`${name} exited (${outcome.exited}) before its healthcheck passed; see ${entry.logFile}`);
+  if (!outcome.healthy)
+    throw new Error(`${name} exited (${outcome.exited}) before its healthcheck passed; see ${entry.logFile}`);
   log(`ok: ${name} healthy ${((Date.now() - entry.startedAt) / 1000).toFixed(1)} s after its start`);
 }
 

@@ -17,13 +17,25 @@ const apps = [
 // direct child (not through npm and a shell), so the stop signal reaches the server itself.
 if (existsSync(`${root}apps/web/.next/BUILD_ID`)) {
   const next = createRequire(`${root}apps/web/package.json`).resolve("next/dist/bin/next");
-  const args = [next, "start", "apps/web", "--port", process.env.WEB_PORT ?? "6821", "--hostname", process.env.HOST ?? "127.0.0.1"];
+  const args = [
+    next,
+    "start",
+    "apps/web",
+    "--port",
+    process.env.WEB_PORT ?? "6821",
+    "--hostname",
+    process.env.HOST ?? "127.0.0.1",
+  ];
   apps.splice(1, 0, { name: "web", colour: 33, command: process.execPath, args });
 }
 
 let stopping = false;
 const running = apps.map((app) => {
-  const child = spawn(app.command, app.args, { cwd: root, env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(app.command, app.args, {
+    cwd: root,
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const label = colour(app.colour, app.name.padEnd(6));
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => console.log(`${label} | ${line}`));

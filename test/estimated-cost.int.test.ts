@@ -30,10 +30,14 @@ function realExport(file: string, sessions: Record<string, string>, startMs: num
   for (const [from, to] of Object.entries(sessions)) text = text.replaceAll(from, to);
   const body = JSON.parse(text);
   const records = body.resourceLogs.flatMap((r: any) => r.scopeLogs.flatMap((s: any) => s.logRecords));
-  const times = records.flatMap((r: any) => [r.timeUnixNano, r.observedTimeUnixNano]).filter((t: string) => t && t !== "0").map(BigInt);
+  const times = records
+    .flatMap((r: any) => [r.timeUnixNano, r.observedTimeUnixNano])
+    .filter((t: string) => t && t !== "0")
+    .map(BigInt);
   const shift = BigInt(startMs) * 1_000_000n - times.reduce((a: bigint, b: bigint) => (b < a ? b : a));
   for (const r of records) {
-    for (const field of ["timeUnixNano", "observedTimeUnixNano"]) if (r[field] && r[field] !== "0") r[field] = String(BigInt(r[field]) + shift);
+    for (const field of ["timeUnixNano", "observedTimeUnixNano"])
+      if (r[field] && r[field] !== "0") r[field] = String(BigInt(r[field]) + shift);
   }
   return { body, records };
 }
@@ -41,7 +45,14 @@ function realExport(file: string, sessions: Record<string, string>, startMs: num
 /** What the estimate of an export should come to: each record's own estimate, in micros, summed. */
 function expectedMicros(body: unknown): number {
   return mapOtlpLogs(body)
-    .events.map((e, i) => buildEvent({ session_id: e.sessionId, source: e.source }, e.mapped, { key: `k${i}`, receivedMs: Date.now(), stampedMs: e.timeMs ?? undefined, host: null }, e.raw))
+    .events.map((e, i) =>
+      buildEvent(
+        { session_id: e.sessionId, source: e.source },
+        e.mapped,
+        { key: `k${i}`, receivedMs: Date.now(), stampedMs: e.timeMs ?? undefined, host: null },
+        e.raw,
+      ),
+    )
     .reduce((sum, e) => sum + (e.usage?.estimated_cost_usd ? usdToMicros(e.usage.estimated_cost_usd) : 0), 0);
 }
 
@@ -64,8 +75,16 @@ describe("estimated cost from the real Codex 0.171 and Gemini CLI 0.61 exports",
     // records would then span two days' bars).
     let start = Date.now() - MIN;
     if (start % (24 * 60 * MIN) > 24 * 60 * MIN - MIN) start -= 2 * MIN;
-    const codex = realExport("codex-0.171.0/otlp/body-00240-logs.json", { "01a2335f-bdbf-7423-900b-61b1c4e95aa6": "01a2335f-bdbf-7423-900b-61b1c4e9e571" }, start);
-    const gemini = realExport("gemini-0.61.0/otlp/body-00307-logs.json", { "76b58e23-6e97-4460-aeac-268703e063bc": "76b58e23-6e97-4460-aeac-2687e571e571" }, start);
+    const codex = realExport(
+      "codex-0.171.0/otlp/body-00240-logs.json",
+      { "01a2335f-bdbf-7423-900b-61b1c4e95aa6": "01a2335f-bdbf-7423-900b-61b1c4e9e571" },
+      start,
+    );
+    const gemini = realExport(
+      "gemini-0.61.0/otlp/body-00307-logs.json",
+      { "76b58e23-6e97-4460-aeac-268703e063bc": "76b58e23-6e97-4460-aeac-2687e571e571" },
+      start,
+    );
     for (const { body } of [codex, gemini]) expect((await api.post("/v1/logs", body)).status).toBe(200);
 
     const codexMicros = expectedMicros(codex.body);
@@ -74,10 +93,24 @@ describe("estimated cost from the real Codex 0.171 and Gemini CLI 0.61 exports",
     expect(codexMicros).toBeGreaterThan(0);
     expect(geminiMicros).toBeGreaterThan(0);
 
-    const c = await sessionOf("01a2335f-bdbf-7423-900b-61b1c4e9e571", (s) => s.input_tokens === 2700, "the Codex session's tokens");
-    expect(c).toMatchObject({ source: "codex", cost_usd: 0, output_tokens: 65, cache_read_tokens: 14, model: "gpt-5-codex" });
+    const c = await sessionOf(
+      "01a2335f-bdbf-7423-900b-61b1c4e9e571",
+      (s) => s.input_tokens === 2700,
+      "the Codex session's tokens",
+    );
+    expect(c).toMatchObject({
+      source: "codex",
+      cost_usd: 0,
+      output_tokens: 65,
+      cache_read_tokens: 14,
+      model: "gpt-5-codex",
+    });
     expect(c.estimated_cost_usd).toBeCloseTo(codexMicros / 1e6, 9);
-    const g = await sessionOf("76b58e23-6e97-4460-aeac-2687e571e571", (s) => s.input_tokens === 1800, "the Gemini session's tokens");
+    const g = await sessionOf(
+      "76b58e23-6e97-4460-aeac-2687e571e571",
+      (s) => s.input_tokens === 1800,
+      "the Gemini session's tokens",
+    );
     expect(g).toMatchObject({ source: "gemini", cost_usd: 0, output_tokens: 60 });
     expect(g.estimated_cost_usd).toBeCloseTo(geminiMicros / 1e6, 9);
 
@@ -97,7 +130,9 @@ describe("estimated cost from the real Codex 0.171 and Gemini CLI 0.61 exports",
 
     const byProject = (await api.get(`/v1/stats/cost-by-project?days=2&tz=${tz}`)).body;
     // OTLP-only sessions name no project: both land on the "no project" row, reported cost 0.
-    const row = byProject.days.find((d: any) => d.date === new Date(start).toISOString().slice(0, 10) && d.project === null);
+    const row = byProject.days.find(
+      (d: any) => d.date === new Date(start).toISOString().slice(0, 10) && d.project === null,
+    );
     expect(row).toMatchObject({ cost_usd: 0 });
     expect(row.estimated_cost_usd).toBeCloseTo((codexMicros + geminiMicros) / 1e6, 9);
     // Reported cost is never made up from the estimate anywhere.
@@ -119,7 +154,14 @@ describe("estimated cost from the real Codex 0.171 and Gemini CLI 0.61 exports",
         { key: "cost_usd", value: { doubleValue: 0.0421 } },
       ],
     };
-    const body = { resourceLogs: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "claude-code" } }] }, scopeLogs: [{ logRecords: [record] }] }] };
+    const body = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "claude-code" } }] },
+          scopeLogs: [{ logRecords: [record] }],
+        },
+      ],
+    };
     expect((await api.post("/v1/logs", body)).status).toBe(200);
     const s = await sessionOf(id, (x) => x.input_tokens === 1204, "the Claude Code session's usage");
     expect(s).toMatchObject({ cost_usd: 0.0421, estimated_cost_usd: 0 });
@@ -128,7 +170,11 @@ describe("estimated cost from the real Codex 0.171 and Gemini CLI 0.61 exports",
 
 describe("working now", () => {
   const hook = (agent: string, file: string, session: string, at: number) =>
-    api.post(`/v1/hooks/${agent}`, { ...JSON.parse(readFileSync(join(REAL, file), "utf8")), session_id: session }, { "x-pulse-event-time": String(at) });
+    api.post(
+      `/v1/hooks/${agent}`,
+      { ...JSON.parse(readFileSync(join(REAL, file), "utf8")), session_id: session },
+      { "x-pulse-event-time": String(at) },
+    );
 
   it("counts only sessions whose status is active: not waiting (any reason), not ended, not revived by telemetry; the chart's now agrees", async () => {
     const before = (await api.get("/v1/stats")).body;
@@ -145,7 +191,11 @@ describe("working now", () => {
     await hook("codex", `${dir}/UserPromptSubmit.json`, "wn-ended", t);
     await hook("codex", `${dir}/SessionEnd.json`, "wn-ended", t + 1000);
     // Telemetry after the turn ended (Codex's export of that turn) must not make it "working" again.
-    const late = realExport("codex-0.171.0/otlp/body-00245-logs.json", { "01a2335f-cb57-79e2-8ec7-91859630b61c": "wn-turn-end" }, t + 2000);
+    const late = realExport(
+      "codex-0.171.0/otlp/body-00245-logs.json",
+      { "01a2335f-cb57-79e2-8ec7-91859630b61c": "wn-turn-end" },
+      t + 2000,
+    );
     expect((await api.post("/v1/logs", late.body)).status).toBe(200);
     // Working: a tool started 20 minutes ago (4 stale timeouts) that still runs, its watcher proving life.
     await hook("codex", `${dir}/UserPromptSubmit.json`, "wn-long-tool", Date.now() - 20 * MIN);
@@ -155,8 +205,16 @@ describe("working now", () => {
     await sessionOf("wn-long-tool", (s) => s.alive_at !== null, "the long tool's proof of life");
 
     await sessionOf("wn-working", (s) => s.status === "active" && s.event_count === 2, "working");
-    await sessionOf("wn-turn-end", (s) => s.status === "waiting" && s.waiting_reason === "turn_end" && s.input_tokens > 0, "waiting after the turn, with its tokens");
-    await sessionOf("wn-interrupted", (s) => s.status === "waiting" && s.waiting_reason === "interrupted", "interrupted");
+    await sessionOf(
+      "wn-turn-end",
+      (s) => s.status === "waiting" && s.waiting_reason === "turn_end" && s.input_tokens > 0,
+      "waiting after the turn, with its tokens",
+    );
+    await sessionOf(
+      "wn-interrupted",
+      (s) => s.status === "waiting" && s.waiting_reason === "interrupted",
+      "interrupted",
+    );
     await sessionOf("wn-ended", (s) => s.status === "ended", "ended");
     const stats = (await api.get("/v1/stats")).body;
     expect(stats.active - before.active).toBe(2);

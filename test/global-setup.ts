@@ -14,7 +14,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`integration tests need PostgreSQL at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`integration tests need PostgreSQL at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {

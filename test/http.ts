@@ -6,11 +6,20 @@ export interface Reply<T = any> {
 }
 
 export function client(baseUrl: string, defaults: Record<string, string> = {}) {
-  async function request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async function request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const raw = typeof body === "string" || body instanceof Buffer;
     const response = await fetch(baseUrl + path, {
       method,
-      headers: { ...(body !== undefined && !raw ? { "content-type": "application/json" } : {}), ...defaults, ...headers },
+      headers: {
+        ...(body !== undefined && !raw ? { "content-type": "application/json" } : {}),
+        ...defaults,
+        ...headers,
+      },
       body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
     });
     const text = await response.text();
@@ -24,7 +33,8 @@ export function client(baseUrl: string, defaults: Record<string, string> = {}) {
   }
   return {
     get: <T = any>(path: string, headers?: Record<string, string>) => request<T>("GET", path, undefined, headers),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>("POST", path, body, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      request<T>("POST", path, body, headers),
     request,
   };
 }

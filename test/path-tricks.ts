@@ -22,7 +22,13 @@ export function encodings(path: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < path.length; i++) {
     const c = path[i];
-    out.push(at(i, hex(c)), at(i, hex(c).toLowerCase()), at(i, `%25${hex(c).slice(1)}`), at(i, overlong2(c)), at(i, overlong3(c)));
+    out.push(
+      at(i, hex(c)),
+      at(i, hex(c).toLowerCase()),
+      at(i, `%25${hex(c).slice(1)}`),
+      at(i, overlong2(c)),
+      at(i, overlong3(c)),
+    );
     if (c !== "/") out.push(at(i, fullWidth(c)), at(i, c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
     // Raw bytes of the overlong form, not percent-encoded (the socket sends them as latin1).
     if (i === 1) out.push(at(i, String.fromCharCode(0xc0 | (c.charCodeAt(0) >> 6), 0x80 | (c.charCodeAt(0) & 0x3f))));
@@ -36,7 +42,13 @@ export function structuralTricks(path: string, openPaths: readonly string[]): st
   const [, first, ...rest] = path.split("/");
   const tail = rest.join("/");
   // Paths that need no token, as a springboard: /healthz/../v1/sessions.
-  const springboards = openPaths.flatMap((open) => [`${open}/../${first}/${tail}`, `${open}/..%2F${first}%2F${tail.replace(/\//g, "%2F")}`, `${open};/../${first}/${tail}`, `${open}%00/../${first}/${tail}`, `${open}/%2e%2e/${first}/${tail}`]);
+  const springboards = openPaths.flatMap((open) => [
+    `${open}/../${first}/${tail}`,
+    `${open}/..%2F${first}%2F${tail.replace(/\//g, "%2F")}`,
+    `${open};/../${first}/${tail}`,
+    `${open}%00/../${first}/${tail}`,
+    `${open}/%2e%2e/${first}/${tail}`,
+  ]);
   return [
     `/${path}`,
     `//${first}/${tail}`,

@@ -25,12 +25,24 @@ export function rawRequest(url: string, request: RawRequest, timeoutMs = 10_000)
   const body = request.body ?? "";
   const headers: Record<string, string> = { host: `${hostname}:${port}`, connection: "close", ...request.headers };
   if (body) headers["content-length"] = String(Buffer.byteLength(body));
-  const head = [`${request.method ?? "GET"} ${request.target} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
+  const head = [
+    `${request.method ?? "GET"} ${request.target} HTTP/1.1`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ].join("\r\n");
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ""), port: Number(port), localAddress: request.localAddress });
+    const socket = connect({
+      host: hostname.replace(/^\[|\]$/g, ""),
+      port: Number(port),
+      localAddress: request.localAddress,
+    });
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${timeoutMs} ms for ${request.target}`)), timeoutMs);
-    socket.on("connect", () => socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), Buffer.from(body)])));
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no answer within ${timeoutMs} ms for ${request.target}`)),
+      timeoutMs,
+    );
+    socket.on("connect", () =>
+      socket.write(Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), Buffer.from(body)])),
+    );
     socket.on("data", (chunk) => chunks.push(chunk));
     socket.on("error", (error) => {
       clearTimeout(timer);

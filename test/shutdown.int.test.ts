@@ -6,8 +6,14 @@ import { createTestEnv, freePort, type TestEnv, waitFor } from "./env";
 // Runs the built apps (`npm test` builds first) as real processes and stops them with SIGTERM.
 const ROOT = join(__dirname, "..");
 
-function run(app: "ingest" | "reaper", env: Record<string, string>): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [join(ROOT, `apps/${app}/dist/main.js`)], { env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function run(
+  app: "ingest" | "reaper",
+  env: Record<string, string>,
+): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, [join(ROOT, `apps/${app}/dist/main.js`)], {
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -23,7 +29,13 @@ afterAll(() => env.cleanup());
 
 it("SIGTERM: ingest finishes in-flight requests and the worker its jobs, both exit 0, and no accepted event is lost", async () => {
   const port = await freePort();
-  const vars = { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PULSE_REDIS_PREFIX: env.redisPrefix, INGEST_PORT: String(port), SESSION_STALE_TIMEOUT_MINUTES: "1000" };
+  const vars = {
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    PULSE_REDIS_PREFIX: env.redisPrefix,
+    INGEST_PORT: String(port),
+    SESSION_STALE_TIMEOUT_MINUTES: "1000",
+  };
   const ingest = run("ingest", vars);
   let reaper = run("reaper", vars);
   const url = `http://127.0.0.1:${port}`;
@@ -37,14 +49,27 @@ it("SIGTERM: ingest finishes in-flight requests and the worker its jobs, both ex
   async function sender(worker: number) {
     for (let i = 0; i < 200; i++) {
       const key = `w${worker}-e${i}`;
-      const body = JSON.stringify({ session_id: `shutdown-${worker % 20}`, hook_event_name: "PostToolUse", cwd: "/w/shutdown", tool_name: "Bash" });
+      const body = JSON.stringify({
+        session_id: `shutdown-${worker % 20}`,
+        hook_event_name: "PostToolUse",
+        cwd: "/w/shutdown",
+        tool_name: "Bash",
+      });
       sent++;
       if (sent === 1500 && !sigtermSent) {
         sigtermSent = true;
         ingest.child.kill("SIGTERM");
       }
       try {
-        const reply = await fetch(`${url}/v1/hooks/claude-code`, { method: "POST", body, headers: { "content-type": "application/json", "idempotency-key": key, "x-pulse-event-time": String(t0 + sent) } });
+        const reply = await fetch(`${url}/v1/hooks/claude-code`, {
+          method: "POST",
+          body,
+          headers: {
+            "content-type": "application/json",
+            "idempotency-key": key,
+            "x-pulse-event-time": String(t0 + sent),
+          },
+        });
         await reply.text();
         (reply.status === 202 ? accepted : refused).push(key);
       } catch {
@@ -66,10 +91,13 @@ it("SIGTERM: ingest finishes in-flight requests and the worker its jobs, both ex
   reaper = run("reaper", vars);
   const prisma = createPrismaClient(env.databaseUrl);
   try {
-    const applied = await waitFor(async () => {
-      const n = await prisma.event.count();
-      return n >= accepted.length ? n : undefined;
-    }, { timeoutMs: 30_000, what: `${accepted.length} accepted events applied` });
+    const applied = await waitFor(
+      async () => {
+        const n = await prisma.event.count();
+        return n >= accepted.length ? n : undefined;
+      },
+      { timeoutMs: 30_000, what: `${accepted.length} accepted events applied` },
+    );
     expect(applied).toBe(accepted.length);
     const keys = new Set((await prisma.event.findMany({ select: { key: true } })).map((e) => e.key));
     expect(accepted.every((k) => keys.has(k))).toBe(true);

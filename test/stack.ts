@@ -42,7 +42,12 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const env = await createTestEnv(options.label ?? "stack");
-  const vars = { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PULSE_REDIS_PREFIX: env.redisPrefix, ...options.env };
+  const vars = {
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    PULSE_REDIS_PREFIX: env.redisPrefix,
+    ...options.env,
+  };
   const logger = options.logger ?? pino({ level: process.env.PULSE_TEST_LOG ?? "silent" });
   const ingest = await createIngestApp(loadIngestConfig(vars), { logger, now: options.now });
   await ingest.app.listen({ host: "127.0.0.1", port: 0 });

@@ -23,7 +23,12 @@ export default defineConfig({
     : [
         // First, while the stack is still empty.
         { name: "empty-state", testMatch: /empty-state\.spec\.ts$/ },
-        { name: "e2e", testMatch: /\.spec\.ts$/, testIgnore: [/empty-state\.spec\.ts$/, /measure\.spec\.ts$/], dependencies: ["empty-state"] },
+        {
+          name: "e2e",
+          testMatch: /\.spec\.ts$/,
+          testIgnore: [/empty-state\.spec\.ts$/, /measure\.spec\.ts$/],
+          dependencies: ["empty-state"],
+        },
       ],
   use: {
     storageState: STORAGE_STATE,

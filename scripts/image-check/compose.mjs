@@ -6,7 +6,11 @@ export function readCompose(file, cwd) {
   // Interpolation with the defaults only: a PULSE_TOKEN or PULSE_BIND in this shell must not change the check.
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" };
   const yaml = execFileSync("docker-compose", ["-f", file, "config"], { cwd, env, encoding: "utf8" });
-  const json = execFileSync("python3", ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"], { input: yaml, encoding: "utf8" });
+  const json = execFileSync(
+    "python3",
+    ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+    { input: yaml, encoding: "utf8" },
+  );
   return JSON.parse(json);
 }
 
@@ -29,10 +33,15 @@ export function servicesInStartOrder(compose) {
 export function dependencies(service) {
   const deps = service.depends_on ?? {};
   if (Array.isArray(deps)) return deps.map((name) => ({ service: name, condition: "service_started" }));
-  return Object.entries(deps).map(([name, value]) => ({ service: name, condition: value?.condition ?? "service_started" }));
+  return Object.entries(deps).map(([name, value]) => ({
+    service: name,
+    condition: value?.condition ?? "service_started",
+  }));
 }
 
 /** Container ports a service publishes (`"127.0.0.1:6820:6820"` → 6820). */
 export function publishedPorts(service) {
-  return (service.ports ?? []).map((p) => (typeof p === "object" ? Number(p.target) : Number(String(p).split(":").at(-1).split("/")[0])));
+  return (service.ports ?? []).map((p) =>
+    typeof p === "object" ? Number(p.target) : Number(String(p).split(":").at(-1).split("/")[0]),
+  );
 }

@@ -4,7 +4,7 @@
 // .dockerignore). What only an engine can do is skipped and said: installing npm globally (the
 // machine's npm must be the pinned one instead) and chown (no "node" user here).
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
 /** .dockerignore patterns as tests on a context-relative path (`**`, `*`, `?`; `!` re-includes). */
@@ -20,7 +20,14 @@ export function dockerignore(contextDir) {
           const body = (negate ? pattern.slice(1) : pattern).replace(/^\/+|\/+$/g, "");
           const source = body
             .split("/")
-            .map((part) => (part === "**" ? "(?:.*)" : part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")))
+            .map((part) =>
+              part === "**"
+                ? "(?:.*)"
+                : part
+                    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+                    .replace(/\*/g, "[^/]*")
+                    .replace(/\?/g, "[^/]"),
+            )
             .join("/")
             .replace(/\(\?:\.\*\)\//g, "(?:.*/)?");
           // A pattern that names a folder also excludes what is inside it.
@@ -39,7 +46,10 @@ function skipped(part, log) {
   const npmGlobal = /^npm (?:install|i) -g npm@(\S+)/.exec(part);
   if (npmGlobal) {
     const machine = execFileSync("npm", ["--version"], { encoding: "utf8" }).trim();
-    if (machine !== npmGlobal[1]) throw new Error(`the Dockerfile pins npm ${npmGlobal[1]}, this machine has ${machine}: the check would not build what the image builds`);
+    if (machine !== npmGlobal[1])
+      throw new Error(
+        `the Dockerfile pins npm ${npmGlobal[1]}, this machine has ${machine}: the check would not build what the image builds`,
+      );
     log(`  skipped \`${part}\`: this machine's npm is ${machine} already`);
     return true;
   }
@@ -85,7 +95,8 @@ export function performStages(stages, { contextDir, root, log, baseEnv }) {
             const from = join(folders[step.from], source);
             const to = inImage(stage, dest);
             log(`  COPY --from=${step.from} ${source} ${dest}`);
-            if (!existsSync(from)) throw new Error(`COPY --from=${step.from} ${source}: no such path in that stage (${from})`);
+            if (!existsSync(from))
+              throw new Error(`COPY --from=${step.from} ${source}: no such path in that stage (${from})`);
             mkdirSync(statSync(from).isDirectory() ? to : dirname(to), { recursive: true });
             execFileSync("cp", ["-al", statSync(from).isDirectory() ? `${from}/.` : from, to]);
           } else {
@@ -106,9 +117,15 @@ export function performStages(stages, { contextDir, root, log, baseEnv }) {
       const parts = step.command.split(/\s+&&\s+/).map((p) => p.trim());
       for (const part of parts) {
         if (skipped(part, log)) continue;
-        const command = roots.length ? part.replace(imagePaths, (_, before, top) => `${before}${inImage(stage, `/${top}`)}`) : part;
+        const command = roots.length
+          ? part.replace(imagePaths, (_, before, top) => `${before}${inImage(stage, `/${top}`)}`)
+          : part;
         log(`  RUN ${part}`);
-        const result = spawnSync("/bin/sh", ["-c", command], { cwd, env: { ...baseEnv, ...step.env }, stdio: ["ignore", "inherit", "inherit"] });
+        const result = spawnSync("/bin/sh", ["-c", command], {
+          cwd,
+          env: { ...baseEnv, ...step.env },
+          stdio: ["ignore", "inherit", "inherit"],
+        });
         if (result.status !== 0) throw new Error(`stage ${stage.name}: \`${part}\` failed (exit ${result.status})`);
       }
     }
@@ -121,5 +138,3 @@ export function performStages(stages, { contextDir, root, log, baseEnv }) {
 export function sizeMb(path) {
   return Number(execFileSync("du", ["-sm", path], { encoding: "utf8" }).split(/\s/)[0]);
 }
-
-export const listing = (path) => (existsSync(path) ? readdirSync(path) : []);

@@ -12,7 +12,11 @@ import { PulseObserver } from "./observer";
 import { assertPulseBuilt } from "./pulse-cli";
 import { Sandbox } from "./sandbox";
 
-type DriverOf<A extends AgentId> = A extends "claude-code" ? ClaudeCodeDriver : A extends "codex" ? CodexDriver : GeminiDriver;
+type DriverOf<A extends AgentId> = A extends "claude-code"
+  ? ClaudeCodeDriver
+  : A extends "codex"
+    ? CodexDriver
+    : GeminiDriver;
 
 /** One user of one agent: a private HOME with Pulse's hooks installed, and what Pulse shows for them. */
 export interface AgentUser<A extends AgentId = AgentId> {
@@ -41,9 +45,17 @@ export class ConformanceKit<A extends AgentId> {
    * `shared`: run on a stack another kit started (several agents in one file); this kit then leaves
    * the stack running on stop().
    */
-  static async start<A extends AgentId>(agent: A, options: { file: string; stack?: StackOptions; shared?: TestStack; figures?: FigureTable }): Promise<ConformanceKit<A>> {
+  static async start<A extends AgentId>(
+    agent: A,
+    options: { file: string; stack?: StackOptions; shared?: TestStack; figures?: FigureTable },
+  ): Promise<ConformanceKit<A>> {
     assertPulseBuilt();
-    const model = agent === "claude-code" ? await startAnthropicMock() : agent === "codex" ? await startOpenAiMock() : await startGeminiMock();
+    const model =
+      agent === "claude-code"
+        ? await startAnthropicMock()
+        : agent === "codex"
+          ? await startOpenAiMock()
+          : await startGeminiMock();
     const stack = options.shared ?? (await startStack({ label: `conf${agent.replace(/-/g, "")}`, ...options.stack }));
     const kit = new ConformanceKit(agent, stack, model, options.figures ?? new FigureTable(options.file));
     kit.ownsStack = !options.shared;
@@ -57,7 +69,11 @@ export class ConformanceKit<A extends AgentId> {
     if (this.stopped) throw new Error(`${this.agent} kit already stopped`);
     const sandbox = new Sandbox(this.agent);
     const driver = newDriver(this.agent, sandbox, this.model) as DriverOf<A>;
-    const user: AgentUser<A> = { sandbox, driver, observer: new PulseObserver(this.stack.url, { source: this.agent, cwd: sandbox.project }).start() };
+    const user: AgentUser<A> = {
+      sandbox,
+      driver,
+      observer: new PulseObserver(this.stack.url, { source: this.agent, cwd: sandbox.project }).start(),
+    };
     this.users.push(user);
     if (install) await driver.installHooks(pulseUrl);
     return user;

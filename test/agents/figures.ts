@@ -40,9 +40,20 @@ export class FigureTable {
   render(): string {
     if (this.rows.length === 0) return `${this.file}: no figures`;
     const header = ["agent", "case", "metric", "ms", "target", "observed"];
-    const lines = this.rows.map((r) => [r.agent, r.case, r.metric, String(Math.round(r.ms)), r.targetMs === undefined ? "" : `≤ ${r.targetMs}`, r.observed ?? ""]);
+    const lines = this.rows.map((r) => [
+      r.agent,
+      r.case,
+      r.metric,
+      String(Math.round(r.ms)),
+      r.targetMs === undefined ? "" : `≤ ${r.targetMs}`,
+      r.observed ?? "",
+    ]);
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-    const row = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+    const row = (cells: string[]) =>
+      cells
+        .map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join("  ")
+        .trimEnd();
     return [`Conformance figures (${this.file}):`, row(header), ...lines.map(row)].join("\n");
   }
 

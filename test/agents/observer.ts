@@ -13,13 +13,19 @@ export interface SeenState {
   session: SessionJson;
 }
 
-const matchesOne = (want: string | string[] | null | undefined, got: string | null): boolean => want === undefined || (Array.isArray(want) ? want.includes(got ?? "") : want === got);
+const matchesOne = (want: string | string[] | null | undefined, got: string | null): boolean =>
+  want === undefined || (Array.isArray(want) ? want.includes(got ?? "") : want === got);
 
 export function matchesState(session: SessionJson, want: ExpectedState): boolean {
-  return (want.status === undefined || session.status === want.status) && matchesOne(want.waitingReason, session.waiting_reason) && matchesOne(want.endReason, session.end_reason);
+  return (
+    (want.status === undefined || session.status === want.status) &&
+    matchesOne(want.waitingReason, session.waiting_reason) &&
+    matchesOne(want.endReason, session.end_reason)
+  );
 }
 
-export const describeState = (s: Pick<SessionJson, "status" | "waiting_reason" | "end_reason">): string => [s.status, s.waiting_reason, s.end_reason].filter(Boolean).join("·");
+export const describeState = (s: Pick<SessionJson, "status" | "waiting_reason" | "end_reason">): string =>
+  [s.status, s.waiting_reason, s.end_reason].filter(Boolean).join("·");
 
 /**
  * What Pulse shows for one user's sessions, black-box: polls `GET /v1/sessions` every `intervalMs`
@@ -60,7 +66,9 @@ export class PulseObserver {
   /** The user's sessions as Pulse shows them now (fetched, not from history). */
   async sessions(): Promise<SessionJson[]> {
     const headers: Record<string, string> = this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
-    const response = await fetch(`${this.url}/v1/sessions?source=${encodeURIComponent(this.filter.source)}&limit=200`, { headers });
+    const response = await fetch(`${this.url}/v1/sessions?source=${encodeURIComponent(this.filter.source)}&limit=200`, {
+      headers,
+    });
     if (!response.ok) throw new Error(`GET /v1/sessions answered ${response.status}`);
     const body = (await response.json()) as { items: SessionJson[] };
     return body.items.filter((s) => s.cwd === this.filter.cwd);
@@ -80,7 +88,12 @@ export class PulseObserver {
     for (const session of sessions) {
       const states = this.history.get(session.id) ?? [];
       const last = states[states.length - 1];
-      if (!last || describeState(last.session) !== describeState(session) || last.session.reopen_count !== session.reopen_count) states.push({ at, session });
+      if (
+        !last ||
+        describeState(last.session) !== describeState(session) ||
+        last.session.reopen_count !== session.reopen_count
+      )
+        states.push({ at, session });
       else last.session = { ...session };
       this.history.set(session.id, states);
     }
@@ -105,12 +118,17 @@ export class PulseObserver {
   /** One line per state change, for failure messages: "+0.00s active, +1.23s waiting·permission". */
   timeline(id: string, since = this.statesOf(id)[0]?.at ?? 0): string {
     return this.statesOf(id)
-      .map((s) => `${((s.at - since) / 1000).toFixed(2)}s ${describeState(s.session)}${s.session.reopen_count ? ` (reopened ${s.session.reopen_count})` : ""}`)
+      .map(
+        (s) =>
+          `${((s.at - since) / 1000).toFixed(2)}s ${describeState(s.session)}${s.session.reopen_count ? ` (reopened ${s.session.reopen_count})` : ""}`,
+      )
       .join(", ");
   }
 
   /** Waits for the first session of this user that `where` accepts (default: any). */
-  async waitForSession(options: { timeoutMs?: number; where?: (session: SessionJson) => boolean } = {}): Promise<SessionJson> {
+  async waitForSession(
+    options: { timeoutMs?: number; where?: (session: SessionJson) => boolean } = {},
+  ): Promise<SessionJson> {
     const { timeoutMs = 15_000, where = () => true } = options;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -118,7 +136,10 @@ export class PulseObserver {
         const s = this.latest(id)!;
         if (where(s)) return s;
       }
-      if (Date.now() > deadline) throw new Error(`no ${this.filter.source} session for ${this.filter.cwd} after ${timeoutMs} ms${this.lastError ? ` (${this.lastError.message})` : ""}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${this.filter.source} session for ${this.filter.cwd} after ${timeoutMs} ms${this.lastError ? ` (${this.lastError.message})` : ""}`,
+        );
       await sleep(25);
     }
   }
@@ -135,9 +156,12 @@ export class PulseObserver {
       // A state that began before `after` and still holds counts from `after`.
       const states = this.statesOf(id);
       const current = states[states.length - 1];
-      if (current && current.at < after && matchesState(current.session, want) && Date.now() >= after) return { at: after, session: current.session };
+      if (current && current.at < after && matchesState(current.session, want) && Date.now() >= after)
+        return { at: after, session: current.session };
       if (Date.now() > deadline) {
-        throw new Error(`session ${id.slice(0, 8)}: not ${JSON.stringify(want)} within ${timeoutMs} ms; Pulse showed: ${this.timeline(id, after) || "nothing"}${this.lastError ? ` (last poll: ${this.lastError.message})` : ""}`);
+        throw new Error(
+          `session ${id.slice(0, 8)}: not ${JSON.stringify(want)} within ${timeoutMs} ms; Pulse showed: ${this.timeline(id, after) || "nothing"}${this.lastError ? ` (last poll: ${this.lastError.message})` : ""}`,
+        );
       }
       await sleep(20);
     }

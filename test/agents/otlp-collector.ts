@@ -45,7 +45,10 @@ export class OtlpCollector {
       for (const sl of rl?.scopeLogs ?? [])
         for (const record of sl?.logRecords ?? []) {
           const attributes: Record<string, string> = {};
-          for (const a of record?.attributes ?? []) attributes[a.key] = String(a.value?.stringValue ?? a.value?.intValue ?? a.value?.doubleValue ?? a.value?.boolValue ?? "");
+          for (const a of record?.attributes ?? [])
+            attributes[a.key] = String(
+              a.value?.stringValue ?? a.value?.intValue ?? a.value?.doubleValue ?? a.value?.boolValue ?? "",
+            );
           this.logs.push({ name: String(record?.body?.stringValue ?? attributes["event.name"] ?? ""), attributes });
         }
   }
@@ -53,7 +56,9 @@ export class OtlpCollector {
   /** Claude Code's own measure of each hook run: `{event, ms}` per hook_execution_complete. */
   hookDurations(sessionId?: string): Array<{ event: string; ms: number }> {
     return this.logs
-      .filter((l) => /hook_execution_complete$/.test(l.name) && (!sessionId || l.attributes["session.id"] === sessionId))
+      .filter(
+        (l) => /hook_execution_complete$/.test(l.name) && (!sessionId || l.attributes["session.id"] === sessionId),
+      )
       .map((l) => ({ event: l.attributes.hook_event ?? "?", ms: Number(l.attributes.total_duration_ms) }))
       .filter((h) => Number.isFinite(h.ms));
   }

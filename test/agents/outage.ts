@@ -90,8 +90,15 @@ export async function stopIngest(stack: TestStack): Promise<number> {
 
 /** Starts ingest again on the stack's port, on its database and Redis prefix (a restart). */
 export async function startIngest(stack: TestStack, env: Record<string, string> = {}): Promise<number> {
-  const vars = { DATABASE_URL: stack.env.databaseUrl, REDIS_URL: stack.env.redisUrl, PULSE_REDIS_PREFIX: stack.env.redisPrefix, ...env };
-  const ingest = await createIngestApp(loadIngestConfig(vars), { logger: pino({ level: process.env.PULSE_TEST_LOG ?? "silent" }) });
+  const vars = {
+    DATABASE_URL: stack.env.databaseUrl,
+    REDIS_URL: stack.env.redisUrl,
+    PULSE_REDIS_PREFIX: stack.env.redisPrefix,
+    ...env,
+  };
+  const ingest = await createIngestApp(loadIngestConfig(vars), {
+    logger: pino({ level: process.env.PULSE_TEST_LOG ?? "silent" }),
+  });
   await ingest.app.listen({ host: "127.0.0.1", port: Number(new URL(stack.url).port) });
   // stack.stop() closes whichever ingest is current.
   stack.ingest = ingest;

@@ -6,7 +6,8 @@ import { resolve } from "node:path";
 export const PULSE_JS = resolve(__dirname, "../../packages/cli/dist/pulse.js");
 
 export function assertPulseBuilt(): void {
-  if (!existsSync(PULSE_JS)) throw new Error(`${PULSE_JS} is missing: run \`npx turbo run build --filter=@pulse/cli...\` first`);
+  if (!existsSync(PULSE_JS))
+    throw new Error(`${PULSE_JS} is missing: run \`npx turbo run build --filter=@pulse/cli...\` first`);
 }
 
 export interface ProcessResult {
@@ -18,7 +19,11 @@ export interface ProcessResult {
 }
 
 /** Runs a program with exactly `env`, stdin closed, killed after `timeoutMs`. */
-export function runProgram(command: string, args: string[], options: { env: Record<string, string>; cwd: string; timeoutMs?: number; input?: string }): Promise<ProcessResult> {
+export function runProgram(
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd: string; timeoutMs?: number; input?: string },
+): Promise<ProcessResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
@@ -37,6 +42,9 @@ export function runProgram(command: string, args: string[], options: { env: Reco
 }
 
 /** `pulse <args>` with the user's environment `env`. */
-export function pulse(args: string[], options: { env: Record<string, string>; cwd: string; timeoutMs?: number }): Promise<ProcessResult> {
+export function pulse(
+  args: string[],
+  options: { env: Record<string, string>; cwd: string; timeoutMs?: number },
+): Promise<ProcessResult> {
   return runProgram(process.execPath, [PULSE_JS, ...args], { timeoutMs: 20_000, ...options });
 }

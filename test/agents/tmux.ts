@@ -19,12 +19,34 @@ export class Terminal {
   private constructor(readonly label: string) {}
 
   /** Starts `argv` in a new 200×50 terminal with exactly `env` (plus TERM) in `cwd`. */
-  static async start(argv: string[], options: { env: Record<string, string>; cwd: string; label?: string }): Promise<Terminal> {
+  static async start(
+    argv: string[],
+    options: { env: Record<string, string>; cwd: string; label?: string },
+  ): Promise<Terminal> {
     const terminal = new Terminal(options.label ?? argv[0]);
     // `env -i`: the pane gets only the test's environment, not the tmux server's (the test runner's).
     // env execs the agent, so the pane's process is the agent itself.
-    const command = ["env", "-i", ...Object.entries({ TERM: "xterm-256color", ...options.env }).map(([k, v]) => `${k}=${v}`), ...argv];
-    await terminal.tmux(["-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "-s", "main", "-c", options.cwd, ...command]);
+    const command = [
+      "env",
+      "-i",
+      ...Object.entries({ TERM: "xterm-256color", ...options.env }).map(([k, v]) => `${k}=${v}`),
+      ...argv,
+    ];
+    await terminal.tmux([
+      "-f",
+      "/dev/null",
+      "new-session",
+      "-d",
+      "-x",
+      "200",
+      "-y",
+      "50",
+      "-s",
+      "main",
+      "-c",
+      options.cwd,
+      ...command,
+    ]);
     terminal.started = true;
     return terminal;
   }
@@ -61,14 +83,23 @@ export class Terminal {
   }
 
   /** Waits until the screen shows `what`; returns the moment it was first seen. */
-  async waitFor(what: string | RegExp | ((screen: string) => boolean), { timeoutMs = 20_000, intervalMs = 50 } = {}): Promise<number> {
+  async waitFor(
+    what: string | RegExp | ((screen: string) => boolean),
+    { timeoutMs = 20_000, intervalMs = 50 } = {},
+  ): Promise<number> {
     const deadline = Date.now() + timeoutMs;
-    const seen = typeof what === "string" ? (t: string) => t.includes(what) : typeof what === "function" ? what : (t: string) => what.test(t);
+    const seen =
+      typeof what === "string"
+        ? (t: string) => t.includes(what)
+        : typeof what === "function"
+          ? what
+          : (t: string) => what.test(t);
     let last: string;
     for (;;) {
       last = await this.screen();
       if (seen(last)) return Date.now();
-      if (Date.now() > deadline) throw new Error(`${this.label}: "${what}" not on screen after ${timeoutMs} ms. Screen:\n${trimScreen(last)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.label}: "${what}" not on screen after ${timeoutMs} ms. Screen:\n${trimScreen(last)}`);
       await sleep(intervalMs);
     }
   }
@@ -98,7 +129,10 @@ export class Terminal {
   async waitClosed({ timeoutMs = 10_000 } = {}): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (await this.alive()) {
-      if (Date.now() > deadline) throw new Error(`${this.label}: still running after ${timeoutMs} ms. Screen:\n${trimScreen(await this.screen())}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.label}: still running after ${timeoutMs} ms. Screen:\n${trimScreen(await this.screen())}`,
+        );
       await sleep(50);
     }
     return Date.now();
@@ -119,7 +153,11 @@ export class Terminal {
 
 /** The screen without trailing blank lines, for error messages. */
 export function trimScreen(text: string): string {
-  return text.replace(/\s+$/, "").split("\n").filter((line, i, all) => line.trim() !== "" || (i > 0 && all[i - 1].trim() !== "")).join("\n");
+  return text
+    .replace(/\s+$/, "")
+    .split("\n")
+    .filter((line, i, all) => line.trim() !== "" || (i > 0 && all[i - 1].trim() !== ""))
+    .join("\n");
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,4 +6,9 @@
 import { codexCases } from "./cases/codex";
 import { conformanceSuite } from "./suite";
 
-conformanceSuite("codex", { file: "codex.int.test.ts", title: "Codex CLI 0.171", cases: codexCases, names: Object.keys(codexCases) });
+conformanceSuite("codex", {
+  file: "codex.int.test.ts",
+  title: "Codex CLI 0.171",
+  cases: codexCases,
+  names: Object.keys(codexCases),
+});

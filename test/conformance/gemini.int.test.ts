@@ -5,4 +5,9 @@
 import { geminiCases } from "./cases/gemini";
 import { conformanceSuite } from "./suite";
 
-conformanceSuite("gemini", { file: "gemini.int.test.ts", title: "Gemini CLI 0.61", cases: geminiCases, names: Object.keys(geminiCases) });
+conformanceSuite("gemini", {
+  file: "gemini.int.test.ts",
+  title: "Gemini CLI 0.61",
+  cases: geminiCases,
+  names: Object.keys(geminiCases),
+});

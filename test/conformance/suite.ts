@@ -26,7 +26,8 @@ export interface SuiteOptions<A extends AgentId> {
  */
 export function conformanceSuite<A extends AgentId>(agent: A, options: SuiteOptions<A>): void {
   jest.setTimeout(options.timeoutMs ?? 90_000);
-  for (const name of options.names) if (!options.cases[name]) throw new Error(`${options.file}: no case named "${name}"`);
+  for (const name of options.names)
+    if (!options.cases[name]) throw new Error(`${options.file}: no case named "${name}"`);
   let kit: ConformanceKit<A> | undefined;
   const running = new Map<string, Promise<void>>();
   describe(options.title, () => {
@@ -64,7 +65,14 @@ export interface AgentCase {
  * at once (cases that mostly wait), then the `sequential` ones (outages, which would disturb the
  * others). Each case is its own test, titled "<agent>: <case>".
  */
-export function mixedSuite(options: { file: string; title: string; stack: StackOptions; concurrent: AgentCase[]; sequential: AgentCase[]; timeoutMs?: number }): void {
+export function mixedSuite(options: {
+  file: string;
+  title: string;
+  stack: StackOptions;
+  concurrent: AgentCase[];
+  sequential: AgentCase[];
+  timeoutMs?: number;
+}): void {
   jest.setTimeout(options.timeoutMs ?? 90_000);
   const all = [...options.concurrent, ...options.sequential];
   for (const c of all) if (!c.run) throw new Error(`${options.file}: no case named "${c.name}" for ${c.agent}`);
@@ -75,7 +83,11 @@ export function mixedSuite(options: { file: string; title: string; stack: StackO
       const agents = [...new Set(all.map((c) => c.agent))];
       const first = await ConformanceKit.start(agents[0], { file: options.file, stack: options.stack });
       kits.set(agents[0], first);
-      for (const agent of agents.slice(1)) kits.set(agent, await ConformanceKit.start(agent, { file: options.file, shared: first.stack, figures: first.figures }));
+      for (const agent of agents.slice(1))
+        kits.set(
+          agent,
+          await ConformanceKit.start(agent, { file: options.file, shared: first.stack, figures: first.figures }),
+        );
       for (const c of options.concurrent) {
         const result = c.run(kits.get(c.agent)!);
         result.catch(() => undefined); // reported by its own test

@@ -19,16 +19,30 @@ mixedSuite({
   stack: SHORT_TIMEOUT_STACK,
   concurrent: [
     { agent: "claude-code", name: IDLE, run: claude[IDLE] },
-    { agent: "claude-code", name: "permission dialog open 3× the timeout: never ended, still waiting·permission", run: claude["permission dialog open 3× the timeout: never ended, still waiting·permission"] },
-    { agent: "claude-code", name: "tool running 2× the timeout: never ended, reopen_count 0", run: claude["tool running 2× the timeout: never ended, reopen_count 0"] },
-    { agent: "codex", name: "TUI idle at the prompt 3× the timeout: never ended, reopen_count 0", run: codex["TUI idle at the prompt 3× the timeout: never ended, reopen_count 0"] },
+    {
+      agent: "claude-code",
+      name: "permission dialog open 3× the timeout: never ended, still waiting·permission",
+      run: claude["permission dialog open 3× the timeout: never ended, still waiting·permission"],
+    },
+    {
+      agent: "claude-code",
+      name: "tool running 2× the timeout: never ended, reopen_count 0",
+      run: claude["tool running 2× the timeout: never ended, reopen_count 0"],
+    },
+    {
+      agent: "codex",
+      name: "TUI idle at the prompt 3× the timeout: never ended, reopen_count 0",
+      run: codex["TUI idle at the prompt 3× the timeout: never ended, reopen_count 0"],
+    },
     { agent: "gemini", name: IDLE, run: gemini[IDLE] },
   ],
   sequential: [
     {
       agent: "claude-code",
       name: "Pulse down 2× the timeout: the agent killed meanwhile is ended at its true time, the live one never",
-      run: claude["Pulse down 2× the timeout: the agent killed meanwhile is ended at its true time, the live one never"],
+      run: claude[
+        "Pulse down 2× the timeout: the agent killed meanwhile is ended at its true time, the live one never"
+      ],
     },
   ],
 });

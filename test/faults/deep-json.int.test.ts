@@ -20,7 +20,10 @@ const HOOK = JSON.parse(readFileSync(join(__dirname, "../fixtures/claude-code/po
 
 /** JSON text nesting `levels` arrays inside a hook's tool input: well under the 1 MiB body limit. */
 function deepHook(levels: number, sessionId = "deep-x"): string {
-  return JSON.stringify({ ...HOOK, session_id: sessionId, tool_input: "__DEEP__" }).replace('"__DEEP__"', "[".repeat(levels) + "1" + "]".repeat(levels));
+  return JSON.stringify({ ...HOOK, session_id: sessionId, tool_input: "__DEEP__" }).replace(
+    '"__DEEP__"',
+    "[".repeat(levels) + "1" + "]".repeat(levels),
+  );
 }
 
 let stack: TestStack;
@@ -37,14 +40,30 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: string) {
-  const reply = await fetch(`${stack.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const reply = await fetch(`${stack.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
   return { status: reply.status, body: await reply.json().catch(() => null) };
 }
 
 describe("deeply nested JSON", () => {
   it("is refused with a 400 naming the limit on every route that takes a body, before anything recursive runs", async () => {
-    const posts = [...new Set(stack.ingest.routes.filter((r) => r.method === "POST").map((r) => r.url.replace(/:[a-z]+/gi, "claude-code")))];
-    expect(posts).toEqual(expect.arrayContaining(["/v1/events", "/v1/hooks/claude-code", "/v1/logs", "/v1/liveness", "/v1/sessions/cleanup"]));
+    const posts = [
+      ...new Set(
+        stack.ingest.routes.filter((r) => r.method === "POST").map((r) => r.url.replace(/:[a-z]+/gi, "claude-code")),
+      ),
+    ];
+    expect(posts).toEqual(
+      expect.arrayContaining([
+        "/v1/events",
+        "/v1/hooks/claude-code",
+        "/v1/logs",
+        "/v1/liveness",
+        "/v1/sessions/cleanup",
+      ]),
+    );
     const levels = [MAX_JSON_DEPTH + 1, 4_300, 100_000, 400_000];
     const seen: string[] = [];
     for (const path of posts) {
@@ -53,28 +72,58 @@ describe("deeply nested JSON", () => {
         seen.push(`${path} ${depth}: ${reply.status}`);
         const message = `the body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`;
         // Bull Board's own routes answer in Bull Board's shape ({error: {key}, message}).
-        const expected = path.startsWith("/queues/") ? { error: expect.anything(), message } : { error: "invalid_request", message };
-        expect({ path, depth, status: reply.status, body: reply.body }).toEqual({ path, depth, status: 400, body: expected });
+        const expected = path.startsWith("/queues/")
+          ? { error: expect.anything(), message }
+          : { error: "invalid_request", message };
+        expect({ path, depth, status: reply.status, body: reply.body }).toEqual({
+          path,
+          depth,
+          status: 400,
+          body: expected,
+        });
       }
     }
     // At the limit, a body is an ordinary one.
     expect((await post("/v1/hooks/claude-code", deepHook(MAX_JSON_DEPTH - 2, "deep-at-limit"))).status).toBe(202);
-    printFigures("deep JSON on every POST route", { routes: posts.length, bodies: seen.length, "400": seen.length, "5xx": 0 });
+    printFigures("deep JSON on every POST route", {
+      routes: posts.length,
+      bodies: seen.length,
+      "400": seen.length,
+      "5xx": 0,
+    });
   });
 
   it("one deep body among 98 valid ones sent at once: the 98 are accepted and applied, the deep one alone gets a 400", async () => {
     const replies = await Promise.all(
       Array.from({ length: 99 }, async (_, i) => {
-        const body = i === 50 ? deepHook(4_300, "deep-batch-50") : JSON.stringify({ ...HOOK, session_id: `deep-batch-${i % 10}`, tool_use_id: `toolu_${i}` });
-        const reply = await fetch(`${stack.url}/v1/hooks/claude-code`, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": `deep-${i}` }, body });
+        const body =
+          i === 50
+            ? deepHook(4_300, "deep-batch-50")
+            : JSON.stringify({ ...HOOK, session_id: `deep-batch-${i % 10}`, tool_use_id: `toolu_${i}` });
+        const reply = await fetch(`${stack.url}/v1/hooks/claude-code`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": `deep-${i}` },
+          body,
+        });
         await reply.text();
         return reply.status;
       }),
     );
     expect(replies.filter((s) => s === 202)).toHaveLength(98);
     expect(replies[50]).toBe(400);
-    await waitFor(async () => ((await prisma.event.count({ where: { sessionId: { startsWith: "deep-batch-" } } })) === 98 ? true : undefined), { timeoutMs: 15_000, what: "the 98 applied" });
-    printFigures("1 deep + 98 valid hook POSTs at once", { sent: 99, accepted: replies.filter((s) => s === 202).length, "400": replies.filter((s) => s === 400).length, "503": replies.filter((s) => s === 503).length, applied: 98, lost: 0 });
+    await waitFor(
+      async () =>
+        (await prisma.event.count({ where: { sessionId: { startsWith: "deep-batch-" } } })) === 98 ? true : undefined,
+      { timeoutMs: 15_000, what: "the 98 applied" },
+    );
+    printFigures("1 deep + 98 valid hook POSTs at once", {
+      sent: 99,
+      accepted: replies.filter((s) => s === 202).length,
+      "400": replies.filter((s) => s === 400).length,
+      "503": replies.filter((s) => s === 503).length,
+      applied: 98,
+      lost: 0,
+    });
   });
 });
 
@@ -93,7 +142,10 @@ describe("EventEnqueuer (real Redis)", () => {
   let seq = 0;
   function event(payload: unknown): NormalizedEvent {
     const input = eventInputSchema.parse({ session_id: "enqueuer", source: "fault-test", kind: "tool" });
-    return { ...buildEvent(input, mapEventInput(input), { key: `q${++seq}`, receivedMs: Date.now(), host: null }, input), payload };
+    return {
+      ...buildEvent(input, mapEventInput(input), { key: `q${++seq}`, receivedMs: Date.now(), host: null }, input),
+      payload,
+    };
   }
 
   it("a request whose own events fail the shared write fails alone: the others sharing it are written, and it is not called an outage", async () => {
@@ -103,12 +155,18 @@ describe("EventEnqueuer (real Redis)", () => {
     // its body, as ingest's routes do, so it joins the others' write instead of failing on its own.
     let deep: unknown = 1;
     for (let i = 0; i < 200_000; i++) deep = [deep];
-    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => enqueuer.enqueue([event(i === 17 ? deep : { n: i })], 100)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => enqueuer.enqueue([event(i === 17 ? deep : { n: i })], 100)),
+    );
     const rejected = results.flatMap((r, i) => (r.status === "rejected" ? [[i, r.reason] as const] : []));
     expect(rejected.map(([i]) => i)).toEqual([17]);
     expect(isQueueOutage(rejected[0][1])).toBe(false);
     const jobs = await queue.getJobs(["wait"], 0, -1);
-    expect(jobs.flatMap((j) => j.data.events.map((e: NormalizedEvent) => (e.payload as { n: number }).n)).sort((a: number, b: number) => a - b)).toEqual([...Array(40).keys()].filter((i) => i !== 17));
+    expect(
+      jobs
+        .flatMap((j) => j.data.events.map((e: NormalizedEvent) => (e.payload as { n: number }).n))
+        .sort((a: number, b: number) => a - b),
+    ).toEqual([...Array(40).keys()].filter((i) => i !== 17));
     await enqueuer.close();
   });
 });

@@ -12,7 +12,10 @@ export class Ledger {
   retryAfter = 0;
 
   /** Posts one event (`id` is its idempotency key) to /v1/events; a 202 means accepted. */
-  async post(url: string, event: { session_id: string; id: string; kind?: string; time?: number; [k: string]: unknown }): Promise<number | "no answer"> {
+  async post(
+    url: string,
+    event: { session_id: string; id: string; kind?: string; time?: number; [k: string]: unknown },
+  ): Promise<number | "no answer"> {
     this.sent += 1;
     let status: number | "no answer";
     try {
@@ -38,15 +41,22 @@ export class Ledger {
   }
 
   fiveHundreds(): number {
-    return [...this.statuses].filter(([s]) => typeof s === "number" && s >= 500 && s !== 503).reduce((n, [, c]) => n + c, 0);
+    return [...this.statuses]
+      .filter(([s]) => typeof s === "number" && s >= 500 && s !== 503)
+      .reduce((n, [, c]) => n + c, 0);
   }
 
   /** Events of `sessions` stored in Postgres, and how many of the accepted ones are among them. */
   async figures(prisma: PrismaClient, sessionPrefix: string) {
-    const rows = await prisma.event.findMany({ where: { sessionId: { startsWith: sessionPrefix } }, select: { sessionId: true, key: true } });
+    const rows = await prisma.event.findMany({
+      where: { sessionId: { startsWith: sessionPrefix } },
+      select: { sessionId: true, key: true },
+    });
     const stored = new Set(rows.map((r) => `${r.sessionId}\u0000${r.key}`));
     const applied = [...this.accepted].filter((k) => stored.has(k)).length;
-    const counted = (await prisma.session.aggregate({ where: { id: { startsWith: sessionPrefix } }, _sum: { eventCount: true } }))._sum.eventCount ?? 0;
+    const counted =
+      (await prisma.session.aggregate({ where: { id: { startsWith: sessionPrefix } }, _sum: { eventCount: true } }))
+        ._sum.eventCount ?? 0;
     return {
       sent: this.sent,
       accepted: this.accepted.size,
@@ -64,7 +74,11 @@ export class Ledger {
 }
 
 /** Runs `task` for each item, at most `width` at a time. */
-export async function inParallel<T>(items: T[], width: number, task: (item: T, index: number) => Promise<unknown>): Promise<void> {
+export async function inParallel<T>(
+  items: T[],
+  width: number,
+  task: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(width, items.length) }, async () => {

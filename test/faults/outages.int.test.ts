@@ -24,7 +24,16 @@ interface LoadTimeline {
 }
 
 /** Posts events at `perSecond` for `ms`, unique ids, 20 sessions; `at` runs faults at given times. */
-async function steadyLoad(ledger: Ledger, url: string, { perSecond, ms, prefix, at }: { perSecond: number; ms: number; prefix: string; at: Array<[number, () => Promise<void> | void]> }): Promise<LoadTimeline> {
+async function steadyLoad(
+  ledger: Ledger,
+  url: string,
+  {
+    perSecond,
+    ms,
+    prefix,
+    at,
+  }: { perSecond: number; ms: number; prefix: string; at: Array<[number, () => Promise<void> | void]> },
+): Promise<LoadTimeline> {
   const timeline: LoadTimeline = { answers: [] };
   const inflight = new Set<Promise<unknown>>();
   const t0 = Date.now();
@@ -34,7 +43,9 @@ async function steadyLoad(ledger: Ledger, url: string, { perSecond, ms, prefix, 
     const due = Math.floor(((Date.now() - t0) / 1000) * perSecond);
     while (i < due && inflight.size < 100) {
       const n = i++;
-      const p = ledger.post(url, { session_id: `${prefix}-${n % 20}`, id: `e${n}`, time: Date.now() }).then((status) => timeline.answers.push([Date.now(), status]));
+      const p = ledger
+        .post(url, { session_id: `${prefix}-${n % 20}`, id: `e${n}`, time: Date.now() })
+        .then((status) => timeline.answers.push([Date.now(), status]));
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
     }
@@ -68,12 +79,22 @@ describe("outages under load (own Postgres cluster, own Redis)", () => {
     const prefix = `pulse-test-pgdown-${randomBytes(4).toString("hex")}`;
     try {
       const port = await freePort();
-      const vars = { DATABASE_URL: pg.databaseUrl, REDIS_URL, PULSE_REDIS_PREFIX: prefix, INGEST_PORT: String(port), SESSION_STALE_TIMEOUT_MINUTES: "1000", REAPER_INTERVAL_SECONDS: "1" };
+      const vars = {
+        DATABASE_URL: pg.databaseUrl,
+        REDIS_URL,
+        PULSE_REDIS_PREFIX: prefix,
+        INGEST_PORT: String(port),
+        SESSION_STALE_TIMEOUT_MINUTES: "1000",
+        REAPER_INTERVAL_SECONDS: "1",
+      };
       const ingest = runApp("ingest", vars);
       const worker = runApp("reaper", vars);
       started.push(ingest, worker);
       const url = `http://127.0.0.1:${port}`;
-      await waitFor(async () => (await fetch(`${url}/readyz`)).ok && /reaper started/.test(worker.output()), { timeoutMs: 30_000, what: "ingest and worker up" });
+      await waitFor(async () => (await fetch(`${url}/readyz`)).ok && /reaper started/.test(worker.output()), {
+        timeoutMs: 30_000,
+        what: "ingest and worker up",
+      });
 
       const ledger = new Ledger();
       const own = pg;
@@ -84,16 +105,23 @@ describe("outages under load (own Postgres cluster, own Redis)", () => {
         prefix: "pgdown",
         at: [
           [4_000, () => own.stop("fast")],
-          [10_000, () => {
-            const t = Date.now();
-            own.start();
-            downMs = 6_000 + (Date.now() - t);
-          }],
+          [
+            10_000,
+            () => {
+              const t = Date.now();
+              own.start();
+              downMs = 6_000 + (Date.now() - t);
+            },
+          ],
         ],
       });
       prisma = createPrismaClient(pg.databaseUrl);
       const db = prisma;
-      await waitFor(async () => ((await db.event.count()) >= ledger.accepted.size ? true : undefined), { timeoutMs: 90_000, intervalMs: 250, what: `${ledger.accepted.size} accepted events applied` });
+      await waitFor(async () => ((await db.event.count()) >= ledger.accepted.size ? true : undefined), {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        what: `${ledger.accepted.size} accepted events applied`,
+      });
       const figures = await ledger.figures(prisma, "pgdown");
       const workerLog = loudLines(worker);
       const ingestLog = loudLines(ingest);
@@ -127,12 +155,22 @@ describe("outages under load (own Postgres cluster, own Redis)", () => {
     const env = await createTestEnv("redisdown");
     try {
       const port = await freePort();
-      const vars = { DATABASE_URL: env.databaseUrl, REDIS_URL: ownRedis.url, PULSE_REDIS_PREFIX: env.redisPrefix, INGEST_PORT: String(port), SESSION_STALE_TIMEOUT_MINUTES: "1000", REAPER_INTERVAL_SECONDS: "1" };
+      const vars = {
+        DATABASE_URL: env.databaseUrl,
+        REDIS_URL: ownRedis.url,
+        PULSE_REDIS_PREFIX: env.redisPrefix,
+        INGEST_PORT: String(port),
+        SESSION_STALE_TIMEOUT_MINUTES: "1000",
+        REAPER_INTERVAL_SECONDS: "1",
+      };
       const ingest = runApp("ingest", vars);
       const worker = runApp("reaper", vars);
       started.push(ingest, worker);
       const url = `http://127.0.0.1:${port}`;
-      await waitFor(async () => (await fetch(`${url}/readyz`)).ok && /reaper started/.test(worker.output()), { timeoutMs: 30_000, what: "ingest and worker up" });
+      await waitFor(async () => (await fetch(`${url}/readyz`)).ok && /reaper started/.test(worker.output()), {
+        timeoutMs: 30_000,
+        what: "ingest and worker up",
+      });
 
       const ledger = new Ledger();
       const own = ownRedis;
@@ -143,17 +181,26 @@ describe("outages under load (own Postgres cluster, own Redis)", () => {
         prefix: "redisdown",
         at: [
           [4_000, () => own.kill9()],
-          [8_000, async () => {
-            await own.restart();
-            restartedAt = Date.now();
-          }],
+          [
+            8_000,
+            async () => {
+              await own.restart();
+              restartedAt = Date.now();
+            },
+          ],
         ],
       });
       prisma = createPrismaClient(env.databaseUrl);
       const db = prisma;
-      await waitFor(async () => ((await db.event.count()) >= ledger.accepted.size ? true : undefined), { timeoutMs: 60_000, intervalMs: 250, what: `${ledger.accepted.size} accepted events applied` });
+      await waitFor(async () => ((await db.event.count()) >= ledger.accepted.size ? true : undefined), {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        what: `${ledger.accepted.size} accepted events applied`,
+      });
       const figures = await ledger.figures(prisma, "redisdown");
-      const first202AfterRestart = Math.min(...timeline.answers.filter(([t, s]) => s === 202 && t >= restartedAt).map(([t]) => t));
+      const first202AfterRestart = Math.min(
+        ...timeline.answers.filter(([t, s]) => s === 202 && t >= restartedAt).map(([t]) => t),
+      );
       const workerLog = loudLines(worker);
       const ingestLog = loudLines(ingest);
       printFigures("Redis kill -9, 4 s down, under 100 events/s", {

@@ -26,16 +26,36 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess;
   const start = async () => {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes", "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
-    await waitFor(async () => {
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      try {
-        await probe.connect();
-        return (await probe.ping()) === "PONG";
-      } finally {
-        probe.disconnect();
-      }
-    }, { timeoutMs: 15_000, what: `redis-server on ${port}` });
+    child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--maxmemory-policy",
+        "noeviction",
+      ],
+      { stdio: "ignore" },
+    );
+    await waitFor(
+      async () => {
+        const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        try {
+          await probe.connect();
+          return (await probe.ping()) === "PONG";
+        } finally {
+          probe.disconnect();
+        }
+      },
+      { timeoutMs: 15_000, what: `redis-server on ${port}` },
+    );
   };
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -86,16 +106,34 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     const { uid, gid } = userIds("postgres");
     chownSync(dir, uid, gid);
   }
-  const run = (command: string, args: string[]) => execFileSync(asPostgres ? "runuser" : command, asPostgres ? ["-u", "postgres", "--", command, ...args] : args, { stdio: "pipe" });
+  const run = (command: string, args: string[]) =>
+    execFileSync(asPostgres ? "runuser" : command, asPostgres ? ["-u", "postgres", "--", command, ...args] : args, {
+      stdio: "pipe",
+    });
   run(join(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
-  const start = () => run(join(bin, "pg_ctl"), ["-D", data, "-l", join(dir, "server.log"), "-w", "-t", "60", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`, "start"]);
+  const start = () =>
+    run(join(bin, "pg_ctl"), [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "-t",
+      "60",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`,
+      "start",
+    ]);
   start();
   const admin = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
   await admin.connect();
   await admin.query("CREATE DATABASE pulse");
   await admin.end();
   const databaseUrl = `postgresql://postgres@127.0.0.1:${port}/pulse`;
-  execFileSync(process.execPath, [join(ROOT, "packages/db/scripts/prisma.mjs"), "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "pipe" });
+  execFileSync(process.execPath, [join(ROOT, "packages/db/scripts/prisma.mjs"), "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: "pipe",
+  });
   const stop = (mode: "fast" | "immediate") => run(join(bin, "pg_ctl"), ["-D", data, "-m", mode, "-w", "stop"]);
   return {
     databaseUrl,

@@ -27,11 +27,17 @@ export function runApp(app: "ingest" | "reaper", env: Record<string, string>): A
 }
 
 export function runNode(args: string[], env: Record<string, string>, cwd = ROOT): AppProcess {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal)),
+  );
   const proc: AppProcess = {
     child,
     pid: child.pid!,
@@ -63,5 +69,9 @@ export function runNode(args: string[], env: Record<string, string>, cwd = ROOT)
 
 /** Prints a fault test's figures in one line, for the note (sent / accepted / applied / lost / doubled …). */
 export function printFigures(fault: string, figures: Record<string, number | string>): void {
-  process.stdout.write(`\nFIGURES ${fault}: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(" ")}\n`);
+  process.stdout.write(
+    `\nFIGURES ${fault}: ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}\n`,
+  );
 }

@@ -92,15 +92,28 @@ async function completedJobs(): Promise<Job[]> {
 }
 
 async function expectDrained(count: number) {
-  await waitFor(async () => ((await queue.getJobCounts("completed")).completed >= count ? true : undefined), { timeoutMs: 30_000, what: `${count} jobs completed` });
-  expect(await queue.getJobCounts("failed", "active", "wait", "delayed")).toEqual({ failed: 0, active: 0, wait: 0, delayed: 0 });
+  await waitFor(async () => ((await queue.getJobCounts("completed")).completed >= count ? true : undefined), {
+    timeoutMs: 30_000,
+    what: `${count} jobs completed`,
+  });
+  expect(await queue.getJobCounts("failed", "active", "wait", "delayed")).toEqual({
+    failed: 0,
+    active: 0,
+    wait: 0,
+    delayed: 0,
+  });
 }
 
 let seq = 0;
 function eventJob(session: string) {
   const time = Date.now() - 60_000;
   const input = eventInputSchema.parse({ session_id: session, source: "fault-test", kind: "tool", time });
-  const event = buildEvent(input, mapEventInput(input), { key: `j${++seq}`, receivedMs: Date.now(), stampedMs: time, host: null }, input);
+  const event = buildEvent(
+    input,
+    mapEventInput(input),
+    { key: `j${++seq}`, receivedMs: Date.now(), stampedMs: time, host: null },
+    input,
+  );
   return { name: applyEventsJob.name, data: { events: [event] }, opts: applyEventsJob.options };
 }
 
@@ -112,32 +125,60 @@ describe("the events worker's job locks (real worker processes)", () => {
     let released = false;
     try {
       // Accepted while no worker runs: the first one takes them all into one batch.
-      const events = Array.from({ length: 200 }, (_, i) => ({ session_id: i % 2 ? "held" : `held-free-${i % 10}`, id: `e${i}`, time: Date.now() - 60_000 + i }));
+      const events = Array.from({ length: 200 }, (_, i) => ({
+        session_id: i % 2 ? "held" : `held-free-${i % 10}`,
+        id: `e${i}`,
+        time: Date.now() - 60_000 + i,
+      }));
       await inParallel(events, 20, (e) => ledger.post(stack.url, e));
       expect(ledger.accepted.size).toBe(200);
       const first = startWorker();
-      await waitFor(async () => ((await workersWaitingSince(new Date(0))) > 0 && (await queue.getJobCounts("wait")).wait === 0 ? true : undefined), { timeoutMs: 20_000, what: "the first worker holding every job" });
+      await waitFor(
+        async () =>
+          (await workersWaitingSince(new Date(0))) > 0 && (await queue.getJobCounts("wait")).wait === 0
+            ? true
+            : undefined,
+        { timeoutMs: 20_000, what: "the first worker holding every job" },
+      );
       first.signal("SIGKILL");
       await first.exited;
       // The second worker finds the jobs stalled after their lock and takes them again.
       const second = startWorker();
-      await waitFor(async () => ((await heldAfterStalls(1)) > 0 ? true : undefined), { timeoutMs: 20_000, what: "the second worker holding a job that stalled once" });
+      await waitFor(async () => ((await heldAfterStalls(1)) > 0 ? true : undefined), {
+        timeoutMs: 20_000,
+        what: "the second worker holding a job that stalled once",
+      });
       second.signal("SIGKILL");
       await second.exited;
       startWorker();
       // Its jobs stall a second time, and go back to wait: BullMQ's default (maxStalledCount 1)
       // fails them instead, and their accepted events are never applied.
-      await waitFor(async () => ((await stalledAndPending(2)) > 0 ? true : undefined), { timeoutMs: 20_000, what: "a job that stalled twice, pending again" });
+      await waitFor(async () => ((await stalledAndPending(2)) > 0 ? true : undefined), {
+        timeoutMs: 20_000,
+        what: "a job that stalled twice, pending again",
+      });
       await hold.release();
       released = true;
 
-      await waitFor(async () => ((await prisma.event.count()) >= 200 ? true : undefined), { timeoutMs: 30_000, what: "every accepted event applied" });
-      await waitFor(async () => ((await queue.getJobCounts("active", "wait", "delayed", "prioritized")).active === 0 ? true : undefined), { timeoutMs: 20_000, what: "the queue drained" });
+      await waitFor(async () => ((await prisma.event.count()) >= 200 ? true : undefined), {
+        timeoutMs: 30_000,
+        what: "every accepted event applied",
+      });
+      await waitFor(
+        async () =>
+          (await queue.getJobCounts("active", "wait", "delayed", "prioritized")).active === 0 ? true : undefined,
+        { timeoutMs: 20_000, what: "the queue drained" },
+      );
       expect(await queue.getJobCounts("failed", "wait", "delayed")).toEqual({ failed: 0, wait: 0, delayed: 0 });
       const stalledTwice = (await completedJobs()).filter((j) => j.stalledCounter >= 2).length;
       expect(stalledTwice).toBeGreaterThan(0);
       const figures = await ledger.figures(prisma, "held");
-      printFigures("worker kill -9 twice while holding the same jobs", { ...figures, completed_jobs: (await queue.getJobCounts("completed")).completed, jobs_stalled_twice: stalledTwice, failed_jobs: 0 });
+      printFigures("worker kill -9 twice while holding the same jobs", {
+        ...figures,
+        completed_jobs: (await queue.getJobCounts("completed")).completed,
+        jobs_stalled_twice: stalledTwice,
+        failed_jobs: 0,
+      });
       expect(figures).toMatchObject({ accepted: 200, applied: 200, lost: 0, doubled: 0, stored: 200 });
     } finally {
       if (!released) await hold.release();
@@ -150,10 +191,15 @@ describe("the events worker's job locks (real worker processes)", () => {
     let released = false;
     try {
       // Waiting before the worker starts: it takes one job and up to 199 more into one transaction.
-      await queue.addBulk(Array.from({ length: 300 }, (_, i) => eventJob(i % 3 === 0 ? "slow" : `slow-other-${i % 7}`)));
+      await queue.addBulk(
+        Array.from({ length: 300 }, (_, i) => eventJob(i % 3 === 0 ? "slow" : `slow-other-${i % 7}`)),
+      );
       const since = new Date();
       startWorker();
-      await waitFor(async () => ((await workersWaitingSince(since)) > 0 ? true : undefined), { timeoutMs: 20_000, what: "the worker inside its transaction" });
+      await waitFor(async () => ((await workersWaitingSince(since)) > 0 ? true : undefined), {
+        timeoutMs: 20_000,
+        what: "the worker inside its transaction",
+      });
       // Four locks long: jobs taken with getNextJob and not renewed would be stalled by now.
       await new Promise((r) => setTimeout(r, 4 * LOCK_SECONDS * 1000));
       await hold.release();
@@ -165,7 +211,15 @@ describe("the events worker's job locks (real worker processes)", () => {
       expect(jobs.filter((j) => j.stalledCounter > 0)).toEqual([]);
       const stored = await prisma.event.count();
       const counted = (await prisma.session.aggregate({ _sum: { eventCount: true } }))._sum.eventCount;
-      printFigures("batch held 4 locks long (jobs taken with getNextJob)", { jobs: 300, completed: jobs.length, stalled: 0, stored, counted: counted ?? 0, lost: 300 - stored, doubled: (counted ?? 0) - stored });
+      printFigures("batch held 4 locks long (jobs taken with getNextJob)", {
+        jobs: 300,
+        completed: jobs.length,
+        stalled: 0,
+        stored,
+        counted: counted ?? 0,
+        lost: 300 - stored,
+        doubled: (counted ?? 0) - stored,
+      });
       expect(stored).toBe(300);
       expect(counted).toBe(300);
     } finally {
@@ -180,7 +234,10 @@ describe("the events worker's job locks (real worker processes)", () => {
     const frozen = startWorker();
     try {
       await queue.addBulk(Array.from({ length: 200 }, (_, i) => eventJob(i % 2 ? "frozen" : `frozen-other-${i % 5}`)));
-      await waitFor(async () => ((await workersWaitingSince(new Date(0))) > 0 ? true : undefined), { timeoutMs: 20_000, what: "the first worker inside its transaction" });
+      await waitFor(async () => ((await workersWaitingSince(new Date(0))) > 0 ? true : undefined), {
+        timeoutMs: 20_000,
+        what: "the first worker inside its transaction",
+      });
       const other = startWorker();
       await waitFor(() => /reaper started/.test(other.output()), { timeoutMs: 20_000, what: "the second worker up" });
       frozen.signal("SIGSTOP");
@@ -189,7 +246,13 @@ describe("the events worker's job locks (real worker processes)", () => {
       await hold.release();
       released = true;
       // Past its locks: the other worker finds its jobs stalled, takes them and waits for that row.
-      await waitFor(async () => ((await queue.getJobCounts("wait")).wait === 0 && (await workersWaitingSince(new Date(0))) > 0 ? true : undefined), { timeoutMs: 20_000, what: "the other worker taking the frozen one's jobs" });
+      await waitFor(
+        async () =>
+          (await queue.getJobCounts("wait")).wait === 0 && (await workersWaitingSince(new Date(0))) > 0
+            ? true
+            : undefined,
+        { timeoutMs: 20_000, what: "the other worker taking the frozen one's jobs" },
+      );
       await new Promise((r) => setTimeout(r, 3 * LOCK_SECONDS * 1000));
       frozen.signal("SIGCONT");
       await expectDrained(200);
@@ -198,7 +261,16 @@ describe("the events worker's job locks (real worker processes)", () => {
       const duplicates = jobs.reduce((n, j) => n + (j.returnvalue?.duplicates ?? 0), 0);
       const stored = await prisma.event.count();
       const counted = (await prisma.session.aggregate({ _sum: { eventCount: true } }))._sum.eventCount ?? 0;
-      printFigures("worker frozen (SIGSTOP) past its locks, then continued", { jobs: 200, completed: jobs.length, taken_over: takenOver, applied_twice_and_absorbed: duplicates, stored, counted, lost: 200 - stored, doubled: counted - stored });
+      printFigures("worker frozen (SIGSTOP) past its locks, then continued", {
+        jobs: 200,
+        completed: jobs.length,
+        taken_over: takenOver,
+        applied_twice_and_absorbed: duplicates,
+        stored,
+        counted,
+        lost: 200 - stored,
+        doubled: counted - stored,
+      });
       // The frozen worker's jobs were taken over (and applied by both workers: the second time as
       // duplicates), and every event counts once.
       expect(takenOver).toBeGreaterThan(0);

@@ -14,7 +14,8 @@ let env: TestEnv;
 const started: AppProcess[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, "apps/web/.next/BUILD_ID"))) throw new Error("the dashboard is not built: run `npm run build` first");
+  if (!existsSync(join(ROOT, "apps/web/.next/BUILD_ID")))
+    throw new Error("the dashboard is not built: run `npm run build` first");
   env = await createTestEnv("webstop");
 });
 afterAll(async () => {
@@ -45,18 +46,32 @@ function after<T>(ms: number, value: T): Promise<T> {
 }
 
 function webEnv(port: number, ingestPort: number): Record<string, string> {
-  return { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", REDIS_URL: env.redisUrl, PULSE_REDIS_PREFIX: env.redisPrefix, INGEST_URL: `http://127.0.0.1:${ingestPort}`, WEB_PORT: String(port), HOST: "127.0.0.1" };
+  return {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    REDIS_URL: env.redisUrl,
+    PULSE_REDIS_PREFIX: env.redisPrefix,
+    INGEST_URL: `http://127.0.0.1:${ingestPort}`,
+    WEB_PORT: String(port),
+    HOST: "127.0.0.1",
+  };
 }
 
 describe("stopping the dashboard with open live streams", () => {
   it("next start: SIGTERM ends the streams and the server exits within seconds", async () => {
     const port = await freePort();
-    const web = runNode([NEXT, "start", "apps/web", "--port", String(port), "--hostname", "127.0.0.1"], webEnv(port, 1));
+    const web = runNode(
+      [NEXT, "start", "apps/web", "--port", String(port), "--hostname", "127.0.0.1"],
+      webEnv(port, 1),
+    );
     started.push(web);
     const url = `http://127.0.0.1:${port}`;
     await waitFor(() => /Ready in/.test(web.output()), { timeoutMs: 60_000, what: "the dashboard up" });
     // Two tabs (the first once the server has run its instrumentation: it tells loopback peers apart).
-    const streams = [await waitFor(() => openStream(url), { timeoutMs: 30_000, what: "a live stream" }), await openStream(url)];
+    const streams = [
+      await waitFor(() => openStream(url), { timeoutMs: 30_000, what: "a live stream" }),
+      await openStream(url),
+    ];
     const t0 = Date.now();
     web.signal("SIGTERM");
     const code = await Promise.race([web.exited, after(10_000, "still running after 10 s")]);
@@ -79,7 +94,13 @@ describe("stopping the dashboard with open live streams", () => {
     });
     started.push(all);
     const url = `http://127.0.0.1:${webPort}`;
-    await waitFor(() => /web\s+\| .*Ready in/.test(all.output()) && /reaper started/.test(all.output()) && /ingest listening/.test(all.output()), { timeoutMs: 60_000, what: "ingest, dashboard and reaper up" });
+    await waitFor(
+      () =>
+        /web\s+\| .*Ready in/.test(all.output()) &&
+        /reaper started/.test(all.output()) &&
+        /ingest listening/.test(all.output()),
+      { timeoutMs: 60_000, what: "ingest, dashboard and reaper up" },
+    );
     const stream = await waitFor(() => openStream(url), { timeoutMs: 30_000, what: "a live stream" });
     const t0 = Date.now();
     all.signal("SIGINT");

@@ -32,8 +32,13 @@ export function encodeRequest(request: FuzzRequest, host: string): Buffer {
   if (request.raw) return request.raw;
   const body = request.body ?? Buffer.alloc(0);
   const names = new Set(request.headers.map(([name]) => name.toLowerCase()));
-  const headers: [string, string][] = [["host", host], ["connection", "close"], ...request.headers.filter(([name]) => name.toLowerCase() !== "host" || !names.has("host"))];
-  if (body.length > 0 && !names.has("content-length") && !names.has("transfer-encoding")) headers.push(["content-length", String(body.length)]);
+  const headers: [string, string][] = [
+    ["host", host],
+    ["connection", "close"],
+    ...request.headers.filter(([name]) => name.toLowerCase() !== "host" || !names.has("host")),
+  ];
+  if (body.length > 0 && !names.has("content-length") && !names.has("transfer-encoding"))
+    headers.push(["content-length", String(body.length)]);
   const head = [`${request.method} ${request.target} HTTP/1.1`, ...headers.map(([k, v]) => `${k}: ${v}`)].join("\r\n");
   return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]);
 }
@@ -55,7 +60,8 @@ function decodeChunked(data: Buffer): Buffer {
 /** Parses what came back; the first answer only (a server may answer once and close). */
 function parseReply(data: Buffer): Omit<FuzzReply, "ms" | "timedOut"> {
   // Interim answers (100 Continue) come before the real one.
-  while (/^HTTP\/1\.[01] 1\d\d /.test(data.subarray(0, 13).toString("latin1")) && data.indexOf("\r\n\r\n") !== -1) data = data.subarray(data.indexOf("\r\n\r\n") + 4);
+  while (/^HTTP\/1\.[01] 1\d\d /.test(data.subarray(0, 13).toString("latin1")) && data.indexOf("\r\n\r\n") !== -1)
+    data = data.subarray(data.indexOf("\r\n\r\n") + 4);
   const split = data.indexOf("\r\n\r\n");
   const head = data.subarray(0, split === -1 ? data.length : split).toString("latin1");
   const lines = head.split("\r\n");
@@ -97,7 +103,8 @@ export function send(url: string, request: FuzzRequest, timeoutMs: number): Prom
       chunks.push(chunk);
       // A complete answer by Content-Length: no need to wait for the close.
       let data = Buffer.concat(chunks);
-      while (/^HTTP\/1\.[01] 1\d\d /.test(data.subarray(0, 13).toString("latin1")) && data.indexOf("\r\n\r\n") !== -1) data = data.subarray(data.indexOf("\r\n\r\n") + 4);
+      while (/^HTTP\/1\.[01] 1\d\d /.test(data.subarray(0, 13).toString("latin1")) && data.indexOf("\r\n\r\n") !== -1)
+        data = data.subarray(data.indexOf("\r\n\r\n") + 4);
       const split = data.indexOf("\r\n\r\n");
       if (split === -1) return;
       const head = data.subarray(0, split).toString("latin1");
@@ -105,7 +112,11 @@ export function send(url: string, request: FuzzRequest, timeoutMs: number): Prom
       if (length !== undefined && data.length - split - 4 >= Number(length)) finish(false);
       // A stream (server-sent events) is answered once its head is: it is not meant to end.
       else if (/\r\ncontent-type:\s*text\/event-stream/i.test(head)) finish(false);
-      else if (/\r\ntransfer-encoding:\s*chunked/i.test(head) && data.subarray(data.length - 5).toString("latin1") === "0\r\n\r\n") finish(false);
+      else if (
+        /\r\ntransfer-encoding:\s*chunked/i.test(head) &&
+        data.subarray(data.length - 5).toString("latin1") === "0\r\n\r\n"
+      )
+        finish(false);
     });
     // A reset after an answer (the server closing while we still send a body it refused) is an answer.
     socket.on("error", () => finish(false));

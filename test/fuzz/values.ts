@@ -23,7 +23,8 @@ export function toJsonText(value: JsonTree): string {
   if (value === null || typeof value === "boolean") return String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (value instanceof RawToken) return value.text;
-  if (value instanceof JsonObject) return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(",")}}`;
+  if (value instanceof JsonObject)
+    return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(",")}}`;
   return `[${value.map(toJsonText).join(",")}]`;
 }
 
@@ -104,7 +105,16 @@ export const TRAP_STRINGS = [
 ];
 
 /** Names every object has: as keys or as values looked up in a table, they find Object's own. */
-export const PROTOTYPE_NAMES = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf"];
+export const PROTOTYPE_NAMES = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "__defineGetter__",
+  "isPrototypeOf",
+];
 
 /** Hostile text: traps, prototype names, arbitrary code points, lone surrogates, long runs. */
 export const hostileText: fc.Arbitrary<string> = fc.oneof(
@@ -112,24 +122,69 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
-  { weight: 2, arbitrary: fc.array(fc.oneof(loneSurrogate, fc.string({ unit: "binary", maxLength: 3 })), { maxLength: 8 }).map((parts) => parts.join("")) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom("a", "\u0000", "é", "\ud83d", "😀"), fc.integer({ min: 200, max: 20_000 })).map(([c, n]) => c.repeat(n)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.oneof(loneSurrogate, fc.string({ unit: "binary", maxLength: 3 })), { maxLength: 8 })
+      .map((parts) => parts.join("")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom("a", "\u0000", "é", "\ud83d", "😀"), fc.integer({ min: 200, max: 20_000 }))
+      .map(([c, n]) => c.repeat(n)),
+  },
 );
 
 /** Number tokens as written in JSON: huge, tiny, negative zero, past every time range. */
-export const hostileNumberToken: fc.Arbitrary<RawToken> = fc.oneof(
-  fc.constantFrom("0", "-0", "1", "-1", "1e308", "-1e308", "1e999", "-1e999", "5e-324", "1e-400", "9007199254740993", "18446744073709551616", "8640000000000001", "-8640000000000001", "8.64e15", "0.5", "1.5e3", "9".repeat(400), "-".concat("9".repeat(400)), "2147483648", "-2147483649"),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
-  fc.integer().map(String),
-  fc.bigInt({ min: -(10n ** 60n), max: 10n ** 60n }).map(String),
-).map((text) => new RawToken(text));
+export const hostileNumberToken: fc.Arbitrary<RawToken> = fc
+  .oneof(
+    fc.constantFrom(
+      "0",
+      "-0",
+      "1",
+      "-1",
+      "1e308",
+      "-1e308",
+      "1e999",
+      "-1e999",
+      "5e-324",
+      "1e-400",
+      "9007199254740993",
+      "18446744073709551616",
+      "8640000000000001",
+      "-8640000000000001",
+      "8.64e15",
+      "0.5",
+      "1.5e3",
+      "9".repeat(400),
+      "-".concat("9".repeat(400)),
+      "2147483648",
+      "-2147483649",
+    ),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    fc.integer().map(String),
+    fc.bigInt({ min: -(10n ** 60n), max: 10n ** 60n }).map(String),
+  )
+  .map((text) => new RawToken(text));
 
 /** Object keys: traps (prototype names first) and anything else. */
-export const hostileKey: fc.Arbitrary<string> = fc.oneof({ weight: 3, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "", "\u0000", "\ud83d", "toJSON", "valueOf") }, { weight: 2, arbitrary: hostileText });
+export const hostileKey: fc.Arbitrary<string> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "", "\u0000", "\ud83d", "toJSON", "valueOf"),
+  },
+  { weight: 2, arbitrary: hostileText },
+);
 
 /** A deep nest of arrays or objects, `depth` levels, as text (closed or not). */
 export const deepJsonText: fc.Arbitrary<string> = fc
-  .record({ depth: fc.oneof(fc.integer({ min: 50, max: 600 }), fc.integer({ min: 600, max: 200_000 })), kind: fc.constantFrom("array", "object", "mixed"), closed: fc.boolean(), inside: fc.constantFrom("", "1", '"x"', "null") })
+  .record({
+    depth: fc.oneof(fc.integer({ min: 50, max: 600 }), fc.integer({ min: 600, max: 200_000 })),
+    kind: fc.constantFrom("array", "object", "mixed"),
+    closed: fc.boolean(),
+    inside: fc.constantFrom("", "1", '"x"', "null"),
+  })
   .map(({ depth, kind, closed, inside }) => {
     const open = kind === "array" ? "[" : kind === "object" ? '{"a":' : '[{"a":';
     const close = kind === "array" ? "]" : kind === "object" ? "}" : "}]";
@@ -162,7 +217,11 @@ export function mutated(template: unknown): fc.Arbitrary<JsonTree> {
   const edit = fc.oneof(
     fc.record({ op: fc.constant("set" as const), key: fc.constantFrom(...keys), value: hostileJson }),
     fc.record({ op: fc.constant("drop" as const), key: fc.constantFrom(...keys) }),
-    fc.record({ op: fc.constant("add" as const), key: fc.oneof(hostileKey, fc.constantFrom(...keys)), value: hostileJson }),
+    fc.record({
+      op: fc.constant("add" as const),
+      key: fc.oneof(hostileKey, fc.constantFrom(...keys)),
+      value: hostileJson,
+    }),
   );
   return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => {
     let entries = tree.entries.slice();
@@ -188,20 +247,79 @@ export const invalidUtf8: fc.Arbitrary<Buffer> = fc.constantFrom(
 
 export function spliceBytes(text: string): fc.Arbitrary<Buffer> {
   const bytes = Buffer.from(text, "utf8");
-  return fc.tuple(fc.nat({ max: bytes.length }), invalidUtf8).map(([at, junk]) => Buffer.concat([bytes.subarray(0, at), junk, bytes.subarray(at)]));
+  return fc
+    .tuple(fc.nat({ max: bytes.length }), invalidUtf8)
+    .map(([at, junk]) => Buffer.concat([bytes.subarray(0, at), junk, bytes.subarray(at)]));
 }
 
 /** A value written into a URL: percent-encoded, half-encoded, or with malformed escapes. */
 export const hostileUrlPart: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: hostileText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\ufffd"))) },
-  { weight: 2, arbitrary: fc.constantFrom("%00", "%ff", "%FF%FE", "%", "%%", "%zz", "%e0%80%af", "%ED%A0%80", "%C0%AE%C0%AE", "..%2F..%2F", "%2e%2e", "a%00b", "%uD83D", "%F0%9F%98", "%25", "%23", "%3F", "+", "%2B", "a+b", "%20", "%0d%0a") },
-  { weight: 1, arbitrary: fc.string({ unit: "binary-ascii", maxLength: 20 }).map((s) => s.replace(/[\s\x00-\x1f\x7f#?/]/g, "")) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "%00",
+      "%ff",
+      "%FF%FE",
+      "%",
+      "%%",
+      "%zz",
+      "%e0%80%af",
+      "%ED%A0%80",
+      "%C0%AE%C0%AE",
+      "..%2F..%2F",
+      "%2e%2e",
+      "a%00b",
+      "%uD83D",
+      "%F0%9F%98",
+      "%25",
+      "%23",
+      "%3F",
+      "+",
+      "%2B",
+      "a+b",
+      "%20",
+      "%0d%0a",
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: "binary-ascii", maxLength: 20 }).map((s) => s.replace(/[\s\x00-\x1f\x7f#?/]/g, "")),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 100, max: 7_000 }).map((n) => "a".repeat(n)) },
 );
 
 /** Numbers as query values: the edges of every range a route checks, and past them. */
 export const hostileQueryNumber: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom("0", "-1", "1", "2", "0.5", "1e308", "1e-308", "-0", "NaN", "Infinity", "1e3", "0x10", "  7 ", "7abc", "", "96", "95.5", "744", "744.0001", "743.9999999", "1000", "1001", "366", "367", "500", "501", "9".repeat(60)),
+  fc.constantFrom(
+    "0",
+    "-1",
+    "1",
+    "2",
+    "0.5",
+    "1e308",
+    "1e-308",
+    "-0",
+    "NaN",
+    "Infinity",
+    "1e3",
+    "0x10",
+    "  7 ",
+    "7abc",
+    "",
+    "96",
+    "95.5",
+    "744",
+    "744.0001",
+    "743.9999999",
+    "1000",
+    "1001",
+    "366",
+    "367",
+    "500",
+    "501",
+    "9".repeat(60),
+  ),
   fc.double({ noNaN: true }).map(String),
   fc.integer({ min: -5, max: 2000 }).map(String),
 );

@@ -9,7 +9,8 @@ import { otlpMessages } from "./otlp/protobuf";
 const FIXTURES = join(__dirname, "../../../test/fixtures");
 const fixture = (path: string) => JSON.parse(readFileSync(join(FIXTURES, path), "utf8"));
 /** A fixture with its session id replaced, so tests do not share sessions. */
-const withSession = (path: string, from: string, to: string) => JSON.parse(readFileSync(join(FIXTURES, path), "utf8").replaceAll(from, to));
+const withSession = (path: string, from: string, to: string) =>
+  JSON.parse(readFileSync(join(FIXTURES, path), "utf8").replaceAll(from, to));
 const CLAUDE_SESSION = "3f6d2a1e-8b4c-4e0f-9a57-2c1d7e9b5a10";
 const CODEX_SESSION = "0199a2f4-6c1e-7b30-9d5a-3e8f1c2b4a77";
 const MIN = 60_000;
@@ -20,25 +21,37 @@ let api: ReturnType<typeof client>;
 beforeAll(async () => {
   // The real reaper, at its default 5-minute timeout, sweeping every half second, with an ingest up
   // for a day (sessions 20 minutes silent are judged at once).
-  stack = await startStack({ label: "agents", env: { REAPER_INTERVAL_SECONDS: "0.5" }, ingestUpSince: Date.now() - 24 * 60 * MIN });
+  stack = await startStack({
+    label: "agents",
+    env: { REAPER_INTERVAL_SECONDS: "0.5" },
+    ingestUpSince: Date.now() - 24 * 60 * MIN,
+  });
   api = client(stack.url);
 });
 afterAll(() => stack?.stop());
 
 const session = (id: string, check: (s: any) => boolean, what: string) =>
-  waitFor(async () => {
-    const reply = await api.get(`/v1/sessions/${encodeURIComponent(id)}`);
-    return reply.status === 200 && check(reply.body) ? reply.body : undefined;
-  }, { what });
+  waitFor(
+    async () => {
+      const reply = await api.get(`/v1/sessions/${encodeURIComponent(id)}`);
+      return reply.status === 200 && check(reply.body) ? reply.body : undefined;
+    },
+    { what },
+  );
 
-const protobuf = (message: { fromObject(o: object): unknown; encode(m: unknown): { finish(): Uint8Array } }, object: object) => Buffer.from(message.encode(message.fromObject(object)).finish());
-const postBytes = (path: string, body: Buffer, headers: Record<string, string>) => fetch(stack.url + path, { method: "POST", body, headers });
+const protobuf = (
+  message: { fromObject(o: object): unknown; encode(m: unknown): { finish(): Uint8Array } },
+  object: object,
+) => Buffer.from(message.encode(message.fromObject(object)).finish());
+const postBytes = (path: string, body: Buffer, headers: Record<string, string>) =>
+  fetch(stack.url + path, { method: "POST", body, headers });
 
 describe("Codex CLI", () => {
   it("hooks and the notify payload make one session, a turn's Stop and notify count once; silent, it is reaped", async () => {
     const t = Date.now() - 20 * MIN;
     const id = "codex-one";
-    const send = (file: string, at: number) => api.post("/v1/hooks/codex", withSession(file, CODEX_SESSION, id), { "x-pulse-event-time": String(at) });
+    const send = (file: string, at: number) =>
+      api.post("/v1/hooks/codex", withSession(file, CODEX_SESSION, id), { "x-pulse-event-time": String(at) });
     expect((await send("codex/hook-session-start.json", t)).status).toBe(202);
     await send("codex/hook-pre-tool-use.json", t + 1000);
     const notify = await send("codex/notify-agent-turn-complete.json", t + 60_000);
@@ -60,7 +73,10 @@ describe("Codex CLI", () => {
 
   it("refuses a body that is neither a hook input nor a notify payload, naming the field", async () => {
     const reply = await api.post("/v1/hooks/codex", { hook_event_name: "Stop" });
-    expect(reply).toMatchObject({ status: 400, body: { error: "invalid_request", message: "session_id: is required" } });
+    expect(reply).toMatchObject({
+      status: 400,
+      body: { error: "invalid_request", message: "session_id: is required" },
+    });
     const notify = await api.post("/v1/hooks/codex", { type: "agent-turn-complete" });
     expect(notify).toMatchObject({ status: 400, body: { message: "thread-id: is required" } });
   });
@@ -72,14 +88,31 @@ describe("Gemini CLI", () => {
     const gemini = "b7d1c2e3-4f5a-4b6c-8d9e-0f1a2b3c4d5e";
     // A header time says otherwise: Gemini's timestamp wins.
     for (const file of ["gemini/session-start.json", "gemini/notification-tool-permission.json"]) {
-      expect((await api.post("/v1/hooks/gemini", withSession(file, gemini, id), { "x-pulse-event-time": String(Date.now()) })).status).toBe(202);
+      expect(
+        (
+          await api.post("/v1/hooks/gemini", withSession(file, gemini, id), {
+            "x-pulse-event-time": String(Date.now()),
+          })
+        ).status,
+      ).toBe(202);
     }
     const waiting = await session(id, (s) => s.event_count === 2, "the Gemini session");
-    expect(waiting).toMatchObject({ source: "gemini", project: "docs-site", started_at: "2026-11-21T10:02:11.412Z", last_event_at: "2026-11-21T10:03:40.020Z" });
+    expect(waiting).toMatchObject({
+      source: "gemini",
+      project: "docs-site",
+      started_at: "2026-11-21T10:02:11.412Z",
+      last_event_at: "2026-11-21T10:03:40.020Z",
+    });
     await api.post("/v1/hooks/gemini", withSession("gemini/session-end.json", gemini, id));
     const ended = await session(id, (s) => s.event_count === 3, "the Gemini end");
     // Ended by SessionEnd at its own time, even if the reaper got there first (the explicit end replaces it).
-    expect(ended).toMatchObject({ status: "ended", end_reason: "session_end", end_detail: "exit", ended_at: "2026-11-21T10:31:05.900Z", duration_ms: 28 * MIN + 54_488 });
+    expect(ended).toMatchObject({
+      status: "ended",
+      end_reason: "session_end",
+      end_detail: "exit",
+      ended_at: "2026-11-21T10:31:05.900Z",
+      duration_ms: 28 * MIN + 54_488,
+    });
   });
 });
 
@@ -92,14 +125,30 @@ describe("POST /v1/logs (OTLP)", () => {
     await session(id, (s) => s.event_count === 3, "the OTLP session");
     // The same records again: as JSON, as protobuf (built with the official OTLP definitions), gzipped.
     await api.post("/v1/logs", json);
-    const proto = await postBytes("/v1/logs", protobuf(otlpMessages.logsRequest, json), { "content-type": "application/x-protobuf" });
+    const proto = await postBytes("/v1/logs", protobuf(otlpMessages.logsRequest, json), {
+      "content-type": "application/x-protobuf",
+    });
     expect(proto.status).toBe(200);
     expect(proto.headers.get("content-type")).toMatch(/application\/x-protobuf/);
-    expect(otlpMessages.logsResponse.toObject(otlpMessages.logsResponse.decode(new Uint8Array(await proto.arrayBuffer())), {})).toEqual({});
-    const gz = await postBytes("/v1/logs", gzipSync(JSON.stringify(json)), { "content-type": "application/json", "content-encoding": "gzip" });
+    expect(
+      otlpMessages.logsResponse.toObject(
+        otlpMessages.logsResponse.decode(new Uint8Array(await proto.arrayBuffer())),
+        {},
+      ),
+    ).toEqual({});
+    const gz = await postBytes("/v1/logs", gzipSync(JSON.stringify(json)), {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+    });
     expect(gz.status).toBe(200);
     // A marker event after them all: once it is applied, every duplicate before it was too.
-    await api.post("/v1/events", { session_id: id, source: "claude-code", kind: "activity", time: Date.now() - 1000, id: "marker" });
+    await api.post("/v1/events", {
+      session_id: id,
+      source: "claude-code",
+      kind: "activity",
+      time: Date.now() - 1000,
+      id: "marker",
+    });
     const s = await session(id, (x) => x.event_count >= 4, "the marker");
     expect(s).toMatchObject({
       event_count: 4,
@@ -115,38 +164,84 @@ describe("POST /v1/logs (OTLP)", () => {
       api_errors: 0,
       started_at: "2025-11-21T10:02:14.512Z",
     });
-    expect(s.events.find((e: any) => e.kind === "prompt")).toMatchObject({ name: "claude_code.user_prompt", time: "2025-11-21T10:02:14.512Z" });
+    expect(s.events.find((e: any) => e.kind === "prompt")).toMatchObject({
+      name: "claude_code.user_prompt",
+      time: "2025-11-21T10:02:14.512Z",
+    });
   });
 
   it("maps Codex's export (conversation.id, observedTimeUnixNano when timeUnixNano is 0) onto the Codex session", async () => {
     const id = "otel-codex";
     expect((await api.post("/v1/logs", withSession("otlp/codex-logs.json", CODEX_SESSION, id))).status).toBe(200);
-    expect(await session(id, (s) => s.event_count === 1, "the Codex OTLP session")).toMatchObject({ source: "codex", model: "gpt-5-codex", started_at: "2025-11-21T10:06:40.100Z" });
+    expect(await session(id, (s) => s.event_count === 1, "the Codex OTLP session")).toMatchObject({
+      source: "codex",
+      model: "gpt-5-codex",
+      started_at: "2025-11-21T10:06:40.100Z",
+    });
   });
 
   it("a session reported through hooks and OTLP is one session", async () => {
     const t = Date.UTC(2025, 10, 21, 10, 2, 10);
-    await api.post("/v1/hooks/claude-code", fixture("claude-code/session-start.json"), { "x-pulse-event-time": String(t) });
-    await api.post("/v1/hooks/claude-code", fixture("claude-code/post-tool-use.json"), { "x-pulse-event-time": String(t + 23_000) });
+    await api.post("/v1/hooks/claude-code", fixture("claude-code/session-start.json"), {
+      "x-pulse-event-time": String(t),
+    });
+    await api.post("/v1/hooks/claude-code", fixture("claude-code/post-tool-use.json"), {
+      "x-pulse-event-time": String(t + 23_000),
+    });
     await api.post("/v1/logs", fixture("otlp/claude-code-logs.json"));
     const s = await session(CLAUDE_SESSION, (x) => x.event_count === 5, "the mixed session");
     // Seen by the hook (PostToolUse) and by OTLP (tool_result): one call, not two.
-    expect(s).toMatchObject({ source: "claude-code", cwd: "/home/dev/acme-api", cost_usd: 0.0421, tool_calls: 1, started_at: new Date(t).toISOString() });
+    expect(s).toMatchObject({
+      source: "claude-code",
+      cwd: "/home/dev/acme-api",
+      cost_usd: 0.0421,
+      tool_calls: 1,
+      started_at: new Date(t).toISOString(),
+    });
     const list = await api.get(`/v1/sessions?q=${CLAUDE_SESSION}`);
     expect(list.body.items).toHaveLength(1);
   });
 
   it("counts records without a session as rejected, as OTLP does, and refuses what is not an export", async () => {
-    const body = { resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords: [{ body: { stringValue: "claude_code.user_prompt" } }, { body: { stringValue: "x" } }] }] }] };
-    expect(await api.post("/v1/logs", body)).toMatchObject({ status: 200, body: { partialSuccess: { rejectedLogRecords: 2, errorMessage: expect.stringMatching(/session\.id/) } } });
-    expect(await api.post("/v1/logs", { resourceLogs: "no" })).toMatchObject({ status: 400, body: { error: "invalid_request", message: expect.stringMatching(/OTLP logs/) } });
-    const badProto = await postBytes("/v1/logs", Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), { "content-type": "application/x-protobuf" });
+    const body = {
+      resourceLogs: [
+        {
+          resource: { attributes: [] },
+          scopeLogs: [
+            { logRecords: [{ body: { stringValue: "claude_code.user_prompt" } }, { body: { stringValue: "x" } }] },
+          ],
+        },
+      ],
+    };
+    expect(await api.post("/v1/logs", body)).toMatchObject({
+      status: 200,
+      body: { partialSuccess: { rejectedLogRecords: 2, errorMessage: expect.stringMatching(/session\.id/) } },
+    });
+    expect(await api.post("/v1/logs", { resourceLogs: "no" })).toMatchObject({
+      status: 400,
+      body: { error: "invalid_request", message: expect.stringMatching(/OTLP logs/) },
+    });
+    const badProto = await postBytes("/v1/logs", Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), {
+      "content-type": "application/x-protobuf",
+    });
     expect(badProto.status).toBe(400);
-    expect(await badProto.json()).toMatchObject({ error: "invalid_request", message: expect.stringMatching(/protobuf/) });
-    const badGzip = await postBytes("/v1/logs", Buffer.from("not gzip"), { "content-type": "application/json", "content-encoding": "gzip" });
+    expect(await badProto.json()).toMatchObject({
+      error: "invalid_request",
+      message: expect.stringMatching(/protobuf/),
+    });
+    const badGzip = await postBytes("/v1/logs", Buffer.from("not gzip"), {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+    });
     expect(badGzip.status).toBe(400);
-    expect(await badGzip.json()).toMatchObject({ error: "invalid_request", message: expect.stringMatching(/not valid gzip/) });
-    const brotli = await postBytes("/v1/logs", Buffer.from("{}"), { "content-type": "application/json", "content-encoding": "br" });
+    expect(await badGzip.json()).toMatchObject({
+      error: "invalid_request",
+      message: expect.stringMatching(/not valid gzip/),
+    });
+    const brotli = await postBytes("/v1/logs", Buffer.from("{}"), {
+      "content-type": "application/json",
+      "content-encoding": "br",
+    });
     expect(brotli.status).toBe(415);
     expect((await api.post("/v1/metrics", { resourceMetrics: [] })).status).toBe(200);
   });
@@ -169,8 +264,21 @@ describe("cost in the stats", () => {
     const body = {
       resourceLogs: [
         {
-          resource: { attributes: [{ key: "service.name", value: { stringValue: "claude-code" } }, { key: "service.namespace", value: { stringValue: "costly-project" } }] },
-          scopeLogs: [{ logRecords: [record("cost-1", now - 60_000, 1.25, 1000), record("cost-1", now - 30_000, 0.5, 10), record("cost-2", now - 2 * 24 * 3600_000, 7, 5)] }],
+          resource: {
+            attributes: [
+              { key: "service.name", value: { stringValue: "claude-code" } },
+              { key: "service.namespace", value: { stringValue: "costly-project" } },
+            ],
+          },
+          scopeLogs: [
+            {
+              logRecords: [
+                record("cost-1", now - 60_000, 1.25, 1000),
+                record("cost-1", now - 30_000, 0.5, 10),
+                record("cost-2", now - 2 * 24 * 3600_000, 7, 5),
+              ],
+            },
+          ],
         },
       ],
     };
@@ -184,7 +292,9 @@ describe("cost in the stats", () => {
     const costly = byProject.body.days.filter((d: any) => d.project === "costly-project");
     expect(costly.reduce((sum: number, d: any) => sum + d.cost_usd, 0)).toBeCloseTo(8.75, 6);
     // Each cost on the day it happened (in UTC here).
-    expect(costly.find((d: any) => d.date === new Date(now - 2 * 24 * 3600_000).toISOString().slice(0, 10))?.cost_usd).toBeCloseTo(7, 6);
+    expect(
+      costly.find((d: any) => d.date === new Date(now - 2 * 24 * 3600_000).toISOString().slice(0, 10))?.cost_usd,
+    ).toBeCloseTo(7, 6);
   });
 });
 
@@ -213,7 +323,11 @@ describe("POST /v1/traces (OTLP)", () => {
   it("counts spans; a zero-duration span never ends a session; an explicit end span that lasted does", async () => {
     const id = "traced";
     const t = Date.now() - 60_000;
-    await api.post("/v1/hooks/claude-code", { session_id: id, hook_event_name: "UserPromptSubmit", prompt: "trace me" }, { "x-pulse-event-time": String(t) });
+    await api.post(
+      "/v1/hooks/claude-code",
+      { session_id: id, hook_event_name: "UserPromptSubmit", prompt: "trace me" },
+      { "x-pulse-event-time": String(t) },
+    );
     await session(id, (s) => s.event_count === 1, "the traced session");
     const zero = trace(id, [
       { name: "claude_code.llm_request", start: t + 1000, end: t + 2000, spanId: "a1a1a1a1a1a1a1a1" },
@@ -222,14 +336,30 @@ describe("POST /v1/traces (OTLP)", () => {
     expect((await api.post("/v1/traces", zero)).body).toEqual({ partialSuccess: {} });
     // The same spans again, as protobuf (ids as bytes): still two spans.
     const bytes = protobuf(otlpMessages.traceRequest, {
-      resourceSpans: zero.resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ spans: ss.spans.map((s) => ({ ...s, traceId: Buffer.from(s.traceId, "hex"), spanId: Buffer.from(s.spanId, "hex") })) })) })),
+      resourceSpans: zero.resourceSpans.map((rs) => ({
+        ...rs,
+        scopeSpans: rs.scopeSpans.map((ss) => ({
+          spans: ss.spans.map((s) => ({
+            ...s,
+            traceId: Buffer.from(s.traceId, "hex"),
+            spanId: Buffer.from(s.spanId, "hex"),
+          })),
+        })),
+      })),
     });
     expect((await postBytes("/v1/traces", bytes, { "content-type": "application/x-protobuf" })).status).toBe(200);
     await api.post("/v1/events", { session_id: id, source: "claude-code", kind: "tool", time: t + 4000, id: "marker" });
     const open = await session(id, (s) => s.event_count === 2, "the marker");
     expect(open).toMatchObject({ status: "active", span_count: 2, last_event_at: new Date(t + 4000).toISOString() });
 
-    await api.post("/v1/traces", trace(id, [{ name: "session.end", start: t + 5000, end: t + 6000, spanId: "a3a3a3a3a3a3a3a3" }]));
-    expect(await session(id, (s) => s.status === "ended", "the explicit end span")).toMatchObject({ end_reason: "session_end", ended_at: new Date(t + 6000).toISOString(), span_count: 2 });
+    await api.post(
+      "/v1/traces",
+      trace(id, [{ name: "session.end", start: t + 5000, end: t + 6000, spanId: "a3a3a3a3a3a3a3a3" }]),
+    );
+    expect(await session(id, (s) => s.status === "ended", "the explicit end span")).toMatchObject({
+      end_reason: "session_end",
+      ended_at: new Date(t + 6000).toISOString(),
+      span_count: 2,
+    });
   });
 });

@@ -3,7 +3,15 @@ import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter, type NestFastifyApplication } from "@nestjs/platform-fastify";
 import { SESSION_ID_MAX } from "@pulse/core";
 import { createPrismaClient } from "@pulse/db";
-import { createProducerConnection, ingestUpSinceKey, isConnectionError, logConnectionOutages, OutageLog, QUEUE_NAMES, sessionsChannel } from "@pulse/queues";
+import {
+  createProducerConnection,
+  ingestUpSinceKey,
+  isConnectionError,
+  logConnectionOutages,
+  OutageLog,
+  QUEUE_NAMES,
+  sessionsChannel,
+} from "@pulse/queues";
 import { createSessionStore } from "@pulse/sessions";
 import { Queue } from "bullmq";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -43,7 +51,10 @@ export interface IngestOptions {
   now?: () => number;
 }
 
-export async function createIngestApp(config: IngestConfig, { logger, now = Date.now }: IngestOptions): Promise<IngestApp> {
+export async function createIngestApp(
+  config: IngestConfig,
+  { logger, now = Date.now }: IngestOptions,
+): Promise<IngestApp> {
   const prefix = config.PULSE_REDIS_PREFIX;
   const prisma = createPrismaClient(config.DATABASE_URL);
   const redis = createProducerConnection(config.REDIS_URL);
@@ -53,11 +64,22 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
   // Shown on the queue board only (retention's passes); nothing here adds to it.
   const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection: redis, prefix });
   // A queue repeats its connection's errors: while that is down they are the same outage.
-  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue]) queue.on("error", (err) => (redis.status === "ready" && !isConnectionError(err) ? logger.warn({ err: err.message, queue: queue.name }, "queue error") : redisOutage.down(err.message)));
+  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue])
+    queue.on("error", (err) =>
+      redis.status === "ready" && !isConnectionError(err)
+        ? logger.warn({ err: err.message, queue: queue.name }, "queue error")
+        : redisOutage.down(err.message),
+    );
   // Requests refused with 503 while Redis is down: said once when it starts and once when it ends.
-  const queueOutage = new OutageLog(logger, { down: "events cannot be queued: Redis is unavailable; answering 503 until it is back (logged once)", up: "events are queued again" });
+  const queueOutage = new OutageLog(logger, {
+    down: "events cannot be queued: Redis is unavailable; answering 503 until it is back (logged once)",
+    up: "events are queued again",
+  });
   const enqueuer = new EventEnqueuer(eventsQueue);
-  const redactor = await createRedactor({ enabled: config.PULSE_REDACT === "on", extraPatterns: config.PULSE_REDACT_EXTRA_PATTERNS ?? [] });
+  const redactor = await createRedactor({
+    enabled: config.PULSE_REDACT === "on",
+    extraPatterns: config.PULSE_REDACT_EXTRA_PATTERNS ?? [],
+  });
   const readiness = new RedisReadiness(redis);
 
   const deps: IngestDeps = {
@@ -84,7 +106,10 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
         // Only Redis being down is a 503 (the client retries, its spool keeps the event): anything
         // else failed this request's own write alone (see EventEnqueuer), and would fail again.
         if (!isQueueOutage(err)) {
-          logger.warn({ err: (err as Error).message, events: events.length }, "events could not be queued (not an outage): answered 400");
+          logger.warn(
+            { err: (err as Error).message, events: events.length },
+            "events could not be queued (not an outage): answered 400",
+          );
           throw badRequest(`the event could not be queued: ${(err as Error).message}`);
         }
         queueOutage.down((err as Error).message, { events: events.length });
@@ -111,7 +136,11 @@ export async function createIngestApp(config: IngestConfig, { logger, now = Date
       void reply.status(400).send({ error: "invalid_request", message: error.message });
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(IngestModule.register(deps), adapter, { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(IngestModule.register(deps), adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+    bodyParser: false,
+  });
   const fastify = app.getHttpAdapter().getInstance();
   const routes: IngestApp["routes"] = [];
   // Before any route exists: Nest adds its routes in init(), the queue board just below.

@@ -7,7 +7,10 @@ describe("ingest configuration", () => {
     [{ PULSE_TOKEN: "short" }, /PULSE_TOKEN: must be at least 8 characters/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL: must be one of/],
     [{ DATABASE_URL: "not a url" }, /DATABASE_URL: must be a postgresql:\/\//],
-    [{ PULSE_ALLOWED_HOSTS: "pulse.lan:8080" }, /PULSE_ALLOWED_HOSTS: must be host names separated by commas, without ports/],
+    [
+      { PULSE_ALLOWED_HOSTS: "pulse.lan:8080" },
+      /PULSE_ALLOWED_HOSTS: must be host names separated by commas, without ports/,
+    ],
     [{ PULSE_ALLOWED_HOSTS: "http://pulse.lan" }, /PULSE_ALLOWED_HOSTS: must be host names/],
     [{ PULSE_ALLOWED_HOSTS: "pulse lan" }, /PULSE_ALLOWED_HOSTS: must be host names/],
     [{ PULSE_ALLOWED_HOSTS: " , " }, /PULSE_ALLOWED_HOSTS: must be host names/],
@@ -28,6 +31,10 @@ describe("ingest configuration", () => {
   });
 
   it("reads PULSE_ALLOWED_HOSTS as lower-case names", () => {
-    expect(loadIngestConfig({ PULSE_ALLOWED_HOSTS: "ingest, Pulse.LAN,[fd00::1]" }).PULSE_ALLOWED_HOSTS).toEqual(["ingest", "pulse.lan", "[fd00::1]"]);
+    expect(loadIngestConfig({ PULSE_ALLOWED_HOSTS: "ingest, Pulse.LAN,[fd00::1]" }).PULSE_ALLOWED_HOSTS).toEqual([
+      "ingest",
+      "pulse.lan",
+      "[fd00::1]",
+    ]);
   });
 });

@@ -24,7 +24,12 @@ const schema = z.object({
    */
   PULSE_ALLOWED_HOSTS: z
     .string()
-    .transform((list) => list.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(",")
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .refine((names) => names.length > 0 && names.every(isBareHostName), {
       error: "must be host names separated by commas, without ports (e.g. ingest,pulse.lan)",
     })

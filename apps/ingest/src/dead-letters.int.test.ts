@@ -30,18 +30,29 @@ describe("GET /v1/queues", () => {
     expect(empty.body.failed_total).toBe(0);
     expect(empty.body.queues.map((q: any) => q.name).sort()).toEqual(["events", "maintenance", "reaper"]);
     // A payload that can never be valid (only a bug could queue it): failed at once, not retried.
-    const job = await events.add(applyEventsJob.name, { events: [{ session_id: "x", kind: "nap" }] }, applyEventsJob.options);
+    const job = await events.add(
+      applyEventsJob.name,
+      { events: [{ session_id: "x", kind: "nap" }] },
+      applyEventsJob.options,
+    );
     await waitFor(async () => ((await job.getState()) === "failed" ? true : undefined), { what: "the job to fail" });
     const listed = await api.get("/v1/queues");
     expect(listed.body.failed_total).toBe(1);
     const queue = listed.body.queues.find((q: any) => q.name === "events");
     expect(queue.counts.failed).toBe(1);
-    expect(queue.failed[0]).toMatchObject({ id: job.id, name: applyEventsJob.name, attempts_made: 1, failed_reason: expect.stringMatching(/invalid payload/) });
+    expect(queue.failed[0]).toMatchObject({
+      id: job.id,
+      name: applyEventsJob.name,
+      attempts_made: 1,
+      failed_reason: expect.stringMatching(/invalid payload/),
+    });
     expect(Date.parse(queue.failed[0].failed_at)).not.toBeNaN();
     // The documented retry: the queue board's API (the "Retry all" button).
     const retry = await fetch(`${stack.url}/queues/api/queues/events/retry/failed`, { method: "PUT" });
     expect(retry.status).toBe(200);
-    await waitFor(async () => ((await events.getJob(job.id!))?.attemptsMade === 2 ? true : undefined), { what: "the retried job to run again" });
+    await waitFor(async () => ((await events.getJob(job.id!))?.attemptsMade === 2 ? true : undefined), {
+      what: "the retried job to run again",
+    });
     expect((await api.get("/v1/queues")).body.failed_total).toBe(1);
   });
 });
@@ -50,7 +61,11 @@ describe("GET /v1/stats", () => {
   it("counts the events queue's dead letters as failed_jobs, as GET /v1/queues does", async () => {
     const before = (await api.get("/v1/stats")).body.failed_jobs;
     expect(before).toBe(await events.getFailedCount());
-    const job = await events.add(applyEventsJob.name, { events: [{ session_id: "y", kind: "nap" }] }, applyEventsJob.options);
+    const job = await events.add(
+      applyEventsJob.name,
+      { events: [{ session_id: "y", kind: "nap" }] },
+      applyEventsJob.options,
+    );
     await waitFor(async () => ((await job.getState()) === "failed" ? true : undefined), { what: "the job to fail" });
     const [stats, queues] = await Promise.all([api.get("/v1/stats"), api.get("/v1/queues")]);
     expect(stats.status).toBe(200);

@@ -10,7 +10,11 @@ import { loadIngestConfig } from "./config";
 
 const FIXTURES = join(__dirname, "../../../test/fixtures/claude-code");
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8"));
-const hook = (name: string, session: string, extra: Record<string, unknown> = {}) => ({ ...fixture(name), session_id: session, ...extra });
+const hook = (name: string, session: string, extra: Record<string, unknown> = {}) => ({
+  ...fixture(name),
+  session_id: session,
+  ...extra,
+});
 const MIN = 60_000;
 
 let stack: TestStack;
@@ -32,10 +36,13 @@ const postHook = (body: unknown, timeMs: number, headers: Record<string, string>
 
 /** Waits until the session has `count` events applied, then returns it. */
 const sessionWithEvents = (id: string, count: number) =>
-  waitFor(async () => {
-    const reply = await api.get(`/v1/sessions/${encodeURIComponent(id)}`);
-    return reply.status === 200 && reply.body.event_count >= count ? reply.body : undefined;
-  }, { what: `session ${id} with ${count} events` });
+  waitFor(
+    async () => {
+      const reply = await api.get(`/v1/sessions/${encodeURIComponent(id)}`);
+      return reply.status === 200 && reply.body.event_count >= count ? reply.body : undefined;
+    },
+    { what: `session ${id} with ${count} events` },
+  );
 
 describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
   it("replays the typical Claude Code session to an honest state, with event times, and publishes each change", async () => {
@@ -45,7 +52,10 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
     subscriber.on("message", (_channel, message) => published.push(JSON.parse(message)));
 
     const start = Date.now() - 30 * MIN;
-    const lines = readFileSync(join(FIXTURES, "typical-session.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(join(FIXTURES, "typical-session.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     for (const line of lines.slice(0, 11)) {
       const reply = await postHook({ ...line.event, session_id: "typical" }, start + line.offset_ms);
       expect(reply.status).toBe(202);
@@ -66,14 +76,32 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
       event_count: 11,
     });
     expect(waiting.events).toHaveLength(11);
-    expect(waiting.events[0]).toMatchObject({ kind: "attention", name: "Notification", time: new Date(start + 131_200).toISOString() });
-    expect(waiting.events.find((e: any) => e.name === "PreToolUse")).toMatchObject({ kind: "tool", tool: "Bash", detail: "npx jest src/queue/retry.test.ts" });
+    expect(waiting.events[0]).toMatchObject({
+      kind: "attention",
+      name: "Notification",
+      time: new Date(start + 131_200).toISOString(),
+    });
+    expect(waiting.events.find((e: any) => e.name === "PreToolUse")).toMatchObject({
+      kind: "tool",
+      tool: "Bash",
+      detail: "npx jest src/queue/retry.test.ts",
+    });
 
-    for (const line of lines.slice(11)) await postHook({ ...line.event, session_id: "typical" }, start + line.offset_ms);
+    for (const line of lines.slice(11))
+      await postHook({ ...line.event, session_id: "typical" }, start + line.offset_ms);
     const ended = await sessionWithEvents("typical", lines.length);
-    expect(ended).toMatchObject({ status: "ended", end_reason: "session_end", end_detail: "prompt_input_exit", ended_at: new Date(start + 455_000).toISOString(), duration_ms: 455_000, reopen_count: 0 });
+    expect(ended).toMatchObject({
+      status: "ended",
+      end_reason: "session_end",
+      end_detail: "prompt_input_exit",
+      ended_at: new Date(start + 455_000).toISOString(),
+      duration_ms: 455_000,
+      reopen_count: 0,
+    });
 
-    await waitFor(() => published.some((m) => m.session.id === "typical" && m.session.status === "ended"), { what: "the ended session on the channel" });
+    await waitFor(() => published.some((m) => m.session.id === "typical" && m.session.status === "ended"), {
+      what: "the ended session on the channel",
+    });
     expect(published[0]).toMatchObject({ type: "session", session: { id: "typical" } });
     await subscriber.quit();
   });
@@ -102,7 +130,11 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
     await sessionWithEvents("ooo", 1);
     await postHook(hook("stop", "ooo"), t + 1000);
     const session = await sessionWithEvents("ooo", 2);
-    expect(session).toMatchObject({ status: "active", started_at: new Date(t + 1000).toISOString(), last_event_at: new Date(t + 2000).toISOString() });
+    expect(session).toMatchObject({
+      status: "active",
+      started_at: new Date(t + 1000).toISOString(),
+      last_event_at: new Date(t + 2000).toISOString(),
+    });
   });
 
   it("reopens an ended session on a newer event, and ignores an older one", async () => {
@@ -111,9 +143,18 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
     await postHook(hook("session-end", "reopen"), t + MIN);
     expect(await sessionWithEvents("reopen", 2)).toMatchObject({ status: "ended", end_reason: "session_end" });
     await postHook(hook("pre-tool-use", "reopen"), t + 30_000);
-    expect(await sessionWithEvents("reopen", 3)).toMatchObject({ status: "ended", reopen_count: 0, ended_at: new Date(t + MIN).toISOString() });
+    expect(await sessionWithEvents("reopen", 3)).toMatchObject({
+      status: "ended",
+      reopen_count: 0,
+      ended_at: new Date(t + MIN).toISOString(),
+    });
     await postHook(hook("user-prompt-submit", "reopen"), t + 2 * MIN);
-    expect(await sessionWithEvents("reopen", 4)).toMatchObject({ status: "active", end_reason: null, ended_at: null, reopen_count: 1 });
+    expect(await sessionWithEvents("reopen", 4)).toMatchObject({
+      status: "active",
+      end_reason: null,
+      ended_at: null,
+      reopen_count: 1,
+    });
   });
 
   it("stores text with NUL characters (binary tool output), which Postgres text and jsonb refuse as such", async () => {
@@ -122,12 +163,20 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
     await postHook(hook("post-tool-use", "nul-text", { tool_response: { stdout: "\u0000\u0001binary" } }), t + 1);
     const session = await sessionWithEvents("nul-text", 2);
     expect(session.title).toBe("before\uFFFDafter");
-    expect(await api.post("/v1/hooks/claude-code", { session_id: "bad\u0000id", hook_event_name: "Stop" })).toMatchObject({ status: 400, body: { message: "session_id: must not contain control characters" } });
-    expect(await api.post("/v1/events", { session_id: "s", source: "x", kind: "tool", id: "k\u0000" })).toMatchObject({ status: 400, body: { message: "id: must not contain control characters" } });
+    expect(
+      await api.post("/v1/hooks/claude-code", { session_id: "bad\u0000id", hook_event_name: "Stop" }),
+    ).toMatchObject({ status: 400, body: { message: "session_id: must not contain control characters" } });
+    expect(await api.post("/v1/events", { session_id: "s", source: "x", kind: "tool", id: "k\u0000" })).toMatchObject({
+      status: 400,
+      body: { message: "id: must not contain control characters" },
+    });
   });
 
   it("accepts hook names it does not know, as activity", async () => {
-    const reply = await postHook({ session_id: "future", hook_event_name: "SomethingNew", cwd: "/x/y", novel: { a: 1 } }, Date.now());
+    const reply = await postHook(
+      { session_id: "future", hook_event_name: "SomethingNew", cwd: "/x/y", novel: { a: 1 } },
+      Date.now(),
+    );
     expect(reply.status).toBe(202);
     const session = await sessionWithEvents("future", 1);
     expect(session).toMatchObject({ status: "active", project: "y" });
@@ -143,34 +192,77 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
     await sessionWithEvents("after-clear", 1);
     await postHook(hook("session-end-clear", "before-clear", { cwd }), t + 60_000);
     await sessionWithEvents("before-clear", 2);
-    await waitFor(async () => (await api.get("/v1/sessions/after-clear")).body.parent_session_id === "before-clear", { what: "the /clear link" });
-    expect((await api.get("/v1/sessions/before-clear")).body).toMatchObject({ status: "ended", end_detail: "clear", parent_session_id: null });
+    await waitFor(async () => (await api.get("/v1/sessions/after-clear")).body.parent_session_id === "before-clear", {
+      what: "the /clear link",
+    });
+    expect((await api.get("/v1/sessions/before-clear")).body).toMatchObject({
+      status: "ended",
+      end_detail: "clear",
+      parent_session_id: null,
+    });
   });
 });
 
 describe("POST /v1/events", () => {
   it("takes a batch of 1000 whole and applies every event", async () => {
     const t = Date.now() - 60_000;
-    const batch = Array.from({ length: 1000 }, (_, i) => ({ session_id: `batch-${i % 10}`, source: "bench", kind: i >= 990 ? "turn_end" : "tool", time: t + i, id: `e${i}`, cwd: "/w/batchproj" }));
+    const batch = Array.from({ length: 1000 }, (_, i) => ({
+      session_id: `batch-${i % 10}`,
+      source: "bench",
+      kind: i >= 990 ? "turn_end" : "tool",
+      time: t + i,
+      id: `e${i}`,
+      cwd: "/w/batchproj",
+    }));
     const reply = await api.post("/v1/events", batch);
     expect(reply).toMatchObject({ status: 202, body: { accepted: 1000 } });
-    for (let s = 0; s < 10; s++) expect(await sessionWithEvents(`batch-${s}`, 100)).toMatchObject({ event_count: 100, status: "waiting", source: "bench", project: "batchproj" });
+    for (let s = 0; s < 10; s++)
+      expect(await sessionWithEvents(`batch-${s}`, 100)).toMatchObject({
+        event_count: 100,
+        status: "waiting",
+        source: "bench",
+        project: "batchproj",
+      });
     // The same batch again: all duplicates.
     await api.post("/v1/events", batch);
-    await api.post("/v1/events", { session_id: "batch-0", source: "bench", kind: "tool", time: t + 5000, id: "marker" });
+    await api.post("/v1/events", {
+      session_id: "batch-0",
+      source: "bench",
+      kind: "tool",
+      time: t + 5000,
+      id: "marker",
+    });
     expect(await sessionWithEvents("batch-0", 101)).toMatchObject({ event_count: 101 });
   });
 
   it("takes a title for a session that has no prompt", async () => {
-    await api.post("/v1/events", { session_id: "titled", source: "custom", kind: "start", title: "Nightly data backfill", time: Date.now() - 5000 });
+    await api.post("/v1/events", {
+      session_id: "titled",
+      source: "custom",
+      kind: "start",
+      title: "Nightly data backfill",
+      time: Date.now() - 5000,
+    });
     expect(await sessionWithEvents("titled", 1)).toMatchObject({ title: "Nightly data backfill" });
   });
 
   it("takes a single event, with end_reason process_exit", async () => {
     const t = Date.now() - 1000;
     await api.post("/v1/events", { session_id: "single", source: "custom", kind: "start", time: t });
-    await api.post("/v1/events", { session_id: "single", source: "custom", kind: "end", end_reason: "process_exit", end_detail: "exit code 137", time: t + 500 });
-    expect(await sessionWithEvents("single", 2)).toMatchObject({ status: "ended", end_reason: "process_exit", end_detail: "exit code 137", duration_ms: 500 });
+    await api.post("/v1/events", {
+      session_id: "single",
+      source: "custom",
+      kind: "end",
+      end_reason: "process_exit",
+      end_detail: "exit code 137",
+      time: t + 500,
+    });
+    expect(await sessionWithEvents("single", 2)).toMatchObject({
+      status: "ended",
+      end_reason: "process_exit",
+      end_detail: "exit code 137",
+      duration_ms: 500,
+    });
   });
 });
 
@@ -181,35 +273,272 @@ describe("bad input gets a clear 4xx, never a 5xx", () => {
     ["invalid JSON on /v1/events", "POST", "/v1/events", "[{]", {}, 400, "invalid_json", /not valid JSON/],
     ["no body", "POST", "/v1/hooks/claude-code", undefined, {}, 400, "invalid_request", /JSON object/],
     ["a JSON array as a hook", "POST", "/v1/hooks/claude-code", [1], {}, 400, "invalid_request", /JSON object/],
-    ["missing session_id", "POST", "/v1/hooks/claude-code", { hook_event_name: "Stop" }, {}, 400, "invalid_request", /^session_id: is required/],
-    ["empty session_id", "POST", "/v1/hooks/claude-code", { session_id: "  ", hook_event_name: "Stop" }, {}, 400, "invalid_request", /^session_id: must not be empty/],
-    ["session_id over 200 characters", "POST", "/v1/hooks/claude-code", { session_id: "s".repeat(201), hook_event_name: "Stop" }, {}, 400, "invalid_request", /^session_id: must be at most 200/],
-    ["session_id not a string", "POST", "/v1/hooks/claude-code", { session_id: 42, hook_event_name: "Stop" }, {}, 400, "invalid_request", /^session_id: must be a string/],
-    ["missing hook_event_name", "POST", "/v1/hooks/claude-code", { session_id: "s" }, {}, 400, "invalid_request", /^hook_event_name: is required/],
-    ["bad X-Pulse-Event-Time", "POST", "/v1/hooks/claude-code", { session_id: "s", hook_event_name: "Stop" }, { "x-pulse-event-time": "tuesday" }, 400, "invalid_request", /^X-Pulse-Event-Time: must be/],
-    ["epoch seconds in X-Pulse-Event-Time", "POST", "/v1/hooks/claude-code", { session_id: "s", hook_event_name: "Stop" }, { "x-pulse-event-time": "1763719334" }, 400, "invalid_request", /milliseconds, not seconds/],
-    ["Idempotency-Key too long", "POST", "/v1/hooks/claude-code", { session_id: "s", hook_event_name: "Stop" }, { "idempotency-key": "k".repeat(201) }, 400, "invalid_request", /^Idempotency-Key/],
-    ["body over 1 MiB", "POST", "/v1/hooks/claude-code", big, { "content-type": "application/json" }, 413, "payload_too_large", /too large/],
-    ["missing kind", "POST", "/v1/events", { session_id: "s", source: "x" }, {}, 400, "invalid_request", /^kind: is required/],
-    ["unknown kind", "POST", "/v1/events", { session_id: "s", source: "x", kind: "nap" }, {}, 400, "invalid_request", /^kind: must be one of/],
-    ["bad event in a batch names its index", "POST", "/v1/events", [{ session_id: "s", source: "x", kind: "tool" }, { source: "x", kind: "tool" }], {}, 400, "invalid_request", /^\[1\]\.session_id: is required/],
-    ["missing source", "POST", "/v1/events", { session_id: "s", kind: "tool" }, {}, 400, "invalid_request", /^source: is required/],
-    ["bad time", "POST", "/v1/events", { session_id: "s", source: "x", kind: "tool", time: "soon" }, {}, 400, "invalid_request", /^time: must be/],
-    ["an end_reason Pulse owns", "POST", "/v1/events", { session_id: "s", source: "x", kind: "end", end_reason: "stale" }, {}, 400, "invalid_request", /^end_reason: must be one of/],
+    [
+      "missing session_id",
+      "POST",
+      "/v1/hooks/claude-code",
+      { hook_event_name: "Stop" },
+      {},
+      400,
+      "invalid_request",
+      /^session_id: is required/,
+    ],
+    [
+      "empty session_id",
+      "POST",
+      "/v1/hooks/claude-code",
+      { session_id: "  ", hook_event_name: "Stop" },
+      {},
+      400,
+      "invalid_request",
+      /^session_id: must not be empty/,
+    ],
+    [
+      "session_id over 200 characters",
+      "POST",
+      "/v1/hooks/claude-code",
+      { session_id: "s".repeat(201), hook_event_name: "Stop" },
+      {},
+      400,
+      "invalid_request",
+      /^session_id: must be at most 200/,
+    ],
+    [
+      "session_id not a string",
+      "POST",
+      "/v1/hooks/claude-code",
+      { session_id: 42, hook_event_name: "Stop" },
+      {},
+      400,
+      "invalid_request",
+      /^session_id: must be a string/,
+    ],
+    [
+      "missing hook_event_name",
+      "POST",
+      "/v1/hooks/claude-code",
+      { session_id: "s" },
+      {},
+      400,
+      "invalid_request",
+      /^hook_event_name: is required/,
+    ],
+    [
+      "bad X-Pulse-Event-Time",
+      "POST",
+      "/v1/hooks/claude-code",
+      { session_id: "s", hook_event_name: "Stop" },
+      { "x-pulse-event-time": "tuesday" },
+      400,
+      "invalid_request",
+      /^X-Pulse-Event-Time: must be/,
+    ],
+    [
+      "epoch seconds in X-Pulse-Event-Time",
+      "POST",
+      "/v1/hooks/claude-code",
+      { session_id: "s", hook_event_name: "Stop" },
+      { "x-pulse-event-time": "1763719334" },
+      400,
+      "invalid_request",
+      /milliseconds, not seconds/,
+    ],
+    [
+      "Idempotency-Key too long",
+      "POST",
+      "/v1/hooks/claude-code",
+      { session_id: "s", hook_event_name: "Stop" },
+      { "idempotency-key": "k".repeat(201) },
+      400,
+      "invalid_request",
+      /^Idempotency-Key/,
+    ],
+    [
+      "body over 1 MiB",
+      "POST",
+      "/v1/hooks/claude-code",
+      big,
+      { "content-type": "application/json" },
+      413,
+      "payload_too_large",
+      /too large/,
+    ],
+    [
+      "missing kind",
+      "POST",
+      "/v1/events",
+      { session_id: "s", source: "x" },
+      {},
+      400,
+      "invalid_request",
+      /^kind: is required/,
+    ],
+    [
+      "unknown kind",
+      "POST",
+      "/v1/events",
+      { session_id: "s", source: "x", kind: "nap" },
+      {},
+      400,
+      "invalid_request",
+      /^kind: must be one of/,
+    ],
+    [
+      "bad event in a batch names its index",
+      "POST",
+      "/v1/events",
+      [
+        { session_id: "s", source: "x", kind: "tool" },
+        { source: "x", kind: "tool" },
+      ],
+      {},
+      400,
+      "invalid_request",
+      /^\[1\]\.session_id: is required/,
+    ],
+    [
+      "missing source",
+      "POST",
+      "/v1/events",
+      { session_id: "s", kind: "tool" },
+      {},
+      400,
+      "invalid_request",
+      /^source: is required/,
+    ],
+    [
+      "bad time",
+      "POST",
+      "/v1/events",
+      { session_id: "s", source: "x", kind: "tool", time: "soon" },
+      {},
+      400,
+      "invalid_request",
+      /^time: must be/,
+    ],
+    [
+      "an end_reason Pulse owns",
+      "POST",
+      "/v1/events",
+      { session_id: "s", source: "x", kind: "end", end_reason: "stale" },
+      {},
+      400,
+      "invalid_request",
+      /^end_reason: must be one of/,
+    ],
     ["empty batch", "POST", "/v1/events", [], {}, 400, "invalid_request", /empty array/],
-    ["over 1000 events", "POST", "/v1/events", Array.from({ length: 1001 }, () => ({ session_id: "s", source: "x", kind: "tool" })), {}, 400, "invalid_request", /at most 1000/],
-    ["a bare string", "POST", "/v1/events", "\"hello\"", { "content-type": "application/json" }, 400, "invalid_request", /event object/],
+    [
+      "over 1000 events",
+      "POST",
+      "/v1/events",
+      Array.from({ length: 1001 }, () => ({ session_id: "s", source: "x", kind: "tool" })),
+      {},
+      400,
+      "invalid_request",
+      /at most 1000/,
+    ],
+    [
+      "a bare string",
+      "POST",
+      "/v1/events",
+      '"hello"',
+      { "content-type": "application/json" },
+      400,
+      "invalid_request",
+      /event object/,
+    ],
     ["unknown session", "GET", "/v1/sessions/no-such-session", undefined, {}, 404, "not_found", /no session/],
-    ["closing an unknown session", "POST", "/v1/sessions/no-such-session/close", undefined, {}, 404, "not_found", /no session/],
-    ["unknown status filter", "GET", "/v1/sessions?status=active,sleeping", undefined, {}, 400, "invalid_request", /^status: unknown status "sleeping"/],
-    ["limit out of range", "GET", "/v1/sessions?limit=100000", undefined, {}, 400, "invalid_request", /^limit: must be at most 500/],
-    ["limit not a number", "GET", "/v1/sessions?limit=ten", undefined, {}, 400, "invalid_request", /^limit: must be a number/],
-    ["a cursor this API did not make", "GET", "/v1/sessions?cursor=abc", undefined, {}, 400, "invalid_request", /^cursor:/],
-    ["cleanup without a threshold", "POST", "/v1/sessions/cleanup", { dry_run: true }, {}, 400, "invalid_request", /^older_than_minutes: is required/],
-    ["cleanup with a negative threshold", "POST", "/v1/sessions/cleanup", { older_than_minutes: -5 }, {}, 400, "invalid_request", /^older_than_minutes: must be greater than 0/],
+    [
+      "closing an unknown session",
+      "POST",
+      "/v1/sessions/no-such-session/close",
+      undefined,
+      {},
+      404,
+      "not_found",
+      /no session/,
+    ],
+    [
+      "unknown status filter",
+      "GET",
+      "/v1/sessions?status=active,sleeping",
+      undefined,
+      {},
+      400,
+      "invalid_request",
+      /^status: unknown status "sleeping"/,
+    ],
+    [
+      "limit out of range",
+      "GET",
+      "/v1/sessions?limit=100000",
+      undefined,
+      {},
+      400,
+      "invalid_request",
+      /^limit: must be at most 500/,
+    ],
+    [
+      "limit not a number",
+      "GET",
+      "/v1/sessions?limit=ten",
+      undefined,
+      {},
+      400,
+      "invalid_request",
+      /^limit: must be a number/,
+    ],
+    [
+      "a cursor this API did not make",
+      "GET",
+      "/v1/sessions?cursor=abc",
+      undefined,
+      {},
+      400,
+      "invalid_request",
+      /^cursor:/,
+    ],
+    [
+      "cleanup without a threshold",
+      "POST",
+      "/v1/sessions/cleanup",
+      { dry_run: true },
+      {},
+      400,
+      "invalid_request",
+      /^older_than_minutes: is required/,
+    ],
+    [
+      "cleanup with a negative threshold",
+      "POST",
+      "/v1/sessions/cleanup",
+      { older_than_minutes: -5 },
+      {},
+      400,
+      "invalid_request",
+      /^older_than_minutes: must be greater than 0/,
+    ],
     ["stats since a bad time", "GET", "/v1/stats?since=later", undefined, {}, 400, "invalid_request", /^since:/],
-    ["unknown time zone", "GET", "/v1/stats/daily?tz=Mars/Olympus", undefined, {}, 400, "invalid_request", /^tz: must be an IANA time zone/],
-    ["timeline with too many buckets", "GET", "/v1/stats/timeline?buckets=5000", undefined, {}, 400, "invalid_request", /^buckets: must be at most 1000/],
+    [
+      "unknown time zone",
+      "GET",
+      "/v1/stats/daily?tz=Mars/Olympus",
+      undefined,
+      {},
+      400,
+      "invalid_request",
+      /^tz: must be an IANA time zone/,
+    ],
+    [
+      "timeline with too many buckets",
+      "GET",
+      "/v1/stats/timeline?buckets=5000",
+      undefined,
+      {},
+      400,
+      "invalid_request",
+      /^buckets: must be at most 1000/,
+    ],
     ["unknown route", "GET", "/v1/nothing-here", undefined, {}, 404, "not_found", /GET \/v1\/nothing-here/],
     ["a malformed URL", "GET", "/v1/sessions/%E0%A4%A", undefined, {}, 400, "invalid_request", /not a valid url/],
   ];
@@ -237,14 +566,22 @@ describe("bad input gets a clear 4xx, never a 5xx", () => {
 describe("reading sessions", () => {
   it("pages newest activity first with a cursor, and filters", async () => {
     const t = Date.now() - 20 * MIN;
-    const events = Array.from({ length: 12 }, (_, i) => ({ session_id: `page-${String(i).padStart(2, "0")}`, source: i < 6 ? "alpha" : "beta", kind: "tool", time: t + i * 1000, project: "paging" }));
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      session_id: `page-${String(i).padStart(2, "0")}`,
+      source: i < 6 ? "alpha" : "beta",
+      kind: "tool",
+      time: t + i * 1000,
+      project: "paging",
+    }));
     await api.post("/v1/events", events);
     await sessionWithEvents("page-11", 1);
     await sessionWithEvents("page-00", 1);
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const reply: any = await api.get(`/v1/sessions?project=paging&limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const reply: any = await api.get(
+        `/v1/sessions?project=paging&limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       expect(reply.status).toBe(200);
       ids.push(...reply.body.items.map((s: any) => s.id));
       cursor = reply.body.next_cursor;
@@ -254,7 +591,12 @@ describe("reading sessions", () => {
     expect(beta.body.items.map((s: any) => s.id)).toEqual(["page-11", "page-10"]);
     const facets = await api.get("/v1/facets");
     expect(facets.body.projects).toContainEqual({ name: "paging", sessions: 12 });
-    expect(facets.body.sources).toEqual(expect.arrayContaining([{ name: "alpha", sessions: 6 }, { name: "beta", sessions: 6 }]));
+    expect(facets.body.sources).toEqual(
+      expect.arrayContaining([
+        { name: "alpha", sessions: 6 },
+        { name: "beta", sessions: 6 },
+      ]),
+    );
   });
 
   it("closes a session at its last event, idempotently, and publishes it", async () => {
@@ -263,7 +605,15 @@ describe("reading sessions", () => {
     await postHook(hook("stop", "to-close"), t + 20_000);
     await sessionWithEvents("to-close", 2);
     const closed = await api.post("/v1/sessions/to-close/close");
-    expect(closed).toMatchObject({ status: 200, body: { status: "ended", end_reason: "closed", ended_at: new Date(t + 20_000).toISOString(), duration_ms: 20_000 } });
+    expect(closed).toMatchObject({
+      status: 200,
+      body: {
+        status: "ended",
+        end_reason: "closed",
+        ended_at: new Date(t + 20_000).toISOString(),
+        duration_ms: 20_000,
+      },
+    });
     const again = await api.post("/v1/sessions/to-close/close");
     expect(again.body).toEqual(closed.body);
   });
@@ -283,7 +633,11 @@ describe("reading sessions", () => {
     const real = await api.post("/v1/sessions/cleanup", { older_than_minutes: 120 });
     expect(real.body).toMatchObject({ dry_run: false, older_than_minutes: 120, count: dry.body.count });
     expect(real.body.sessions.map((s: any) => s.id).sort()).toEqual(dry.body.sessions.map((s: any) => s.id).sort());
-    expect((await api.get("/v1/sessions/cleanup-old-2")).body).toMatchObject({ status: "ended", end_reason: "closed", ended_at: new Date(old + 1000).toISOString() });
+    expect((await api.get("/v1/sessions/cleanup-old-2")).body).toMatchObject({
+      status: "ended",
+      end_reason: "closed",
+      ended_at: new Date(old + 1000).toISOString(),
+    });
     expect((await api.get("/v1/sessions/cleanup-recent")).body.status).toBe("active");
   });
 
@@ -297,11 +651,19 @@ describe("reading sessions", () => {
     await sessionWithEvents("unlisted", 1);
     // listed-2 shows life after the dry run.
     await api.post("/v1/events", { session_id: "listed-2", source: "x", kind: "prompt", time: Date.now() - 1000 });
-    await waitFor(async () => (await api.get("/v1/sessions/listed-2")).body.event_count === 2, { what: "listed-2 active again" });
-    const reply = await api.post("/v1/sessions/cleanup", { older_than_minutes: 120, ids: ["listed-1", "listed-2", "no-such"] });
+    await waitFor(async () => (await api.get("/v1/sessions/listed-2")).body.event_count === 2, {
+      what: "listed-2 active again",
+    });
+    const reply = await api.post("/v1/sessions/cleanup", {
+      older_than_minutes: 120,
+      ids: ["listed-1", "listed-2", "no-such"],
+    });
     expect(reply.body.sessions.map((s: any) => s.id)).toEqual(["listed-1"]);
     expect((await api.get("/v1/sessions/unlisted")).body.status).toBe("active");
-    expect(await api.post("/v1/sessions/cleanup", { older_than_minutes: 120, ids: "listed-1" })).toMatchObject({ status: 400, body: { message: "ids: must be an array of session ids" } });
+    expect(await api.post("/v1/sessions/cleanup", { older_than_minutes: 120, ids: "listed-1" })).toMatchObject({
+      status: 400,
+      body: { message: "ids: must be an array of session ids" },
+    });
   });
 
   it("draws concurrent sessions over time as the lifecycle sees them", async () => {
@@ -314,7 +676,12 @@ describe("reading sessions", () => {
       await ownApi.post("/v1/events", [
         // Working from 3 h ago, still working (an event 1 min ago).
         { session_id: "tl-work", source: "x", kind: "start", time: now - 3 * h },
-        ...Array.from({ length: 36 }, (_, i) => ({ session_id: "tl-work", source: "x", kind: "tool", time: now - 3 * h + (i + 1) * 5 * MIN - MIN })),
+        ...Array.from({ length: 36 }, (_, i) => ({
+          session_id: "tl-work",
+          source: "x",
+          kind: "tool",
+          time: now - 3 * h + (i + 1) * 5 * MIN - MIN,
+        })),
         // Waiting since 2 h ago, and silent since: ended at that event, as the reaper decides.
         { session_id: "tl-wait", source: "x", kind: "turn_end", time: now - 2 * h },
         // Waiting from 80 min ago until its own end 50 min ago (an explicit end: it was alive till then).
@@ -322,12 +689,22 @@ describe("reading sessions", () => {
         { session_id: "tl-ended", source: "x", kind: "attention", time: now - 80 * MIN },
         { session_id: "tl-ended", source: "x", kind: "end", time: now - 50 * MIN },
       ]);
-      await waitFor(async () => (await ownApi.get("/v1/sessions/tl-ended")).body.event_count === 3, { what: "timeline events" });
-      await waitFor(async () => (await ownApi.get("/v1/sessions/tl-work")).body.event_count === 37, { what: "timeline events" });
+      await waitFor(async () => (await ownApi.get("/v1/sessions/tl-ended")).body.event_count === 3, {
+        what: "timeline events",
+      });
+      await waitFor(async () => (await ownApi.get("/v1/sessions/tl-work")).body.event_count === 37, {
+        what: "timeline events",
+      });
       const { body } = await ownApi.get("/v1/stats/timeline?hours=4&buckets=5");
       expect(body.points).toHaveLength(5);
       // Instants: -4 h, -3 h, -2 h, -1 h, now.
-      expect(body.points.map((p: any) => [p.working, p.waiting])).toEqual([[0, 0], [1, 0], [1, 0], [1, 1], [1, 0]]);
+      expect(body.points.map((p: any) => [p.working, p.waiting])).toEqual([
+        [0, 0],
+        [1, 0],
+        [1, 0],
+        [1, 1],
+        [1, 0],
+      ]);
     } finally {
       await own.stop();
     }
@@ -335,7 +712,14 @@ describe("reading sessions", () => {
 
   it("counts stats", async () => {
     const stats = await api.get("/v1/stats");
-    expect(stats.body).toMatchObject({ total: expect.any(Number), active: expect.any(Number), waiting: expect.any(Number), ended: expect.any(Number), stale_24h: expect.any(Number), cost_usd_24h: 0 });
+    expect(stats.body).toMatchObject({
+      total: expect.any(Number),
+      active: expect.any(Number),
+      waiting: expect.any(Number),
+      ended: expect.any(Number),
+      stale_24h: expect.any(Number),
+      cost_usd_24h: 0,
+    });
     expect(stats.body.active + stats.body.waiting + stats.body.ended).toBe(stats.body.total);
     const daily = await api.get("/v1/stats/daily?days=3&tz=UTC");
     expect(daily.body.days).toHaveLength(3);
@@ -353,7 +737,16 @@ describe("with PULSE_TOKEN", () => {
 
   it("every /v1 route and the queue board need the token; health checks do not", async () => {
     const anon = client(secured.url);
-    for (const [method, path] of [["POST", "/v1/hooks/claude-code"], ["POST", "/v1/events"], ["GET", "/v1/sessions"], ["GET", "/v1/sessions/x"], ["POST", "/v1/sessions/x/close"], ["GET", "/v1/stats"], ["GET", "/queues"], ["GET", "/queues/api/queues"]]) {
+    for (const [method, path] of [
+      ["POST", "/v1/hooks/claude-code"],
+      ["POST", "/v1/events"],
+      ["GET", "/v1/sessions"],
+      ["GET", "/v1/sessions/x"],
+      ["POST", "/v1/sessions/x/close"],
+      ["GET", "/v1/stats"],
+      ["GET", "/queues"],
+      ["GET", "/queues/api/queues"],
+    ]) {
       const reply = await anon.request(method, path, method === "POST" ? {} : undefined);
       expect([path, reply.status, reply.body.error]).toEqual([path, 401, "unauthorized"]);
       expect(reply.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -366,7 +759,11 @@ describe("with PULSE_TOKEN", () => {
     const authed = client(secured.url, { authorization: "Bearer s3cret-token-value" });
     expect((await authed.post("/v1/hooks/claude-code", hook("stop", "authed"))).status).toBe(202);
     expect((await authed.get("/v1/sessions")).status).toBe(200);
-    expect((await authed.get("/queues/api/queues")).body.queues.map((q: any) => q.name).sort()).toEqual(["events", "maintenance", "reaper"]);
+    expect((await authed.get("/queues/api/queues")).body.queues.map((q: any) => q.name).sort()).toEqual([
+      "events",
+      "maintenance",
+      "reaper",
+    ]);
   });
 });
 
@@ -378,7 +775,12 @@ describe("when a backing service is down", () => {
   afterAll(() => env.cleanup());
 
   async function ingestWith(vars: Record<string, string>) {
-    const config = loadIngestConfig({ DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PULSE_REDIS_PREFIX: env.redisPrefix, ...vars });
+    const config = loadIngestConfig({
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.redisUrl,
+      PULSE_REDIS_PREFIX: env.redisPrefix,
+      ...vars,
+    });
     const app = await createIngestApp(config, { logger: pino({ level: "silent" }) });
     await app.app.listen({ host: "127.0.0.1", port: 0 });
     const port = (app.app.getHttpServer().address() as { port: number }).port;
@@ -388,7 +790,10 @@ describe("when a backing service is down", () => {
   it("Redis down: events get 503 with Retry-After, reads still work, readiness says which", async () => {
     const { app, api: down } = await ingestWith({ REDIS_URL: "redis://127.0.0.1:1" });
     const reply = await down.post("/v1/hooks/claude-code", hook("stop", "nope"));
-    expect(reply).toMatchObject({ status: 503, body: { error: "unavailable", message: expect.stringMatching(/Redis/) } });
+    expect(reply).toMatchObject({
+      status: 503,
+      body: { error: "unavailable", message: expect.stringMatching(/Redis/) },
+    });
     expect(Number(reply.headers.get("retry-after"))).toBeGreaterThan(0);
     // Redis is known to be down now: the next answers come at once, not after a wait per request.
     const started = Date.now();
@@ -397,7 +802,10 @@ describe("when a backing service is down", () => {
     expect(Date.now() - started).toBeLessThan(500);
     expect((await down.get("/v1/sessions")).status).toBe(200);
     const ready = await down.get("/readyz");
-    expect(ready).toMatchObject({ status: 503, body: { error: "unavailable", postgres: "ok", redis: expect.stringMatching(/^unavailable/) } });
+    expect(ready).toMatchObject({
+      status: 503,
+      body: { error: "unavailable", postgres: "ok", redis: expect.stringMatching(/^unavailable/) },
+    });
     await app.close();
   });
 
@@ -408,7 +816,10 @@ describe("when a backing service is down", () => {
     expect(read).toMatchObject({ status: 503, body: { error: "unavailable" } });
     expect(read.headers.get("retry-after")).toBeTruthy();
     expect((await down.post("/v1/sessions/x/close")).status).toBe(503);
-    expect((await down.get("/readyz")).body).toMatchObject({ redis: "ok", postgres: expect.stringMatching(/^unavailable/) });
+    expect((await down.get("/readyz")).body).toMatchObject({
+      redis: "ok",
+      postgres: expect.stringMatching(/^unavailable/),
+    });
     await app.close();
   });
 });

@@ -16,7 +16,18 @@ export class IngestModule {
   static register(deps: IngestDeps): DynamicModule {
     return {
       module: IngestModule,
-      controllers: [HooksController, OtlpController, EventsController, LivenessController, SessionsController, FacetsController, StatsController, QueuesController, HealthController, OpenApiController],
+      controllers: [
+        HooksController,
+        OtlpController,
+        EventsController,
+        LivenessController,
+        SessionsController,
+        FacetsController,
+        StatsController,
+        QueuesController,
+        HealthController,
+        OpenApiController,
+      ],
       providers: [{ provide: INGEST_DEPS, useValue: deps }],
     };
   }

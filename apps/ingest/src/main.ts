@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const ingest = await createIngestApp(config, { logger });
   await ingest.app.listen({ host: config.HOST, port: config.INGEST_PORT });
-  logger.info({ url: `http://${config.HOST}:${config.INGEST_PORT}`, auth: config.PULSE_TOKEN ? "token" : "none" }, "ingest listening");
+  logger.info(
+    { url: `http://${config.HOST}:${config.INGEST_PORT}`, auth: config.PULSE_TOKEN ? "token" : "none" },
+    "ingest listening",
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -47,8 +47,12 @@ beforeAll(async () => {
       [SESSIONS, PER_SESSION],
     );
     await db.query("ANALYZE sessions; ANALYZE events");
-    const { rows } = await db.query("SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM sessions)::int AS sessions");
-    figures.push(`seeded ${rows[0].events} events in ${rows[0].sessions} sessions over 31 days in ${Math.round(performance.now() - started)} ms`);
+    const { rows } = await db.query(
+      "SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM sessions)::int AS sessions",
+    );
+    figures.push(
+      `seeded ${rows[0].events} events in ${rows[0].sessions} sessions over 31 days in ${Math.round(performance.now() - started)} ms`,
+    );
   } finally {
     await db.end();
   }
@@ -64,15 +68,22 @@ async function timed(path: string): Promise<{ status: number; ms: number; body: 
   return { status: reply.status, ms: performance.now() - started, body: reply.body };
 }
 
-const quantile = (values: number[], q: number) => values.slice().sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
+const quantile = (values: number[], q: number) =>
+  values.slice().sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
 
 describe("reads at their limits on a large database", () => {
   it.each([
-    ["/v1/stats/timeline?hours=744&buckets=1000", (b: any) => b.points.length === 1000 && b.points.some((p: any) => p.working + p.waiting > 0)],
+    [
+      "/v1/stats/timeline?hours=744&buckets=1000",
+      (b: any) => b.points.length === 1000 && b.points.some((p: any) => p.working + p.waiting > 0),
+    ],
     ["/v1/stats/timeline?hours=744&buckets=2", (b: any) => b.points.length === 2],
     ["/v1/stats/timeline?hours=24&buckets=1000", (b: any) => b.points.length === 1000],
     ["/v1/stats/timeline", (b: any) => b.points.length === 96],
-    ["/v1/stats/daily?days=366", (b: any) => b.days.length === 366 && b.days.reduce((n: number, d: any) => n + d.sessions, 0) === SESSIONS],
+    [
+      "/v1/stats/daily?days=366",
+      (b: any) => b.days.length === 366 && b.days.reduce((n: number, d: any) => n + d.sessions, 0) === SESSIONS,
+    ],
     ["/v1/stats/daily?days=366&tz=Pacific/Kiritimati", (b: any) => b.days.length === 366],
     ["/v1/stats/cost-by-project?days=366&tz=Europe/Paris", (b: any) => b.days.length > 0],
     ["/v1/stats?since=2000-01-01T00:00:00Z", (b: any) => b.since.ended > 0],
@@ -80,16 +91,26 @@ describe("reads at their limits on a large database", () => {
     [`/v1/sessions?limit=500&q=${encodeURIComponent("%_".repeat(100))}`, (b: any) => Array.isArray(b.items)],
     ["/v1/sessions?limit=500&status=active,waiting&q=project-1", (b: any) => b.items.length > 0],
     ["/v1/facets", (b: any) => b.projects.length === 25],
-  ])("GET %s answers within the bound", async (path, expected) => {
-    const reply = await timed(path);
-    figures.push(`${path.slice(0, 70).padEnd(70)} ${reply.status} in ${Math.round(reply.ms)} ms`);
-    expect([path, reply.status]).toEqual([path, 200]);
-    expect(reply.ms).toBeLessThan(READ_BOUND_MS);
-    expect(expected(reply.body)).toBe(true);
-  }, 30_000);
+  ])(
+    "GET %s answers within the bound",
+    async (path, expected) => {
+      const reply = await timed(path);
+      figures.push(`${path.slice(0, 70).padEnd(70)} ${reply.status} in ${Math.round(reply.ms)} ms`);
+      expect([path, reply.status]).toEqual([path, 200]);
+      expect(reply.ms).toBeLessThan(READ_BOUND_MS);
+      expect(expected(reply.body)).toBe(true);
+    },
+    30_000,
+  );
 
   it("refuses values past the limits with 400 naming them", async () => {
-    for (const path of ["/v1/stats/timeline?hours=745", "/v1/stats/timeline?buckets=1001", "/v1/stats/daily?days=367", "/v1/stats/cost-by-project?days=0", "/v1/sessions?limit=501"]) {
+    for (const path of [
+      "/v1/stats/timeline?hours=745",
+      "/v1/stats/timeline?buckets=1001",
+      "/v1/stats/daily?days=367",
+      "/v1/stats/cost-by-project?days=0",
+      "/v1/sessions?limit=501",
+    ]) {
       const reply = await api.get(path);
       expect([path, reply.status, typeof reply.body.message]).toEqual([path, 400, "string"]);
     }
@@ -100,7 +121,12 @@ describe("timelines and POSTs at once", () => {
   it("six callers asking for ever new timelines do not stall POSTs", async () => {
     const post = async (n: number) => {
       const started = performance.now();
-      const reply = await api.post("/v1/events", { session_id: `post-${n % 50}`, source: "test", kind: "tool", detail: `call ${n}` });
+      const reply = await api.post("/v1/events", {
+        session_id: `post-${n % 50}`,
+        source: "test",
+        kind: "tool",
+        detail: `call ${n}`,
+      });
       expect(reply.status).toBe(202);
       return performance.now() - started;
     };

@@ -29,11 +29,15 @@ describe("oldestPendingJobAt (the reaper's backlog rule)", () => {
     const worker = new Worker(
       "backlog-test",
       async (job) => {
-        throw job.name === "outage" ? outageError(new Error("Can't reach database server at 127.0.0.1:5432")) : new Error("Postgres P0001: refused by trigger");
+        throw job.name === "outage"
+          ? outageError(new Error("Can't reach database server at 127.0.0.1:5432"))
+          : new Error("Postgres P0001: refused by trigger");
       },
       { connection: redis, prefix: env.redisPrefix },
     );
-    await waitFor(async () => ((await queue.getJobCounts("delayed")).delayed === 3 ? true : undefined), { what: "the two failed jobs waiting for their retry, and the delayed one" });
+    await waitFor(async () => ((await queue.getJobCounts("delayed")).delayed === 3 ? true : undefined), {
+      what: "the two failed jobs waiting for their retry, and the delayed one",
+    });
     await worker.close();
     // The poison job is the oldest, but nothing says it will ever land: the outage retry is the backlog.
     expect(await oldestPendingJobAt(queue)).toBe(now - 50_000);
@@ -44,8 +48,14 @@ describe("oldestPendingJobAt (the reaper's backlog rule)", () => {
   it("is null for an empty queue and for one holding only retries that cannot land soon", async () => {
     expect(await oldestPendingJobAt(queue)).toBeNull();
     await queue.add("poison", {}, { attempts: 5, backoff: { type: "fixed", delay: 3_600_000 } });
-    const worker = new Worker("backlog-test", async () => Promise.reject(new Error("1 of 1 event(s) failed on their own: boom")), { connection: redis, prefix: env.redisPrefix });
-    await waitFor(async () => ((await queue.getJobCounts("delayed")).delayed === 1 ? true : undefined), { what: "the retry" });
+    const worker = new Worker(
+      "backlog-test",
+      async () => Promise.reject(new Error("1 of 1 event(s) failed on their own: boom")),
+      { connection: redis, prefix: env.redisPrefix },
+    );
+    await waitFor(async () => ((await queue.getJobCounts("delayed")).delayed === 1 ? true : undefined), {
+      what: "the retry",
+    });
     await worker.close();
     expect(await oldestPendingJobAt(queue)).toBeNull();
   });

@@ -15,7 +15,10 @@ const DELAYED_LOOKED_AT = 50;
  * before.
  */
 export async function oldestPendingJobAt(queue: Queue): Promise<number | null> {
-  const [heads, delayed] = await Promise.all([queue.getRanges(["active", "waiting", "prioritized"], 0, 0, true), queue.getRanges(["delayed"], 0, DELAYED_LOOKED_AT - 1, true)]);
+  const [heads, delayed] = await Promise.all([
+    queue.getRanges(["active", "waiting", "prioritized"], 0, 0, true),
+    queue.getRanges(["delayed"], 0, DELAYED_LOOKED_AT - 1, true),
+  ]);
   const ids = [...new Set([...heads, ...delayed])];
   if (ids.length === 0) return null;
   const retried = new Set(delayed);

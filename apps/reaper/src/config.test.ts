@@ -16,6 +16,12 @@ describe("reaper configuration", () => {
 
   it("takes fractions of minutes and the documented defaults", () => {
     expect(loadReaperConfig({ SESSION_STALE_TIMEOUT_MINUTES: "0.05" }).SESSION_STALE_TIMEOUT_MINUTES).toBe(0.05);
-    expect(loadReaperConfig({})).toMatchObject({ SESSION_STALE_TIMEOUT_MINUTES: 5, REAPER_INTERVAL_SECONDS: 30, JOB_LOCK_SECONDS: 30, DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/pulse", REDIS_URL: "redis://127.0.0.1:6379" });
+    expect(loadReaperConfig({})).toMatchObject({
+      SESSION_STALE_TIMEOUT_MINUTES: 5,
+      REAPER_INTERVAL_SECONDS: 30,
+      JOB_LOCK_SECONDS: 30,
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/pulse",
+      REDIS_URL: "redis://127.0.0.1:6379",
+    });
   });
 });

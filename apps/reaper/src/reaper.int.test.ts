@@ -38,18 +38,32 @@ afterEach(async () => {
 });
 
 const config = (vars: Record<string, string> = {}) =>
-  loadReaperConfig({ DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PULSE_REDIS_PREFIX: env.redisPrefix, ...vars });
+  loadReaperConfig({
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    PULSE_REDIS_PREFIX: env.redisPrefix,
+    ...vars,
+  });
 
 let seq = 0;
 function event(session: string, kind: EventKind, time: number) {
   const input = eventInputSchema.parse({ session_id: session, source: "test", kind, time });
-  return buildEvent(input, mapEventInput(input), { key: `k${++seq}`, receivedMs: Date.now(), stampedMs: time, host: null }, input);
+  return buildEvent(
+    input,
+    mapEventInput(input),
+    { key: `k${++seq}`, receivedMs: Date.now(), stampedMs: time, host: null },
+    input,
+  );
 }
 
 describe("the reaper app", () => {
   it("at boot, ends sessions that went silent while the reaper was down, at their true last activity", async () => {
     const t = Date.now() - 40 * MIN;
-    await applyEventBatch(prisma, [event("died", "start", t), event("died", "turn_end", t + 10 * MIN), event("alive", "tool", Date.now() - MIN)]);
+    await applyEventBatch(prisma, [
+      event("died", "start", t),
+      event("died", "turn_end", t + 10 * MIN),
+      event("alive", "tool", Date.now() - MIN),
+    ]);
     const subscriber = new Redis(env.redisUrl);
     const published: any[] = [];
     await subscriber.subscribe(`${env.redisPrefix}:sessions`);
@@ -57,13 +71,18 @@ describe("the reaper app", () => {
 
     // An interval far longer than the test: only the boot run can do this.
     const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600" }), { logger: silent });
-    const died = await waitFor(async () => {
-      const s = await getSession(prisma, "died");
-      return s?.status === "ended" ? s : undefined;
-    }, { what: "the boot sweep" });
+    const died = await waitFor(
+      async () => {
+        const s = await getSession(prisma, "died");
+        return s?.status === "ended" ? s : undefined;
+      },
+      { what: "the boot sweep" },
+    );
     expect(died).toMatchObject({ endReason: "stale", endedAt: t + 10 * MIN, startedAt: t, waitingReason: null });
     expect((await getSession(prisma, "alive"))?.status).toBe("active");
-    await waitFor(() => published.find((m) => m.session.id === "died" && m.session.end_reason === "stale"), { what: "the reaped session on the channel" });
+    await waitFor(() => published.find((m) => m.session.id === "died" && m.session.end_reason === "stale"), {
+      what: "the reaped session on the channel",
+    });
     expect(published.find((m) => m.session.id === "died").session.duration_ms).toBe(10 * MIN);
 
     // The scheduler exists once, with the configured interval, however often the app boots.
@@ -77,20 +96,36 @@ describe("the reaper app", () => {
   });
 
   it("sweeps every REAPER_INTERVAL_SECONDS, and a later event revives a reaped session", async () => {
-    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "0.5", SESSION_STALE_TIMEOUT_MINUTES: "0.05" }), { logger: silent });
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "0.5", SESSION_STALE_TIMEOUT_MINUTES: "0.05" }), {
+      logger: silent,
+    });
     // Applied through the real queue and worker; 3 s of silence is stale at this timeout.
     const t = Date.now() - 20_000;
-    await eventsQueue.add(applyEventsJob.name, { events: [event("revive", "start", t), event("revive", "turn_end", t + 1000)] }, applyEventsJob.options);
-    const reaped = await waitFor(async () => {
-      const s = await getSession(prisma, "revive");
-      return s?.endReason === "stale" ? s : undefined;
-    }, { what: "a scheduled sweep" });
+    await eventsQueue.add(
+      applyEventsJob.name,
+      { events: [event("revive", "start", t), event("revive", "turn_end", t + 1000)] },
+      applyEventsJob.options,
+    );
+    const reaped = await waitFor(
+      async () => {
+        const s = await getSession(prisma, "revive");
+        return s?.endReason === "stale" ? s : undefined;
+      },
+      { what: "a scheduled sweep" },
+    );
     expect(reaped.endedAt).toBe(t + 1000);
-    await eventsQueue.add(applyEventsJob.name, { events: [event("revive", "prompt", Date.now())] }, applyEventsJob.options);
-    const revived = await waitFor(async () => {
-      const s = await getSession(prisma, "revive");
-      return s?.reopenCount === 1 ? s : undefined;
-    }, { what: "the revival" });
+    await eventsQueue.add(
+      applyEventsJob.name,
+      { events: [event("revive", "prompt", Date.now())] },
+      applyEventsJob.options,
+    );
+    const revived = await waitFor(
+      async () => {
+        const s = await getSession(prisma, "revive");
+        return s?.reopenCount === 1 ? s : undefined;
+      },
+      { what: "the revival" },
+    );
     expect(revived).toMatchObject({ status: "active", endReason: null, endedAt: null });
     await app.stop();
   });
@@ -99,16 +134,27 @@ describe("the reaper app", () => {
     await applyEventBatch(prisma, [event("behind", "tool", Date.now() - 30 * MIN)]);
     // An event for it has been waiting in the queue for a minute (the worker was down, say): it is
     // not applied yet, so the session may well be alive.
-    await eventsQueue.add(applyEventsJob.name, { events: [event("behind", "tool", Date.now() - 10_000)] }, { ...applyEventsJob.options, delay: 60 * MIN, timestamp: Date.now() - MIN });
+    await eventsQueue.add(
+      applyEventsJob.name,
+      { events: [event("behind", "tool", Date.now() - 10_000)] },
+      { ...applyEventsJob.options, delay: 60 * MIN, timestamp: Date.now() - MIN },
+    );
     const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "0.3" }), { logger: silent });
-    await waitFor(async () => ((await reaperQueue.getJobCounts("completed")).completed >= 3 ? true : undefined), { what: "three sweeps" });
+    await waitFor(async () => ((await reaperQueue.getJobCounts("completed")).completed >= 3 ? true : undefined), {
+      what: "three sweeps",
+    });
     expect((await getSession(prisma, "behind"))?.status).toBe("active");
     // The backlog drains (here: the job is promoted and applied): the event keeps the session alive.
     const [job] = await eventsQueue.getDelayed();
     await job.promote();
-    await waitFor(async () => ((await getSession(prisma, "behind"))?.eventCount === 2 ? true : undefined), { what: "the backlog applied" });
+    await waitFor(async () => ((await getSession(prisma, "behind"))?.eventCount === 2 ? true : undefined), {
+      what: "the backlog applied",
+    });
     const completed = (await reaperQueue.getJobCounts("completed")).completed;
-    await waitFor(async () => ((await reaperQueue.getJobCounts("completed")).completed >= completed + 2 ? true : undefined), { what: "two more sweeps" });
+    await waitFor(
+      async () => ((await reaperQueue.getJobCounts("completed")).completed >= completed + 2 ? true : undefined),
+      { what: "two more sweeps" },
+    );
     expect((await getSession(prisma, "behind"))?.status).toBe("active");
     await app.stop();
   });
@@ -116,14 +162,24 @@ describe("the reaper app", () => {
   it("several reapers at once end each stale session exactly once", async () => {
     const t = Date.now() - 60 * MIN;
     const ids = Array.from({ length: 300 }, (_, i) => `many-${i}`);
-    await applyEventBatch(prisma, ids.map((id, i) => event(id, "turn_end", t + i)));
+    await applyEventBatch(
+      prisma,
+      ids.map((id, i) => event(id, "turn_end", t + i)),
+    );
     const subscriber = new Redis(env.redisUrl);
     const reapedIds: string[] = [];
     await subscriber.subscribe(`${env.redisPrefix}:sessions`);
     subscriber.on("message", (_c, m) => reapedIds.push(JSON.parse(m).session.id));
     // Small batches, so a sweep queues its own continuation and the three apps share the work.
-    const apps = await Promise.all([1, 2, 3].map(() => startReaper(config({ REAPER_BATCH_SIZE: "40", REAPER_INTERVAL_SECONDS: "0.2" }), { logger: silent })));
-    await waitFor(async () => ((await prisma.session.count({ where: { status: "ended" } })) === 300 ? true : undefined), { what: "all 300 reaped" });
+    const apps = await Promise.all(
+      [1, 2, 3].map(() =>
+        startReaper(config({ REAPER_BATCH_SIZE: "40", REAPER_INTERVAL_SECONDS: "0.2" }), { logger: silent }),
+      ),
+    );
+    await waitFor(
+      async () => ((await prisma.session.count({ where: { status: "ended" } })) === 300 ? true : undefined),
+      { what: "all 300 reaped" },
+    );
     await new Promise((r) => setTimeout(r, 500));
     await Promise.all(apps.map((a) => a.stop()));
     expect(reapedIds).toHaveLength(300);
@@ -135,10 +191,24 @@ describe("the reaper app", () => {
 
   it("a backlog of one-event jobs is applied in merged transactions, every job completed once", async () => {
     const t = Date.now() - 60_000;
-    const jobs = await eventsQueue.addBulk(Array.from({ length: 300 }, (_, i) => ({ name: applyEventsJob.name, data: { events: [event(`small-${i % 30}`, "tool", t + i)] }, opts: applyEventsJob.options })));
-    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600", SESSION_STALE_TIMEOUT_MINUTES: "1000" }), { logger: silent });
-    await waitFor(async () => ((await prisma.event.count({ where: { sessionId: { startsWith: "small-" } } })) === 300 ? true : undefined), { what: "300 events applied" });
-    await waitFor(async () => ((await eventsQueue.getJobCounts("completed")).completed === 300 ? true : undefined), { what: "300 jobs completed" });
+    const jobs = await eventsQueue.addBulk(
+      Array.from({ length: 300 }, (_, i) => ({
+        name: applyEventsJob.name,
+        data: { events: [event(`small-${i % 30}`, "tool", t + i)] },
+        opts: applyEventsJob.options,
+      })),
+    );
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600", SESSION_STALE_TIMEOUT_MINUTES: "1000" }), {
+      logger: silent,
+    });
+    await waitFor(
+      async () =>
+        (await prisma.event.count({ where: { sessionId: { startsWith: "small-" } } })) === 300 ? true : undefined,
+      { what: "300 events applied" },
+    );
+    await waitFor(async () => ((await eventsQueue.getJobCounts("completed")).completed === 300 ? true : undefined), {
+      what: "300 jobs completed",
+    });
     expect(await eventsQueue.getJobCounts("failed", "active", "wait")).toEqual({ failed: 0, active: 0, wait: 0 });
     const sessions = await prisma.session.findMany({ where: { id: { startsWith: "small-" } } });
     expect(sessions.every((s) => s.eventCount === 10)).toBe(true);
@@ -152,19 +222,38 @@ describe("the reaper app", () => {
     // A database that refuses one session's events (any failure the payload checks cannot foresee).
     const db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
-    await db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN IF NEW.session_id = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
-    await db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    await db.query(
+      `CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN IF NEW.session_id = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+    );
+    await db.query(
+      `CREATE TRIGGER refuse_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poison()`,
+    );
     await db.end();
     const t = Date.now() - 60_000;
     const opts = { ...applyEventsJob.options, attempts: 1 };
     await eventsQueue.addBulk([
-      ...Array.from({ length: 10 }, (_, i) => ({ name: applyEventsJob.name, data: { events: [event(`fine-${i}`, "tool", t + i)] }, opts })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        name: applyEventsJob.name,
+        data: { events: [event(`fine-${i}`, "tool", t + i)] },
+        opts,
+      })),
       { name: applyEventsJob.name, data: { events: [event("poison", "tool", t)] }, opts },
-      ...Array.from({ length: 10 }, (_, i) => ({ name: applyEventsJob.name, data: { events: [event(`fine-${10 + i}`, "tool", t + i)] }, opts })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        name: applyEventsJob.name,
+        data: { events: [event(`fine-${10 + i}`, "tool", t + i)] },
+        opts,
+      })),
     ]);
-    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600", SESSION_STALE_TIMEOUT_MINUTES: "1000" }), { logger: silent });
-    await waitFor(async () => ((await eventsQueue.getJobCounts("completed", "failed")).completed === 20 ? true : undefined), { what: "the 20 good jobs" });
-    await waitFor(async () => ((await eventsQueue.getJobCounts("failed")).failed === 1 ? true : undefined), { what: "the poison job to fail" });
+    const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600", SESSION_STALE_TIMEOUT_MINUTES: "1000" }), {
+      logger: silent,
+    });
+    await waitFor(
+      async () => ((await eventsQueue.getJobCounts("completed", "failed")).completed === 20 ? true : undefined),
+      { what: "the 20 good jobs" },
+    );
+    await waitFor(async () => ((await eventsQueue.getJobCounts("failed")).failed === 1 ? true : undefined), {
+      what: "the poison job to fail",
+    });
     const [failed] = await eventsQueue.getFailed();
     expect(failed.data.events[0].session_id).toBe("poison");
     expect(failed.failedReason).toMatch(/refused/);
@@ -174,7 +263,11 @@ describe("the reaper app", () => {
 
   it("a job whose payload cannot be valid fails at once instead of being retried for days", async () => {
     const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600" }), { logger: silent });
-    const job = await eventsQueue.add(applyEventsJob.name, { events: [{ session_id: "x", kind: "nap" }] }, applyEventsJob.options);
+    const job = await eventsQueue.add(
+      applyEventsJob.name,
+      { events: [{ session_id: "x", kind: "nap" }] },
+      applyEventsJob.options,
+    );
     await waitFor(async () => ((await job.getState()) === "failed" ? true : undefined), { what: "the job to fail" });
     const failed = await eventsQueue.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(1);

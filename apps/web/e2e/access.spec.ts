@@ -58,10 +58,15 @@ test("when ingest is unreachable the page says so instead of going blank", async
   await expect(page.getByTestId("ingest-banner")).toBeVisible();
 });
 
-test("a dashboard without the token ingest requires says so, instead of sending the viewer to a login", async ({ page, request }) => {
+test("a dashboard without the token ingest requires says so, instead of sending the viewer to a login", async ({
+  page,
+  request,
+}) => {
   await page.goto(`${process.env.E2E_WEB_NO_TOKEN_URL}/`);
   await expect(page).toHaveURL(`${process.env.E2E_WEB_NO_TOKEN_URL}/`);
-  await expect(page.getByTestId("ingest-banner")).toContainText("ingest requires a token but the dashboard has no PULSE_TOKEN");
+  await expect(page.getByTestId("ingest-banner")).toContainText(
+    "ingest requires a token but the dashboard has no PULSE_TOKEN",
+  );
   const response = await request.get(`${process.env.E2E_WEB_NO_TOKEN_URL}/api/sessions`);
   expect(response.status()).toBe(502);
   expect((await response.json()).error).toBe("ingest_unauthorized");
@@ -71,10 +76,13 @@ test("without a token the dashboard answers only requests addressed to loopback"
   const url = new URL(process.env.E2E_WEB_NO_INGEST_URL!);
   const statusFor = (host: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: url.hostname, port: url.port, path: "/api/sessions", headers: { host } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, path: "/api/sessions", headers: { host } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end();
     });

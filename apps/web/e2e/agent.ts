@@ -39,13 +39,23 @@ async function post(pathname: string, body: unknown, headers: Record<string, str
     headers: { "content-type": "application/json", ...auth(), ...headers },
     body: JSON.stringify(body),
   });
-  if (response.status !== 202) throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 202)
+    throw new Error(`POST ${pathname} answered ${response.status}: ${await response.text()}`);
 }
 
 /** Posts one hook input as Claude Code would; `time` stamps when it happened (default: now). */
-export async function sendHook(session: AgentSession, hook: ClaudeCodeHook, options: { time?: Date; prompt?: string } = {}): Promise<void> {
+export async function sendHook(
+  session: AgentSession,
+  hook: ClaudeCodeHook,
+  options: { time?: Date; prompt?: string } = {},
+): Promise<void> {
   const fixture = JSON.parse(readFileSync(path.join(FIXTURES_DIR, `${hook}.json`), "utf8")) as Record<string, unknown>;
-  const input = { ...fixture, session_id: session.id, cwd: `/home/dev/${session.project}`, ...(options.prompt ? { prompt: options.prompt } : {}) };
+  const input = {
+    ...fixture,
+    session_id: session.id,
+    cwd: `/home/dev/${session.project}`,
+    ...(options.prompt ? { prompt: options.prompt } : {}),
+  };
   await post("/v1/hooks/claude-code", input, options.time ? { "x-pulse-event-time": options.time.toISOString() } : {});
 }
 
@@ -60,7 +70,10 @@ export interface GenericEvent {
 
 /** Up to 1000 events in one request (the API's batch limit). */
 export async function sendEvents(events: GenericEvent[]): Promise<void> {
-  await post("/v1/events", events.map((e) => ({ source: "e2e", ...e })));
+  await post(
+    "/v1/events",
+    events.map((e) => ({ source: "e2e", ...e })),
+  );
 }
 
 export interface SessionJson {
@@ -79,12 +92,17 @@ export async function readSession(id: string): Promise<SessionJson | null> {
 }
 
 /** Waits until ingest's worker has applied what was posted (the page is not involved). */
-export async function waitForSession(id: string, until: (s: SessionJson) => boolean, timeoutMs = 10_000): Promise<SessionJson> {
+export async function waitForSession(
+  id: string,
+  until: (s: SessionJson) => boolean,
+  timeoutMs = 10_000,
+): Promise<SessionJson> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const session = await readSession(id);
     if (session && until(session)) return session;
-    if (Date.now() > deadline) throw new Error(`session ${id} did not reach the expected state; last seen: ${JSON.stringify(session)}`);
+    if (Date.now() > deadline)
+      throw new Error(`session ${id} did not reach the expected state; last seen: ${JSON.stringify(session)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -26,7 +26,13 @@ async function fetchFrom(page: Page, attempts: Attempt[]): Promise<string[]> {
     const outcomes: string[] = [];
     for (const a of list) {
       try {
-        const response = await fetch(a.url, { method: a.method, mode: a.mode, credentials: "include", body: a.body, headers: a.contentType ? { "content-type": a.contentType } : {} });
+        const response = await fetch(a.url, {
+          method: a.method,
+          mode: a.mode,
+          credentials: "include",
+          body: a.body,
+          headers: a.contentType ? { "content-type": a.contentType } : {},
+        });
         outcomes.push(`${a.method} ${a.url}: ${response.type}`);
       } catch (error) {
         outcomes.push(`${a.method} ${a.url}: blocked (${(error as Error).name})`);
@@ -50,7 +56,9 @@ test.afterAll(async () => {
   await other?.close();
 });
 
-test("another site's page cannot post events, close sessions, run cleanup or press the queue board's buttons", async ({ page }) => {
+test("another site's page cannot post events, close sessions, run cleanup or press the queue board's buttons", async ({
+  page,
+}) => {
   const seeded = unique("xsite-victim");
   await sendEvents([{ session_id: seeded, kind: "prompt", detail: "a prompt another site must not end" }]);
   await waitForSession(seeded, (s) => s.status === "active");
@@ -60,21 +68,63 @@ test("another site's page cannot post events, close sessions, run cleanup or pre
 
   const ingestWrites: Attempt[] = [
     { url: `${openIngest()}/v1/events`, method: "POST", mode: "no-cors", body: event, contentType: "text/plain" },
-    { url: `${openIngest()}/v1/events`, method: "POST", mode: "no-cors", body: event, contentType: "application/x-www-form-urlencoded" },
+    {
+      url: `${openIngest()}/v1/events`,
+      method: "POST",
+      mode: "no-cors",
+      body: event,
+      contentType: "application/x-www-form-urlencoded",
+    },
     { url: `${openIngest()}/v1/events`, method: "POST", mode: "no-cors", body: event },
-    { url: `${openIngest()}/v1/hooks/claude-code`, method: "POST", mode: "no-cors", body: JSON.stringify({ session_id: posted, hook_event_name: "SessionStart", cwd: "/x", source: "startup" }), contentType: "text/plain" },
+    {
+      url: `${openIngest()}/v1/hooks/claude-code`,
+      method: "POST",
+      mode: "no-cors",
+      body: JSON.stringify({ session_id: posted, hook_event_name: "SessionStart", cwd: "/x", source: "startup" }),
+      contentType: "text/plain",
+    },
     { url: `${openIngest()}/v1/sessions/${seeded}/close`, method: "POST", mode: "no-cors" },
-    { url: `${openIngest()}/v1/sessions/cleanup`, method: "POST", mode: "no-cors", body: JSON.stringify({ older_than_minutes: 0.0001 }), contentType: "text/plain" },
-    { url: `${openIngest()}/queues/api/queues/events/add`, method: "POST", mode: "no-cors", body: JSON.stringify({ name: "from-another-site", data: {} }), contentType: "text/plain" },
+    {
+      url: `${openIngest()}/v1/sessions/cleanup`,
+      method: "POST",
+      mode: "no-cors",
+      body: JSON.stringify({ older_than_minutes: 0.0001 }),
+      contentType: "text/plain",
+    },
+    {
+      url: `${openIngest()}/queues/api/queues/events/add`,
+      method: "POST",
+      mode: "no-cors",
+      body: JSON.stringify({ name: "from-another-site", data: {} }),
+      contentType: "text/plain",
+    },
   ];
   const dashboardWrites: Attempt[] = [
     { url: `${webOpen()}/api/sessions/${seeded}/close`, method: "POST", mode: "no-cors" },
-    { url: `${webOpen()}/queues/api/queues/events/add`, method: "POST", mode: "no-cors", body: JSON.stringify({ name: "from-another-site", data: {} }), contentType: "text/plain" },
+    {
+      url: `${webOpen()}/queues/api/queues/events/add`,
+      method: "POST",
+      mode: "no-cors",
+      body: JSON.stringify({ name: "from-another-site", data: {} }),
+      contentType: "text/plain",
+    },
     { url: `${webOpen()}/api/logout`, method: "POST", mode: "no-cors" },
     // The logged-in dashboard: this browser holds its cookie (SameSite=Lax keeps it off these anyway).
     { url: `${webWithToken()}/api/sessions/${seeded}/close`, method: "POST", mode: "no-cors" },
-    { url: `${webWithToken()}/queues/api/queues/events/add`, method: "POST", mode: "no-cors", body: JSON.stringify({ name: "from-another-site", data: {} }), contentType: "text/plain" },
-    { url: `${webWithToken()}/api/login`, method: "POST", mode: "no-cors", body: "token=guess&next=/", contentType: "application/x-www-form-urlencoded" },
+    {
+      url: `${webWithToken()}/queues/api/queues/events/add`,
+      method: "POST",
+      mode: "no-cors",
+      body: JSON.stringify({ name: "from-another-site", data: {} }),
+      contentType: "text/plain",
+    },
+    {
+      url: `${webWithToken()}/api/login`,
+      method: "POST",
+      mode: "no-cors",
+      body: "token=guess&next=/",
+      contentType: "application/x-www-form-urlencoded",
+    },
   ];
   // Not "simple": the browser asks first (a CORS preflight), and nobody says yes.
   const preflighted: Attempt[] = [
@@ -85,12 +135,18 @@ test("another site's page cannot post events, close sessions, run cleanup or pre
 
   // What the server answered each simple request, as the network saw it (the page only gets an opaque response).
   const answered = new Map<string, number>();
-  page.on("response", (response) => answered.set(`${response.request().method()} ${response.url()}`, response.status()));
+  page.on("response", (response) =>
+    answered.set(`${response.request().method()} ${response.url()}`, response.status()),
+  );
   await page.goto(`${other.url}/`);
   const outcomes = await fetchFrom(page, [...ingestWrites, ...dashboardWrites, ...preflighted]);
 
   for (const a of [...ingestWrites, ...dashboardWrites]) {
-    expect([a.method, a.url, outcomes.find((o) => o.startsWith(`${a.method} ${a.url}:`))]).toEqual([a.method, a.url, `${a.method} ${a.url}: opaque`]);
+    expect([a.method, a.url, outcomes.find((o) => o.startsWith(`${a.method} ${a.url}:`))]).toEqual([
+      a.method,
+      a.url,
+      `${a.method} ${a.url}: opaque`,
+    ]);
     // Refused by the server itself, not just hidden from the page.
     await expect.poll(() => answered.get(`${a.method} ${a.url}`), { message: `${a.method} ${a.url}` }).toBe(403);
   }
@@ -108,6 +164,8 @@ test("another site's page cannot post events, close sessions, run cleanup or pre
   expect(after.find((q) => q.name === "events")!.counts.failed ?? 0).toBe(failedBefore);
   // The dashboard's own pages still write: its Close button's request, from its own origin, works.
   await page.goto(`${webOpen()}/`);
-  expect(await page.evaluate(async (id) => (await fetch(`/api/sessions/${id}/close`, { method: "POST" })).status, seeded)).toBe(200);
+  expect(
+    await page.evaluate(async (id) => (await fetch(`/api/sessions/${id}/close`, { method: "POST" })).status, seeded),
+  ).toBe(200);
   await waitForSession(seeded, (s) => s.status === "ended");
 });

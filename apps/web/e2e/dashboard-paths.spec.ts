@@ -13,7 +13,9 @@ import { webUrl } from "./ui";
 
 /** What the build serves: app/…/page and app/…/route, from Next's own manifest of the build under test. */
 function builtRoutes(): { route: string; kind: "page" | "route" }[] {
-  const manifest = JSON.parse(readFileSync(path.join(WEB_DIR, ".next/server/app-paths-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(
+    readFileSync(path.join(WEB_DIR, ".next/server/app-paths-manifest.json"), "utf8"),
+  ) as Record<string, string>;
   return Object.keys(manifest).map((key) => {
     const kind = key.endsWith("/route") ? "route" : "page";
     return { route: key.replace(/\/(page|route)$/, "") || "/", kind };
@@ -23,7 +25,8 @@ function builtRoutes(): { route: string; kind: "page" | "route" }[] {
 /** Reachable without logging in, by design (proxy.ts PUBLIC_PATHS, the icon, Next's error pages). */
 const PUBLIC = new Set(["/api/health", "/login", "/api/login", "/icon.svg", "/_not-found", "/_global-error"]);
 
-const concrete = (route: string) => route.replace(/\/\[\[\.\.\.[^\]]+\]\]/g, "/api/queues").replace(/\[[^\]]+\]/g, "x") || "/";
+const concrete = (route: string) =>
+  route.replace(/\/\[\[\.\.\.[^\]]+\]\]/g, "/api/queues").replace(/\[[^\]]+\]/g, "x") || "/";
 
 /** The session the tricks aim at (its id is in their paths), and a text only its data contains. */
 let secret: string;
@@ -58,15 +61,30 @@ function expectNoData(label: unknown, reply: RawReply, target = "") {
 test("every route the build has needs the login, except the public ones", async () => {
   test.setTimeout(120_000);
   const routes = builtRoutes();
-  expect(routes.map((r) => r.route)).toEqual(expect.arrayContaining(["/", "/api/sessions", "/api/sessions/[id]/close", "/queues/[[...path]]", "/sessions/[id]", "/api/stream"]));
+  expect(routes.map((r) => r.route)).toEqual(
+    expect.arrayContaining([
+      "/",
+      "/api/sessions",
+      "/api/sessions/[id]/close",
+      "/queues/[[...path]]",
+      "/sessions/[id]",
+      "/api/stream",
+    ]),
+  );
   for (const { route, kind } of routes.filter((r) => !PUBLIC.has(r.route))) {
     for (const method of kind === "route" ? ["GET", "POST", "PUT", "PATCH", "DELETE"] : ["GET", "POST"]) {
       const target = concrete(route).replace("/x", `/${secret}`);
-      const reply = await rawRequest(webUrl(), { method, target, body: method === "GET" ? undefined : "{}", headers: { "content-type": "application/json" } });
+      const reply = await rawRequest(webUrl(), {
+        method,
+        target,
+        body: method === "GET" ? undefined : "{}",
+        headers: { "content-type": "application/json" },
+      });
       answers.push(`${reply.status}  ${method} ${target}`);
       const label = `${method} ${target}`;
       if (route.startsWith("/api/") || route.startsWith("/queues")) expect([label, reply.status]).toEqual([label, 401]);
-      else expect([label, reply.status, reply.headers.location?.startsWith("/login?next=")]).toEqual([label, 303, true]);
+      else
+        expect([label, reply.status, reply.headers.location?.startsWith("/login?next=")]).toEqual([label, 303, true]);
       expectNoData(label, reply);
     }
   }
@@ -74,11 +92,24 @@ test("every route the build has needs the login, except the public ones", async 
 
 test("path tricks and Next's internal headers reach no data without the login", async () => {
   test.setTimeout(300_000);
-  const targets = ["/api/sessions", `/api/sessions/${secret}`, "/api/stats", "/api/stream", "/queues/api/queues", `/sessions/${secret}`, "/"];
+  const targets = [
+    "/api/sessions",
+    `/api/sessions/${secret}`,
+    "/api/stats",
+    "/api/stream",
+    "/queues/api/queues",
+    `/sessions/${secret}`,
+    "/",
+  ];
   const springboards = ["/api/health", "/login", "/api/login", "/icon.svg", "/_next/static", "/_next/image"];
   let sent = 0;
   for (const base of targets) {
-    const extra = [`/_next/image?url=${encodeURIComponent(base)}&w=64&q=75`, `/_next/data/x${base}.json`, `${base}?__nextDataReq=1`, `${base}?_rsc=1`];
+    const extra = [
+      `/_next/image?url=${encodeURIComponent(base)}&w=64&q=75`,
+      `/_next/data/x${base}.json`,
+      `${base}?__nextDataReq=1`,
+      `${base}?_rsc=1`,
+    ];
     for (const target of [...pathTricks(base, springboards), ...extra]) {
       const reply = await rawRequest(webUrl(), { target });
       sent++;
@@ -110,7 +141,11 @@ test("path tricks and Next's internal headers reach no data without the login", 
       sent++;
       answers.push(`${reply.status}  GET ${base} ${JSON.stringify(headers)}`);
       expectNoData([base, headers], reply);
-      expect([base, headers, reply.status]).toEqual([base, headers, base.startsWith("/api/") || base.startsWith("/queues") ? 401 : 303]);
+      expect([base, headers, reply.status]).toEqual([
+        base,
+        headers,
+        base.startsWith("/api/") || base.startsWith("/queues") ? 401 : 303,
+      ]);
     }
   }
   expect(sent).toBeGreaterThan(500);

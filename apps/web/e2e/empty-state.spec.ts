@@ -3,7 +3,9 @@ import { claudeCodeSession, sendHook } from "./agent";
 import { openLive, sessionRow } from "./ui";
 
 // Runs before every other test (its own Playwright project), while the stack has no session yet.
-test("with no session yet, the page explains how to connect Claude Code, then shows the first session live", async ({ page }) => {
+test("with no session yet, the page explains how to connect Claude Code, then shows the first session live", async ({
+  page,
+}) => {
   await openLive(page, "/");
   const empty = page.getByTestId("empty-state");
   await expect(empty).toBeVisible();
@@ -14,7 +16,9 @@ test("with no session yet, the page explains how to connect Claude Code, then sh
   await expect(snippet).toContainText("Authorization: Bearer $PULSE_TOKEN");
   // The snippet is valid JSON with a hook for each event Pulse understands.
   const settings = JSON.parse((await snippet.textContent()) ?? "");
-  expect(Object.keys(settings.hooks)).toEqual(expect.arrayContaining(["SessionStart", "UserPromptSubmit", "Notification", "Stop", "SessionEnd"]));
+  expect(Object.keys(settings.hooks)).toEqual(
+    expect.arrayContaining(["SessionStart", "UserPromptSubmit", "Notification", "Stop", "SessionEnd"]),
+  );
 
   const first = claudeCodeSession("first");
   await sendHook(first, "session-start");

@@ -30,21 +30,34 @@ const sameMinuteId = () => {
 
 /** A Codex session as the real binary reports it: its SessionStart hook, then its OTLP export (tokens, no cost). */
 async function codexSession(id: string, project: string): Promise<void> {
-  const start = { ...JSON.parse(readFileSync(path.join(REAL, "hooks/SessionStart.json"), "utf8")), session_id: id, cwd: `/home/dev/${project}` };
+  const start = {
+    ...JSON.parse(readFileSync(path.join(REAL, "hooks/SessionStart.json"), "utf8")),
+    session_id: id,
+    cwd: `/home/dev/${project}`,
+  };
   expect(await post("/v1/hooks/codex", start)).toBe(202);
-  const body = JSON.parse(readFileSync(path.join(REAL, "otlp/body-00240-logs.json"), "utf8").replaceAll("01a2335f-bdbf-7423-900b-61b1c4e95aa6", id));
+  const body = JSON.parse(
+    readFileSync(path.join(REAL, "otlp/body-00240-logs.json"), "utf8").replaceAll(
+      "01a2335f-bdbf-7423-900b-61b1c4e95aa6",
+      id,
+    ),
+  );
   // Recorded on the capture day: moved to now, so "today" holds them.
   const now = String(BigInt(Date.now()) * 1_000_000n);
-  for (const record of body.resourceLogs[0].scopeLogs.flatMap((s: { logRecords: unknown[] }) => s.logRecords)) (record as Record<string, string>).observedTimeUnixNano = now;
+  for (const record of body.resourceLogs[0].scopeLogs.flatMap((s: { logRecords: unknown[] }) => s.logRecords))
+    (record as Record<string, string>).observedTimeUnixNano = now;
   expect(await post("/v1/logs", body)).toBe(200);
 }
 
-test("two Codex sessions of the same minute get different short ids; their estimated cost is marked as an estimate everywhere", async ({ page }) => {
+test("two Codex sessions of the same minute get different short ids; their estimated cost is marked as an estimate everywhere", async ({
+  page,
+}) => {
   const project = unique("e2e-estimate");
   const ids = [sameMinuteId(), sameMinuteId()];
   expect(ids[0].slice(0, 8)).toBe(ids[1].slice(0, 8));
   for (const id of ids) await codexSession(id, project);
-  for (const id of ids) await waitForSession(id, (s) => (s as unknown as { input_tokens: number }).input_tokens === 2700);
+  for (const id of ids)
+    await waitForSession(id, (s) => (s as unknown as { input_tokens: number }).input_tokens === 2700);
 
   await openLive(page, `/?project=${project}`);
   const shortIds = await Promise.all(ids.map((id) => sessionRow(page, id).locator(".session-id").textContent()));
@@ -58,7 +71,10 @@ test("two Codex sessions of the same minute get different short ids; their estim
   const cost = sessionRow(page, ids[0]).locator('td[data-label="Cost"]');
   const estimate = cost.locator("[data-estimate]");
   await expect(estimate).toHaveText(/^≈ (<)?\$\d+\.\d\d est\.$/);
-  await expect(estimate).toHaveAttribute("title", /estimated from tokens and the model's list price \(genai-prices \d+\.\d+\.\d+\)/);
+  await expect(estimate).toHaveAttribute(
+    "title",
+    /estimated from tokens and the model's list price \(genai-prices \d+\.\d+\.\d+\)/,
+  );
   await expect(cost).not.toContainText(/^\$/);
 
   // The key figures: today's reported cost as reported, the estimate beside it, marked.

@@ -32,7 +32,9 @@ test("filters narrow the list, live in the URL, survive a reload, and apply to l
 
   const ids = [working.id, waiting.id, ended.id, fromOtherAgent.id];
   const visible = async () => {
-    const shown = await page.locator("tr[data-session-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-session-id")));
+    const shown = await page
+      .locator("tr[data-session-id]")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-session-id")));
     return ids.filter((id) => shown.includes(id)).sort();
   };
 

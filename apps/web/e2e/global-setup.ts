@@ -40,7 +40,12 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   mkdirSync(path.dirname(STORAGE_STATE), { recursive: true });
   writeFileSync(
     STORAGE_STATE,
-    JSON.stringify({ cookies: [{ name, value, domain: "127.0.0.1", path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }], origins: [] }),
+    JSON.stringify({
+      cookies: [
+        { name, value, domain: "127.0.0.1", path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" },
+      ],
+      origins: [],
+    }),
   );
   return () => stack.stop();
 }

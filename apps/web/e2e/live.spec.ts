@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { claudeCodeSession, readStats, sendHook } from "./agent";
 import { badgeIn, openLive, sessionRow } from "./ui";
 
-test("a session posted by an agent appears without reload, turns amber on Stop and grey with 'exited' on SessionEnd", async ({ page }) => {
+test("a session posted by an agent appears without reload, turns amber on Stop and grey with 'exited' on SessionEnd", async ({
+  page,
+}) => {
   await openLive(page, "/");
   const session = claudeCodeSession("live");
   const row = sessionRow(page, session.id);
@@ -15,7 +17,9 @@ test("a session posted by an agent appears without reload, turns amber on Stop a
   await expect(badgeIn(row)).toHaveText("working");
   await expect(row).toContainText("Make the flaky test pass");
   // Grouped under its project (named after the folder).
-  await expect(page.locator("tbody.project-group", { has: row }).locator(".group-row th")).toContainText(session.project);
+  await expect(page.locator("tbody.project-group", { has: row }).locator(".group-row th")).toContainText(
+    session.project,
+  );
 
   // "last seen" ticks without a reload.
   const lastSeen = row.locator(".cell-last-seen");
@@ -42,7 +46,11 @@ test("a session posted by an agent appears without reload, turns amber on Stop a
 
 test("the KPI cards follow live changes", async ({ page }) => {
   await openLive(page, "/");
-  const shown = async () => [await page.locator('[data-kpi="Working now"]').textContent(), await page.locator('[data-kpi="Waiting on you"]').textContent()].join("/");
+  const shown = async () =>
+    [
+      await page.locator('[data-kpi="Working now"]').textContent(),
+      await page.locator('[data-kpi="Waiting on you"]').textContent(),
+    ].join("/");
   // Compared with what ingest says at the time: other sessions may change meanwhile (the reaper runs).
   const truth = async () => {
     const stats = await readStats();

@@ -2,13 +2,17 @@ import { expect, test } from "@playwright/test";
 import { sendEvents, unique, waitForSession } from "./agent";
 import { openLive, sessionRow } from "./ui";
 
-test("Show more loads the next page; a session beyond the loaded rows joins at the top when it changes", async ({ page }) => {
+test("Show more loads the next page; a session beyond the loaded rows joins at the top when it changes", async ({
+  page,
+}) => {
   const project = unique("e2e-more");
   const count = 105;
   const started = Date.now() - 60 * 60_000;
   // Oldest first, a second apart: the API's order (newest activity first) is then known.
   const ids = Array.from({ length: count }, (_, i) => `${project}-s${String(i).padStart(3, "0")}`);
-  await sendEvents(ids.map((id, i) => ({ session_id: id, project, kind: "start", time: new Date(started + i * 1000).toISOString() })));
+  await sendEvents(
+    ids.map((id, i) => ({ session_id: id, project, kind: "start", time: new Date(started + i * 1000).toISOString() })),
+  );
   await Promise.all(ids.map((id) => waitForSession(id, () => true)));
 
   await openLive(page, `/?project=${project}`);

@@ -14,14 +14,22 @@ const REBOUND = "rebind.example";
 test.use({
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1`],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1`,
+    ],
   },
 });
 
 const openIngest = () => new URL(process.env.E2E_OPEN_INGEST_URL!);
 const webOpen = () => new URL(process.env.E2E_WEB_OPEN_URL!);
 
-test("a name rebound to 127.0.0.1 reads nothing from ingest or the dashboard; localhost still does", async ({ page }) => {
+test("a name rebound to 127.0.0.1 reads nothing from ingest or the dashboard; localhost still does", async ({
+  page,
+}) => {
   const secret = unique("rebinding-secret");
   await sendEvents([{ session_id: secret, kind: "prompt", detail: "what a rebinding page wants to read" }]);
   await waitForSession(secret, () => true);
@@ -60,7 +68,10 @@ test("without a token the dashboard answers only connections from loopback, what
   const asLocalhost = { host: `localhost:${port}` };
   for (const target of ["/api/sessions", "/", "/queues/api/queues"]) {
     // From loopback, addressed to localhost: open.
-    expect([target, (await rawRequest(webOpen().toString(), { target, headers: asLocalhost })).status]).toEqual([target, 200]);
+    expect([target, (await rawRequest(webOpen().toString(), { target, headers: asLocalhost })).status]).toEqual([
+      target,
+      200,
+    ]);
     // From this machine's LAN address (what another machine's connection looks like): refused, Host: localhost or not.
     for (const headers of [
       asLocalhost,
@@ -74,7 +85,17 @@ test("without a token the dashboard answers only connections from loopback, what
     }
   }
   // The health check stays open to whoever can reach the port (orchestrators).
-  expect((await rawRequest(viaLan, { target: "/api/health", headers: asLocalhost, localAddress: lan })).status).toBe(200);
+  expect((await rawRequest(viaLan, { target: "/api/health", headers: asLocalhost, localAddress: lan })).status).toBe(
+    200,
+  );
   // 127.0.0.2 is loopback too: this machine.
-  expect((await rawRequest(webOpen().toString(), { target: "/api/sessions", headers: asLocalhost, localAddress: "127.0.0.2" })).status).toBe(200);
+  expect(
+    (
+      await rawRequest(webOpen().toString(), {
+        target: "/api/sessions",
+        headers: asLocalhost,
+        localAddress: "127.0.0.2",
+      })
+    ).status,
+  ).toBe(200);
 });

@@ -16,7 +16,13 @@ const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 };
-const summary = (values: number[]) => ({ n: values.length, median_ms: quantile(values, 0.5), p90_ms: quantile(values, 0.9), min_ms: Math.min(...values), max_ms: Math.max(...values) });
+const summary = (values: number[]) => ({
+  n: values.length,
+  median_ms: quantile(values, 0.5),
+  p90_ms: quantile(values, 0.9),
+  min_ms: Math.min(...values),
+  max_ms: Math.max(...values),
+});
 
 test.afterAll(() => {
   writeFileSync(path.join(WEB_DIR, "test-results/measurements.json"), `${JSON.stringify(figures, null, 2)}\n`);
@@ -42,7 +48,11 @@ test("POST to ingest → row visible on an open sessions page (20 sessions)", as
     const session = claudeCodeSession(`lat-${i}`, project);
     const posted = Date.now();
     await sendHook(session, "session-start");
-    const seenAt = await page.waitForFunction((id) => (window as unknown as { __rowSeen: Record<string, number> }).__rowSeen[id], session.id, { polling: 10, timeout: 10_000 });
+    const seenAt = await page.waitForFunction(
+      (id) => (window as unknown as { __rowSeen: Record<string, number> }).__rowSeen[id],
+      session.id,
+      { polling: 10, timeout: 10_000 },
+    );
     latencies.push((await seenAt.jsonValue()) - posted);
     await page.waitForTimeout(100);
   }
@@ -59,10 +69,17 @@ test("the sessions page with 10,000 sessions", async ({ page, request }) => {
     const t = now - 23 * 3600_000 + i * 8_000;
     const id = `bulk-${project}-${String(i).padStart(5, "0")}`;
     batch.push({ session_id: id, project: `${project}-${i % 25}`, kind: "start", time: new Date(t).toISOString() });
-    batch.push({ session_id: id, project: `${project}-${i % 25}`, kind: "end", time: new Date(t + 60_000).toISOString() });
+    batch.push({
+      session_id: id,
+      project: `${project}-${i % 25}`,
+      kind: "end",
+      time: new Date(t + 60_000).toISOString(),
+    });
     if (batch.length === 1000) await sendEvents(batch.splice(0));
   }
-  await expect.poll(async () => (await readStats()).total, { timeout: 120_000, intervals: [500] }).toBeGreaterThanOrEqual(before + 10_000);
+  await expect
+    .poll(async () => (await readStats()).total, { timeout: 120_000, intervals: [500] })
+    .toBeGreaterThanOrEqual(before + 10_000);
   figures.seed_10k_sessions_ms = Date.now() - started;
 
   const rowsVisible: number[] = [];
@@ -79,7 +96,11 @@ test("the sessions page with 10,000 sessions", async ({ page, request }) => {
   figures.page_load_10k_sessions = { first_row_visible: summary(rowsVisible), chart_visible: summary(chartVisible) };
   const nav = await page.evaluate(() => {
     const entry = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-    return { ttfb_ms: Math.round(entry.responseStart), dom_content_loaded_ms: Math.round(entry.domContentLoadedEventEnd), load_ms: Math.round(entry.loadEventEnd) };
+    return {
+      ttfb_ms: Math.round(entry.responseStart),
+      dom_content_loaded_ms: Math.round(entry.domContentLoadedEventEnd),
+      load_ms: Math.round(entry.loadEventEnd),
+    };
   });
   figures.page_load_10k_last_navigation = nav;
   const timeline: number[] = [];

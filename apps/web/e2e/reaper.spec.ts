@@ -8,7 +8,10 @@ test("a session silent for longer than the stale timeout shows 'timed out' once 
   // Its events happened 10 minutes ago: older than the stack's 2-minute timeout, no waiting needed.
   const past = Date.now() - 10 * 60_000;
   await sendHook(session, "session-start", { time: new Date(past) });
-  await sendHook(session, "user-prompt-submit", { time: new Date(past + 2_000), prompt: "Left running when the laptop slept" });
+  await sendHook(session, "user-prompt-submit", {
+    time: new Date(past + 2_000),
+    prompt: "Left running when the laptop slept",
+  });
 
   const row = sessionRow(page, session.id);
   await expect(row).toBeVisible();

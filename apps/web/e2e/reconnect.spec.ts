@@ -3,7 +3,9 @@ import { claudeCodeSession, sendHook, waitForSession } from "./agent";
 import { CuttableProxy } from "./tcp-proxy";
 import { badgeIn, sessionRow } from "./ui";
 
-test("after the live connection drops, the page reconnects by itself and shows what changed meanwhile", async ({ page }) => {
+test("after the live connection drops, the page reconnects by itself and shows what changed meanwhile", async ({
+  page,
+}) => {
   const proxy = new CuttableProxy(Number(new URL(process.env.E2E_WEB_URL!).port));
   await proxy.start();
   try {

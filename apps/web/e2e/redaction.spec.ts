@@ -6,7 +6,8 @@ import { openLive, sessionRow } from "./ui";
 // The corpus the ingest tests use (test/ is CommonJS TypeScript: Node's ESM loader, which runs these
 // specs, cannot see its named exports; require, transpiled by Playwright, can).
 const require = createRequire(import.meta.url);
-const { CORPUS, CORPUS_TEXT } = require("../../../test/redaction-corpus.ts") as typeof import("../../../test/redaction-corpus");
+const { CORPUS, CORPUS_TEXT } =
+  require("../../../test/redaction-corpus.ts") as typeof import("../../../test/redaction-corpus");
 
 /**
  * Issue 8, item 4, in the browser: a session whose prompt, commands and tool output hold secrets
@@ -22,7 +23,8 @@ function leaks(haystack: string): string[] {
   const found: string[] = [];
   for (const secret of CORPUS) {
     for (const material of secret.material) {
-      if (haystack.includes(material) || (material.length >= 24 && haystack.includes(material.slice(-12)))) found.push(secret.id);
+      if (haystack.includes(material) || (material.length >= 24 && haystack.includes(material.slice(-12))))
+        found.push(secret.id);
     }
   }
   return found;
@@ -44,14 +46,43 @@ async function everythingOn(page: Page): Promise<string> {
 
 test("secrets in a session's prompt, commands and output never reach the dashboard", async ({ page }) => {
   const session = claudeCodeSession("redact");
-  const base = { session_id: session.id, cwd: `/home/dev/${session.project}`, transcript_path: `/home/dev/.claude/projects/x/${session.id}.jsonl`, permission_mode: "default" };
+  const base = {
+    session_id: session.id,
+    cwd: `/home/dev/${session.project}`,
+    transcript_path: `/home/dev/.claude/projects/x/${session.id}.jsonl`,
+    permission_mode: "default",
+  };
   const prompt = `Deploy with ${token("anthropic")} and push with ${token("github-classic")}`;
   await hook({ ...base, hook_event_name: "SessionStart", source: "startup" });
   await hook({ ...base, hook_event_name: "UserPromptSubmit", prompt });
-  await hook({ ...base, hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: `${text("openai-project")} && ${text("authorization-bearer")}`, description: "Call the API" } });
-  await hook({ ...base, hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: { command: "cat .env ~/.aws/credentials" }, tool_response: { stdout: CORPUS_TEXT, stderr: "", interrupted: false, isImage: false } });
-  await hook({ ...base, hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: `${text("env-password")} psql ${text("database-url").split("=")[1]}` } });
-  await hook({ ...base, hook_event_name: "Notification", notification_type: "permission_prompt", message: `Claude needs your permission to use Bash with ${token("aws-access-key-id")}` });
+  await hook({
+    ...base,
+    hook_event_name: "PreToolUse",
+    tool_name: "Bash",
+    tool_input: {
+      command: `${text("openai-project")} && ${text("authorization-bearer")}`,
+      description: "Call the API",
+    },
+  });
+  await hook({
+    ...base,
+    hook_event_name: "PostToolUse",
+    tool_name: "Bash",
+    tool_input: { command: "cat .env ~/.aws/credentials" },
+    tool_response: { stdout: CORPUS_TEXT, stderr: "", interrupted: false, isImage: false },
+  });
+  await hook({
+    ...base,
+    hook_event_name: "PreToolUse",
+    tool_name: "Bash",
+    tool_input: { command: `${text("env-password")} psql ${text("database-url").split("=")[1]}` },
+  });
+  await hook({
+    ...base,
+    hook_event_name: "Notification",
+    notification_type: "permission_prompt",
+    message: `Claude needs your permission to use Bash with ${token("aws-access-key-id")}`,
+  });
   await waitForSession(session.id, (s) => (s as { event_count?: number }).event_count === 6);
 
   // The sessions list: the row's title is the prompt, with placeholders where the keys were.
@@ -70,7 +101,9 @@ test("secrets in a session's prompt, commands and output never reach the dashboa
   expect(leaks(await everythingOn(page))).toEqual([]);
 
   // The queue board (proxied by the dashboard) shows each job's data: the events as queued.
-  const jobs = await page.request.get(`${process.env.E2E_WEB_URL}/queues/api/queues?activeQueue=events&status=completed&page=1&jobsPerPage=50`);
+  const jobs = await page.request.get(
+    `${process.env.E2E_WEB_URL}/queues/api/queues?activeQueue=events&status=completed&page=1&jobsPerPage=50`,
+  );
   expect(jobs.status()).toBe(200);
   const board = await jobs.text();
   expect(board).toContain(session.id);

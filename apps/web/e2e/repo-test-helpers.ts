@@ -4,6 +4,6 @@ import { createRequire } from "node:module";
 // runs these specs, cannot see their named exports, but require (transpiled by Playwright) can.
 const require = createRequire(import.meta.url);
 
-export type { RawReply, RawRequest } from "../../../test/raw-http";
+export type { RawReply } from "../../../test/raw-http";
 export const { rawRequest } = require("../../../test/raw-http.ts") as typeof import("../../../test/raw-http");
 export const { pathTricks } = require("../../../test/path-tricks.ts") as typeof import("../../../test/path-tricks");

@@ -11,9 +11,13 @@ const run = promisify(execFile);
 // Saved as test artifacts (apps/web/test-results/screenshots/) for a person to look at.
 test("screenshots of the sessions page (laptop, phone) and of a session page", async ({ page }) => {
   const before = (await readStats()).total;
-  await run(process.execPath, [path.join(REPO_ROOT, "apps/web/scripts/seed-demo.mjs"), process.env.E2E_INGEST_URL!, "40"], {
-    env: { ...process.env, PULSE_TOKEN: process.env.E2E_TOKEN },
-  });
+  await run(
+    process.execPath,
+    [path.join(REPO_ROOT, "apps/web/scripts/seed-demo.mjs"), process.env.E2E_INGEST_URL!, "40"],
+    {
+      env: { ...process.env, PULSE_TOKEN: process.env.E2E_TOKEN },
+    },
+  );
   await expect.poll(async () => (await readStats()).total, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 40);
 
   await openLive(page, "/");

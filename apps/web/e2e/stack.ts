@@ -8,7 +8,14 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { ingestUpSinceKey } from "@pulse/queues";
-import { databaseUrl as databaseUrlOn, deleteKeysWithPrefix, dropDatabase, freePort, stopChild, waitForHttp } from "@pulse/test-kit";
+import {
+  databaseUrl as databaseUrlOn,
+  deleteKeysWithPrefix,
+  dropDatabase,
+  freePort,
+  stopChild,
+  waitForHttp,
+} from "@pulse/test-kit";
 import { Redis } from "ioredis";
 import { LOG_DIR, REPO_ROOT, WEB_DIR } from "./paths";
 
@@ -85,19 +92,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     // Create + migrate (the same script `npm start` uses). Marked created first: a failed migration still leaves a database to drop.
     databaseCreated = true;
-    const setup = run("db-setup", [path.join(REPO_ROOT, "packages/db/scripts/setup.mjs")], { DATABASE_URL: databaseUrl });
+    const setup = run("db-setup", [path.join(REPO_ROOT, "packages/db/scripts/setup.mjs")], {
+      DATABASE_URL: databaseUrl,
+    });
     const setupCode = await new Promise<number | null>((resolve) => setup.once("exit", resolve));
     if (setupCode !== 0) throw new Error(`database setup failed (exit ${setupCode}); see ${LOG_DIR}/db-setup.log`);
 
-    const [ingestPort, webPort, webNoIngestPort, webNoTokenPort, closedPort, openIngestPort, webOpenPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
+    const [ingestPort, webPort, webNoIngestPort, webNoTokenPort, closedPort, openIngestPort, webOpenPort] =
+      await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const backend = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: options.redisUrl,
@@ -134,17 +136,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     children.push(web);
     // Nothing listens on closedPort: this dashboard's ingest is "down".
-    const webNoIngest = run("web-no-ingest", [next, "start", WEB_DIR, "--port", String(webNoIngestPort), "--hostname", "127.0.0.1"], {
-      ...webEnv,
-      WEB_PORT: String(webNoIngestPort),
-      INGEST_URL: `http://127.0.0.1:${closedPort}`,
-    });
+    const webNoIngest = run(
+      "web-no-ingest",
+      [next, "start", WEB_DIR, "--port", String(webNoIngestPort), "--hostname", "127.0.0.1"],
+      {
+        ...webEnv,
+        WEB_PORT: String(webNoIngestPort),
+        INGEST_URL: `http://127.0.0.1:${closedPort}`,
+      },
+    );
     children.push(webNoIngest);
-    const webNoToken = run("web-no-token", [next, "start", WEB_DIR, "--port", String(webNoTokenPort), "--hostname", "127.0.0.1"], {
-      ...webEnv,
-      WEB_PORT: String(webNoTokenPort),
-      INGEST_URL: ingestUrl,
-    });
+    const webNoToken = run(
+      "web-no-token",
+      [next, "start", WEB_DIR, "--port", String(webNoTokenPort), "--hostname", "127.0.0.1"],
+      {
+        ...webEnv,
+        WEB_PORT: String(webNoTokenPort),
+        INGEST_URL: ingestUrl,
+      },
+    );
     children.push(webNoToken);
     const webOpen = run("web-open", [next, "start", WEB_DIR, "--port", String(webOpenPort), "--hostname", "0.0.0.0"], {
       ...webEnv,

@@ -31,14 +31,20 @@ const MINUTE = 60_000;
 let seed = 42;
 /** Same believable content every time, new session ids each run (so a second run adds sessions). */
 const run = Math.random().toString(36).slice(2, 8);
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = (list) => list[Math.floor(random() * list.length)];
 
 /** One session's events: start, a few turns of prompt → tools → turn end, then maybe an end. */
 function sessionEvents(i, now) {
   const id = `demo-${String(i).padStart(4, "0")}-${run}`;
   const project = PROJECTS[i % PROJECTS.length];
-  const base = { session_id: id, source: SOURCES[i % SOURCES.length], project, cwd: `/home/dev/${project}`, host: pick(HOSTS) };
+  const base = {
+    session_id: id,
+    source: SOURCES[i % SOURCES.length],
+    project,
+    cwd: `/home/dev/${project}`,
+    host: pick(HOSTS),
+  };
   // Most recent sessions are the live ones; older ones spread over the day.
   const recent = i < 6;
   let t = recent ? now - (2 + random() * 20) * MINUTE : now - (30 + random() * 22 * 60) * MINUTE;
@@ -56,10 +62,20 @@ function sessionEvents(i, now) {
     if (!(recent && turn === turns - 1)) events.push({ ...base, kind: "turn_end", name: "Stop", time: t });
   }
   const fate = recent ? i % 3 : i % 4;
-  if (recent && fate === 1) events.push({ ...base, kind: "attention", name: "Notification", waiting_reason: "permission", detail: "Claude needs your permission to use Bash", time: (t += 5000) });
+  if (recent && fate === 1)
+    events.push({
+      ...base,
+      kind: "attention",
+      name: "Notification",
+      waiting_reason: "permission",
+      detail: "Claude needs your permission to use Bash",
+      time: (t += 5000),
+    });
   if (recent && fate === 2) events.push({ ...base, kind: "turn_end", name: "Stop", time: (t += 5000) });
-  if (!recent && fate === 0) events.push({ ...base, kind: "end", name: "SessionEnd", detail: "exit", time: (t += 20_000) });
-  if (!recent && fate === 1) events.push({ ...base, kind: "end", name: "exit", end_reason: "process_exit", time: t + 20_000 });
+  if (!recent && fate === 0)
+    events.push({ ...base, kind: "end", name: "SessionEnd", detail: "exit", time: (t += 20_000) });
+  if (!recent && fate === 1)
+    events.push({ ...base, kind: "end", name: "exit", end_reason: "process_exit", time: t + 20_000 });
   // fate 2 and 3 of the old ones stay open: the reaper times them out.
   return events.map((e) => ({ ...e, time: new Date(Math.min(e.time, now)).toISOString() }));
 }
@@ -70,7 +86,10 @@ for (let i = 0; i < count; i++) events.push(...sessionEvents(i, now));
 for (let start = 0; start < events.length; start += 1000) {
   const response = await fetch(`${ingestUrl}/v1/events`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(process.env.PULSE_TOKEN ? { authorization: `Bearer ${process.env.PULSE_TOKEN}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...(process.env.PULSE_TOKEN ? { authorization: `Bearer ${process.env.PULSE_TOKEN}` } : {}),
+    },
     body: JSON.stringify(events.slice(start, start + 1000)),
   });
   if (!response.ok) {

@@ -12,7 +12,9 @@ try {
   limitServer();
   // Stopping must not wait for open dashboard tabs' live streams.
   endStreamsOnShutdown();
-  console.log(`pulse-web: reading sessions from ${env.INGEST_URL}; access ${env.PULSE_TOKEN ? "by token (login form)" : "open on loopback only (PULSE_TOKEN unset)"}`);
+  console.log(
+    `pulse-web: reading sessions from ${env.INGEST_URL}; access ${env.PULSE_TOKEN ? "by token (login form)" : "open on loopback only (PULSE_TOKEN unset)"}`,
+  );
 } catch (error) {
   console.error(`pulse-web: ${(error as Error).message}`);
   process.exit(1);

@@ -23,10 +23,16 @@ const INTERNAL_PAGES = new Set(["/_global-error", "/_error"]);
 function pass(request: NextRequest): NextResponse {
   const path = request.nextUrl.pathname;
   if (!decodesAsUtf8(path)) {
-    return NextResponse.json({ error: "invalid_request", message: "the path is not valid percent-encoded UTF-8" }, { status: 400 });
+    return NextResponse.json(
+      { error: "invalid_request", message: "the path is not valid percent-encoded UTF-8" },
+      { status: 400 },
+    );
   }
   if (!SAFE_METHODS.has(request.method) && !path.startsWith("/api/") && !path.startsWith("/queues")) {
-    return NextResponse.json({ error: "method_not_allowed", message: `${request.method} is not allowed on a page; pages are read with GET` }, { status: 405, headers: { allow: "GET, HEAD" } });
+    return NextResponse.json(
+      { error: "method_not_allowed", message: `${request.method} is not allowed on a page; pages are read with GET` },
+      { status: 405, headers: { allow: "GET, HEAD" } },
+    );
   }
   return NextResponse.next();
 }
@@ -68,16 +74,25 @@ function isCrossSite(request: NextRequest): boolean {
  */
 export function proxy(request: NextRequest) {
   const path = request.nextUrl.pathname;
-  if (request.headers.has(BAD_TARGET_HEADER)) return NextResponse.json({ error: "invalid_request", message: "the request target is not a path" }, { status: 400 });
+  if (request.headers.has(BAD_TARGET_HEADER))
+    return NextResponse.json(
+      { error: "invalid_request", message: "the request target is not a path" },
+      { status: 400 },
+    );
   if (path === "/api/health") return NextResponse.next();
   // Next's own error page, reachable by its name: it renders and answers 500 by design.
-  if (INTERNAL_PAGES.has(path)) return new NextResponse("Not Found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (INTERNAL_PAGES.has(path))
+    return new NextResponse("Not Found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
   if (!SAFE_METHODS.has(request.method) && isCrossSite(request)) {
-    return NextResponse.json({ error: "cross_site", message: "a request from another site's page is refused" }, { status: 403 });
+    return NextResponse.json(
+      { error: "cross_site", message: "a request from another site's page is refused" },
+      { status: 403 },
+    );
   }
   const { PULSE_TOKEN, PULSE_LOCAL_PEERS } = webEnv();
   if (!PULSE_TOKEN) {
-    if (isLocalPeer(request.headers.get(PEER_HEADER), PULSE_LOCAL_PEERS) && isLoopbackHost(request.headers.get("host"))) return pass(request);
+    if (isLocalPeer(request.headers.get(PEER_HEADER), PULSE_LOCAL_PEERS) && isLoopbackHost(request.headers.get("host")))
+      return pass(request);
     return new NextResponse(
       "Pulse runs without PULSE_TOKEN, so it answers only connections from this machine addressed to localhost (open http://localhost:…).\nSet PULSE_TOKEN to reach the dashboard from another machine.\n",
       { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } },

@@ -10,7 +10,10 @@ const fixture = (path: string) => JSON.parse(readFileSync(join(FIXTURES, path), 
 
 describe("Codex CLI", () => {
   it.each([
-    ["codex/hook-session-start.json", { kind: "start", detail: "startup", usage: expect.objectContaining({ model: "gpt-5-codex" }) }],
+    [
+      "codex/hook-session-start.json",
+      { kind: "start", detail: "startup", usage: expect.objectContaining({ model: "gpt-5-codex" }) },
+    ],
     ["codex/hook-pre-tool-use.json", { kind: "tool", tool: "Bash", detail: "npm test -- invoice" }],
     ["codex/hook-stop.json", { kind: "turn_end", detail: "Added tests/invoice_rounding.test.ts; all 14 tests pass." }],
   ])("maps the hook %s", (file, expected) => {
@@ -24,17 +27,38 @@ describe("Codex CLI", () => {
     expect(isCodexNotify(body)).toBe(true);
     const notify = codexNotifySchema.parse(body);
     expect(notify["thread-id"]).toBe("0199a2f4-6c1e-7b30-9d5a-3e8f1c2b4a77");
-    expect(AGENTS.codex.mapHook(notify)).toMatchObject({ kind: "turn_end", title: "Add a unit test for invoice rounding", detail: "Added tests/invoice_rounding.test.ts; all 14 tests pass." });
-    expect(AGENTS.codex.mapHook(codexNotifySchema.parse({ type: "something-new", "thread-id": "t" }))).toMatchObject({ kind: "activity", name: "something-new", signal: "bookkeeping" });
+    expect(AGENTS.codex.mapHook(notify)).toMatchObject({
+      kind: "turn_end",
+      title: "Add a unit test for invoice rounding",
+      detail: "Added tests/invoice_rounding.test.ts; all 14 tests pass.",
+    });
+    expect(AGENTS.codex.mapHook(codexNotifySchema.parse({ type: "something-new", "thread-id": "t" }))).toMatchObject({
+      kind: "activity",
+      name: "something-new",
+      signal: "bookkeeping",
+    });
   });
 
   it("a permission request makes the session wait for the user", () => {
-    expect(AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "PermissionRequest", tool_name: "Bash", tool_input: { command: "rm -rf build" } }))).toMatchObject({ kind: "attention", waiting_reason: "permission", tool: "Bash", detail: "rm -rf build" });
+    expect(
+      AGENTS.codex.mapHook(
+        hookInputSchema.parse({
+          session_id: "s",
+          hook_event_name: "PermissionRequest",
+          tool_name: "Bash",
+          tool_input: { command: "rm -rf build" },
+        }),
+      ),
+    ).toMatchObject({ kind: "attention", waiting_reason: "permission", tool: "Bash", detail: "rm -rf build" });
   });
 
   it("SessionEnd ends the session; an unknown hook name is bookkeeping (kept, never a change of status)", () => {
-    expect(AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "SessionEnd", reason: "other" }))).toMatchObject({ kind: "end", end_reason: "session_end", end_detail: "other" });
-    expect(AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "SomethingNew" }))).toMatchObject({ kind: "activity", signal: "bookkeeping" });
+    expect(
+      AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "SessionEnd", reason: "other" })),
+    ).toMatchObject({ kind: "end", end_reason: "session_end", end_detail: "other" });
+    expect(
+      AGENTS.codex.mapHook(hookInputSchema.parse({ session_id: "s", hook_event_name: "SomethingNew" })),
+    ).toMatchObject({ kind: "activity", signal: "bookkeeping" });
   });
 });
 
@@ -50,10 +74,24 @@ describe("Gemini CLI", () => {
   });
 
   it.each([
-    [{ hook_event_name: "BeforeAgent", prompt: "Fix the docs build" }, { kind: "prompt", detail: "Fix the docs build" }],
+    [
+      { hook_event_name: "BeforeAgent", prompt: "Fix the docs build" },
+      { kind: "prompt", detail: "Fix the docs build" },
+    ],
     [{ hook_event_name: "AfterAgent" }, { kind: "turn_end" }],
-    [{ hook_event_name: "AfterTool", tool_name: "run_shell_command", tool_input: { command: "npm run build" } }, { kind: "tool", tool: "run_shell_command", detail: "npm run build", usage: expect.objectContaining({ tool_call: "hook" }) }],
-    [{ hook_event_name: "Notification", notification_type: "Other" }, { kind: "activity", signal: "bookkeeping" }],
+    [
+      { hook_event_name: "AfterTool", tool_name: "run_shell_command", tool_input: { command: "npm run build" } },
+      {
+        kind: "tool",
+        tool: "run_shell_command",
+        detail: "npm run build",
+        usage: expect.objectContaining({ tool_call: "hook" }),
+      },
+    ],
+    [
+      { hook_event_name: "Notification", notification_type: "Other" },
+      { kind: "activity", signal: "bookkeeping" },
+    ],
     [{ hook_event_name: "PreCompress" }, { kind: "activity" }],
   ])("maps %j", (fields, expected) => {
     expect(AGENTS.gemini.mapHook(hookInputSchema.parse({ session_id: "g", ...fields }))).toMatchObject(expected);
@@ -76,14 +114,28 @@ describe("OTLP logs", () => {
     ]);
     expect(events[0].timeMs).toBe(1763719334512);
     expect(events[0].mapped.detail).toBe("prompt of 78 characters");
-    expect(events[1].mapped.usage).toEqual({ input_tokens: 1204, output_tokens: 655, cache_read_tokens: 18250, cache_creation_tokens: 2210, cost_usd: 0.0421, model: "claude-sonnet-4-5-20250929", api_error: false, tool_call: null });
+    expect(events[1].mapped.usage).toEqual({
+      input_tokens: 1204,
+      output_tokens: 655,
+      cache_read_tokens: 18250,
+      cache_creation_tokens: 2210,
+      cost_usd: 0.0421,
+      model: "claude-sonnet-4-5-20250929",
+      api_error: false,
+      tool_call: null,
+    });
     expect(events[2].mapped).toMatchObject({ tool: "Bash", usage: { tool_call: "otel" } });
   });
 
   it("maps Codex's export: conversation.id is the session, observedTimeUnixNano when timeUnixNano is 0", () => {
     const { events } = mapOtlpLogs(fixture("otlp/codex-logs.json"));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ sessionId: "0199a2f4-6c1e-7b30-9d5a-3e8f1c2b4a77", source: "codex", timeMs: 1763719600100, mapped: { kind: "activity", name: "codex.api_request", usage: { model: "gpt-5-codex" } } });
+    expect(events[0]).toMatchObject({
+      sessionId: "0199a2f4-6c1e-7b30-9d5a-3e8f1c2b4a77",
+      source: "codex",
+      timeMs: 1763719600100,
+      mapped: { kind: "activity", name: "codex.api_request", usage: { model: "gpt-5-codex" } },
+    });
   });
 
   it("falls back to event.timestamp, rejects records without a session, and never ends a session on an ordinary record", () => {
@@ -94,7 +146,15 @@ describe("OTLP logs", () => {
           scopeLogs: [
             {
               logRecords: [
-                { body: { stringValue: "claude_code.api_error" }, attributes: [{ key: "session.id", value: { stringValue: "s1" } }, { key: "event.timestamp", value: { stringValue: "2026-11-21T10:00:00Z" } }, { key: "error", value: { stringValue: "overloaded" } }, { key: "status_code", value: { intValue: 529 } }] },
+                {
+                  body: { stringValue: "claude_code.api_error" },
+                  attributes: [
+                    { key: "session.id", value: { stringValue: "s1" } },
+                    { key: "event.timestamp", value: { stringValue: "2026-11-21T10:00:00Z" } },
+                    { key: "error", value: { stringValue: "overloaded" } },
+                    { key: "status_code", value: { intValue: 529 } },
+                  ],
+                },
                 { body: { stringValue: "claude_code.user_prompt" }, attributes: [] },
                 { timeUnixNano: "0", attributes: [{ key: "session.id", value: { stringValue: "s1" } }] },
               ],
@@ -106,14 +166,19 @@ describe("OTLP logs", () => {
     const { events, rejected, rejectionReason } = mapOtlpLogs(request);
     expect(rejected).toBe(1);
     expect(rejectionReason).toMatch(/session\.id/);
-    expect(events[0]).toMatchObject({ timeMs: Date.UTC(2026, 10, 21, 10), mapped: { kind: "activity", detail: "overloaded · status 529", usage: { api_error: true } } });
+    expect(events[0]).toMatchObject({
+      timeMs: Date.UTC(2026, 10, 21, 10),
+      mapped: { kind: "activity", detail: "overloaded · status 529", usage: { api_error: true } },
+    });
     expect(events[1]).toMatchObject({ timeMs: null, mapped: { kind: "activity" } });
     expect(events.every((e) => e.mapped.kind !== "end")).toBe(true);
   });
 
   it("gives the same record the same identity, and different records different ones", () => {
     const a = mapOtlpLogs(fixture("otlp/claude-code-logs.json")).events.map((e) => e.identity);
-    const b = mapOtlpLogs(JSON.parse(JSON.stringify(fixture("otlp/claude-code-logs.json")))).events.map((e) => e.identity);
+    const b = mapOtlpLogs(JSON.parse(JSON.stringify(fixture("otlp/claude-code-logs.json")))).events.map(
+      (e) => e.identity,
+    );
     expect(b).toEqual(a);
     expect(new Set(a).size).toBe(a.length);
   });
@@ -126,19 +191,54 @@ describe("OTLP logs", () => {
 });
 
 describe("OTLP spans", () => {
-  const span = (name: string, startNs: string, endNs: string, spanId: string) => ({ traceId: "5b8efff798038103d269b633813fc60c", spanId, name, startTimeUnixNano: startNs, endTimeUnixNano: endNs, attributes: [{ key: "session.id", value: { stringValue: "s" } }] });
-  const request = (...spans: unknown[]) => ({ resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "claude-code" } }] }, scopeSpans: [{ spans }] }] });
+  const span = (name: string, startNs: string, endNs: string, spanId: string) => ({
+    traceId: "5b8efff798038103d269b633813fc60c",
+    spanId,
+    name,
+    startTimeUnixNano: startNs,
+    endTimeUnixNano: endNs,
+    attributes: [{ key: "session.id", value: { stringValue: "s" } }],
+  });
+  const request = (...spans: unknown[]) => ({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: "service.name", value: { stringValue: "claude-code" } }] },
+        scopeSpans: [{ spans }],
+      },
+    ],
+  });
 
   it("counts spans, ends a session only on an explicit end signal that lasted", () => {
-    const { events } = mapOtlpSpans(request(span("llm_request", "1763719334000000000", "1763719335000000000", "a1"), span("session.end", "1763719336000000000", "1763719336000000000", "a2"), span("claude_code.session_end", "1763719337000000000", "1763719338000000000", "a3")));
+    const { events } = mapOtlpSpans(
+      request(
+        span("llm_request", "1763719334000000000", "1763719335000000000", "a1"),
+        span("session.end", "1763719336000000000", "1763719336000000000", "a2"),
+        span("claude_code.session_end", "1763719337000000000", "1763719338000000000", "a3"),
+      ),
+    );
     expect(events.map((e) => e.mapped.kind)).toEqual(["span", "span", "end"]);
     expect(events[2]).toMatchObject({ timeMs: 1763719338000, mapped: { end_reason: "session_end" } });
   });
 
   it("a zero-length span leaves the session as it was", () => {
     const { events } = mapOtlpSpans(request(span("session.end", "1763719336000000000", "1763719336000000000", "z1")));
-    const base = applyEvent(newSession("s", "claude-code"), { kind: "prompt", time: 1763719330000, source: "claude-code", cwd: null, project: null, host: null, detail: "hi", waitingReason: null, endReason: null, endDetail: null });
-    const after = applyEvent(base, { ...(base as unknown as LifecycleEvent), kind: events[0].mapped.kind, time: events[0].timeMs! } as LifecycleEvent);
+    const base = applyEvent(newSession("s", "claude-code"), {
+      kind: "prompt",
+      time: 1763719330000,
+      source: "claude-code",
+      cwd: null,
+      project: null,
+      host: null,
+      detail: "hi",
+      waitingReason: null,
+      endReason: null,
+      endDetail: null,
+    });
+    const after = applyEvent(base, {
+      ...(base as unknown as LifecycleEvent),
+      kind: events[0].mapped.kind,
+      time: events[0].timeMs!,
+    } as LifecycleEvent);
     expect(after).toMatchObject({ status: "active", lastEventAt: 1763719330000, eventCount: 1, spanCount: 1 });
   });
 });

@@ -8,7 +8,10 @@ export class ConfigError extends Error {
  * Parses an app's environment once at boot. Empty variables count as unset. On failure the error
  * names every bad variable (never its value: it may be a token or a URL with a password).
  */
-export function parseEnv<Schema extends z.ZodObject>(schema: Schema, env: Record<string, string | undefined>): z.infer<Schema> {
+export function parseEnv<Schema extends z.ZodObject>(
+  schema: Schema,
+  env: Record<string, string | undefined>,
+): z.infer<Schema> {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(set);
   if (parsed.success) return parsed.data;
@@ -24,6 +27,14 @@ export const staleTimeoutMinutes = z.coerce
 
 /** A positive whole number from the environment, e.g. a port or a batch size. */
 export const positiveInt = (fallback: number) =>
-  z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).positive({ error: "must be greater than 0" }).default(fallback);
+  z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .positive({ error: "must be greater than 0" })
+    .default(fallback);
 
-export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info");
+export const logLevel = z
+  .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    error: "must be one of fatal, error, warn, info, debug, trace, silent",
+  })
+  .default("info");

@@ -44,7 +44,11 @@ export const sessionIdSchema = z
   .regex(NO_CONTROL_CHARS, { error: "must not contain control characters" });
 
 /** An idempotency key: what the client sends as `id` or `Idempotency-Key`. */
-export const eventKeySchema = z.string().min(1).max(200).regex(NO_CONTROL_CHARS, { error: "must not contain control characters" });
+export const eventKeySchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(NO_CONTROL_CHARS, { error: "must not contain control characters" });
 
 /**
  * What an event reports about usage: tokens and cost (OpenTelemetry `api_request` records), an API

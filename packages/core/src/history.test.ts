@@ -33,7 +33,19 @@ const toEvent = (g: Generated, i: number): HistoryEvent => ({
   endReason: g.kind === "end" ? g.endReason : null,
   endDetail: null,
   signal: g.signal as HistoryEvent["signal"],
-  usage: g.tokens === null ? null : { input_tokens: g.tokens, output_tokens: 1, cache_read_tokens: null, cache_creation_tokens: null, cost_usd: null, model: `m${g.time}`, api_error: false, tool_call: null },
+  usage:
+    g.tokens === null
+      ? null
+      : {
+          input_tokens: g.tokens,
+          output_tokens: 1,
+          cache_read_tokens: null,
+          cache_creation_tokens: null,
+          cost_usd: null,
+          model: `m${g.time}`,
+          api_error: false,
+          tool_call: null,
+        },
 });
 
 /** The store, as apply-events.ts does it: dedupe by key, extend in order, else fold the history again. */
@@ -50,7 +62,10 @@ class ModelStore {
       this.session = [...fresh].sort(compareEvents).reduce(applyEvent, this.session);
     } else {
       this.recomputed++;
-      this.session = foldHistory("s", "claude-code", [...this.stored.values()], { aliveAt: this.session.aliveAt, parentSessionId: null });
+      this.session = foldHistory("s", "claude-code", [...this.stored.values()], {
+        aliveAt: this.session.aliveAt,
+        parentSessionId: null,
+      });
     }
   }
 
@@ -58,24 +73,42 @@ class ModelStore {
   reap(cutoff: number) {
     if (!isStale(this.session, cutoff)) return;
     const at = lastSignOfLife(this.session)!;
-    this.arrive([{ key: `pulse:stale:${at}`, kind: "end", time: at, source: "claude-code", cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason: "stale", endDetail: null }]);
+    this.arrive([
+      {
+        key: `pulse:stale:${at}`,
+        kind: "end",
+        time: at,
+        source: "claude-code",
+        cwd: null,
+        project: null,
+        host: null,
+        detail: null,
+        waitingReason: null,
+        endReason: "stale",
+        endDetail: null,
+      },
+    ]);
   }
 }
 
-const scenario = fc
-  .array(eventArb, { minLength: 1, maxLength: 14 })
-  .chain((generated) => {
-    const events = generated.map(toEvent);
-    return fc.record({
-      events: fc.constant(events),
-      // An arrival order: a permutation, with some events delivered twice.
-      order: fc.shuffledSubarray(events.map((_, i) => i), { minLength: events.length, maxLength: events.length }),
-      duplicates: fc.array(fc.integer({ min: 0, max: events.length - 1 }), { maxLength: 4 }),
-      // Reaper runs between arrivals: after arrival n, with a cutoff in the events' time range.
-      reaps: fc.array(fc.record({ after: fc.integer({ min: 0, max: events.length }), cutoff: fc.integer({ min: 0, max: 45 }) }), { maxLength: 3 }),
-      batchSize: fc.integer({ min: 1, max: 3 }),
-    });
+const scenario = fc.array(eventArb, { minLength: 1, maxLength: 14 }).chain((generated) => {
+  const events = generated.map(toEvent);
+  return fc.record({
+    events: fc.constant(events),
+    // An arrival order: a permutation, with some events delivered twice.
+    order: fc.shuffledSubarray(
+      events.map((_, i) => i),
+      { minLength: events.length, maxLength: events.length },
+    ),
+    duplicates: fc.array(fc.integer({ min: 0, max: events.length - 1 }), { maxLength: 4 }),
+    // Reaper runs between arrivals: after arrival n, with a cutoff in the events' time range.
+    reaps: fc.array(
+      fc.record({ after: fc.integer({ min: 0, max: events.length }), cutoff: fc.integer({ min: 0, max: 45 }) }),
+      { maxLength: 3 },
+    ),
+    batchSize: fc.integer({ min: 1, max: 3 }),
   });
+});
 
 describe("one history, one state (rule 13)", () => {
   it("the store's state is the fold of the sorted history, for any arrival order, duplicates and reaper runs", () => {
@@ -89,7 +122,10 @@ describe("one history, one state (rule 13)", () => {
           for (const r of reaps.filter((r) => r.after === n)) store.reap(1_000_000 + r.cutoff * 1000);
         }
         recomputes += store.recomputed;
-        const truth = foldHistory("s", "claude-code", [...store.stored.values()], { aliveAt: null, parentSessionId: null });
+        const truth = foldHistory("s", "claude-code", [...store.stored.values()], {
+          aliveAt: null,
+          parentSessionId: null,
+        });
         expect(store.session).toEqual(truth);
       }),
       { numRuns: 3000 },
@@ -104,7 +140,9 @@ describe("one history, one state (rule 13)", () => {
         const events = generated.map(toEvent);
         const a = new ModelStore();
         const b = new ModelStore();
-        const shuffled = [...events].sort((x, y) => ((x.time * 31 + seed) % 7) - ((y.time * 31 + seed) % 7) || x.key.localeCompare(y.key));
+        const shuffled = [...events].sort(
+          (x, y) => ((x.time * 31 + seed) % 7) - ((y.time * 31 + seed) % 7) || x.key.localeCompare(y.key),
+        );
         for (const e of events) a.arrive([e]);
         for (const e of shuffled) b.arrive([e]);
         expect(a.session).toEqual(b.session);
@@ -114,7 +152,24 @@ describe("one history, one state (rule 13)", () => {
   });
 
   it("the issue's two cases: a later explicit end is kept, and whichever end arrives first, the earlier ends it", () => {
-    const ev = (key: string, kind: HistoryEvent["kind"], second: number, endReason: HistoryEvent["endReason"] = null): HistoryEvent => ({ key, kind, time: second * 1000, source: "claude-code", cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason, endDetail: null });
+    const ev = (
+      key: string,
+      kind: HistoryEvent["kind"],
+      second: number,
+      endReason: HistoryEvent["endReason"] = null,
+    ): HistoryEvent => ({
+      key,
+      kind,
+      time: second * 1000,
+      source: "claude-code",
+      cwd: null,
+      project: null,
+      host: null,
+      detail: null,
+      waitingReason: null,
+      endReason,
+      endDetail: null,
+    });
     const end1 = ev("a", "end", 1, "session_end");
     const exit3 = ev("b", "end", 3, "process_exit");
     const turn2 = ev("c", "turn_end", 2);

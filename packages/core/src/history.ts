@@ -18,7 +18,17 @@ export interface HistoryEvent extends LifecycleEvent {
  * (a tool call before the turn's end, the turn's end before the session's end), then by key: the
  * same set of events always folds the same way.
  */
-const KIND_RANK: Record<NormalizedKind, number> = { start: 0, prompt: 1, tool: 2, activity: 3, span: 3, alive: 3, attention: 4, turn_end: 5, end: 6 };
+const KIND_RANK: Record<NormalizedKind, number> = {
+  start: 0,
+  prompt: 1,
+  tool: 2,
+  activity: 3,
+  span: 3,
+  alive: 3,
+  attention: 4,
+  turn_end: 5,
+  end: 6,
+};
 
 export function compareEvents(a: HistoryEvent, b: HistoryEvent): number {
   return a.time - b.time || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -38,7 +48,12 @@ export function extendsHistory(session: SessionState, events: readonly Lifecycle
 export type KeptFields = Pick<SessionState, "aliveAt" | "parentSessionId">;
 
 /** The session its history gives: every stored event folded in time order onto a new session. */
-export function foldHistory(id: string, source: string, events: readonly HistoryEvent[], kept: KeptFields): SessionState {
+export function foldHistory(
+  id: string,
+  source: string,
+  events: readonly HistoryEvent[],
+  kept: KeptFields,
+): SessionState {
   const base: SessionState = { ...newSession(id, source), ...kept };
   return [...events].sort(compareEvents).reduce<SessionState>(applyEvent, base);
 }

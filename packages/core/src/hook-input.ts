@@ -3,7 +3,11 @@ import { isCodexNotify } from "./agents";
 import type { AgentAdapter } from "./agents";
 import { requiredOr, sessionIdSchema } from "./event";
 
-const eventName = z.string({ error: requiredOr("must be a string") }).trim().min(1, { error: "must not be empty" }).max(200);
+const eventName = z
+  .string({ error: requiredOr("must be a string") })
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .max(200);
 const cwd = z.string().max(4096).nullish().catch(null);
 
 /**

@@ -144,7 +144,8 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
     return session.status === "ended" ? session : { ...session, ...endedBy(event) };
   }
   // Rule 7: proof of life moves alive_at and nothing else (no session is created or revived by it).
-  if (event.kind === "alive") return { ...session, aliveAt: session.aliveAt === null ? t : Math.max(session.aliveAt, t) };
+  if (event.kind === "alive")
+    return { ...session, aliveAt: session.aliveAt === null ? t : Math.max(session.aliveAt, t) };
   // A span is telemetry about work, not a sign of life or of an end (an exporter may flush spans
   // late, or send zero-length ones): it is counted, nothing more. Explicit end spans arrive as `end`.
   if (event.kind === "span") return { ...session, spanCount: session.spanCount + 1 };
@@ -188,7 +189,9 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
     if (event.kind === "end") {
       // A later explicit end is not a revival: it replaces an inferred end (its true time and reason),
       // and never overrides an explicit one (e.g. a process-exit report right after SessionEnd).
-      return session.endReason !== null && INFERRED_END_REASONS.has(session.endReason) ? { ...next, ...endedBy(event) } : next;
+      return session.endReason !== null && INFERRED_END_REASONS.has(session.endReason)
+        ? { ...next, ...endedBy(event) }
+        : next;
     }
     // Rule 5: a newer event revives the session.
     return {
@@ -229,7 +232,15 @@ export const CLOSED_END: InferredEnd = { status: "ended", endReason: "closed", e
 
 export function applyInferredEnd(session: SessionState, end: InferredEnd): SessionState {
   const at = lastSignOfLife(session);
-  return { ...session, status: end.status, waitingReason: null, endReason: end.endReason, endDetail: null, endedAt: at, statusAt: at };
+  return {
+    ...session,
+    status: end.status,
+    waitingReason: null,
+    endReason: end.endReason,
+    endDetail: null,
+    endedAt: at,
+    statusAt: at,
+  };
 }
 
 /**

@@ -9,5 +9,8 @@ export const CLEAR_REASON = "clear";
 
 /** Whether an event is one side of a `/clear`: the old session's end or the new one's start. */
 export function isClearBoundary(event: { kind: string; detail: string | null; end_detail: string | null }): boolean {
-  return (event.kind === "start" && event.detail === CLEAR_REASON) || (event.kind === "end" && event.end_detail === CLEAR_REASON);
+  return (
+    (event.kind === "start" && event.detail === CLEAR_REASON) ||
+    (event.kind === "end" && event.end_detail === CLEAR_REASON)
+  );
 }

@@ -3,7 +3,17 @@ import { optionalLine } from "./text";
 
 /** A MappedEvent with every optional part empty. */
 export function mappedEvent(kind: MappedEvent["kind"], name: string | null): MappedEvent {
-  return { kind, name, detail: null, tool: null, waiting_reason: null, end_reason: null, end_detail: null, usage: null, title: null };
+  return {
+    kind,
+    name,
+    detail: null,
+    tool: null,
+    waiting_reason: null,
+    end_reason: null,
+    end_detail: null,
+    usage: null,
+    title: null,
+  };
 }
 
 /** The tool_input field that best says what a tool call does, in order of preference. */

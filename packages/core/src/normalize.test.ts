@@ -14,7 +14,16 @@ describe("parseEventTime", () => {
     expect(parseEventTime(input)).toEqual({ ok: true, ms });
   });
 
-  it.each([["yesterday"], ["2026-11-21 10:02"], ["2026-11-21T10:02:14"], [1763719334], [""], [null], [{}], [Number.NaN]])("rejects %j with a reason", (input) => {
+  it.each([
+    ["yesterday"],
+    ["2026-11-21 10:02"],
+    ["2026-11-21T10:02:14"],
+    [1763719334],
+    [""],
+    [null],
+    [{}],
+    [Number.NaN],
+  ])("rejects %j with a reason", (input) => {
     const parsed = parseEventTime(input);
     expect(parsed.ok).toBe(false);
   });
@@ -30,23 +39,45 @@ describe("buildEvent", () => {
 
   it("uses the client's time, the receipt time when absent, and clamps a far-future time", () => {
     const base = { key: "k", receivedMs: received, host: null };
-    expect(buildEvent({ session_id: "s", source: "x" }, mapped, { ...base, stampedMs: received - 5000 }, {}).time).toBe(new Date(received - 5000).toISOString());
+    expect(buildEvent({ session_id: "s", source: "x" }, mapped, { ...base, stampedMs: received - 5000 }, {}).time).toBe(
+      new Date(received - 5000).toISOString(),
+    );
     expect(buildEvent({ session_id: "s", source: "x" }, mapped, base, {}).time).toBe(new Date(received).toISOString());
-    expect(buildEvent({ session_id: "s", source: "x" }, mapped, { ...base, stampedMs: received + MAX_CLOCK_SKEW_MS - 1 }, {}).time).toBe(new Date(received + MAX_CLOCK_SKEW_MS - 1).toISOString());
-    expect(buildEvent({ session_id: "s", source: "x" }, mapped, { ...base, stampedMs: received + 3_600_000 }, {}).time).toBe(new Date(received).toISOString());
+    expect(
+      buildEvent({ session_id: "s", source: "x" }, mapped, { ...base, stampedMs: received + MAX_CLOCK_SKEW_MS - 1 }, {})
+        .time,
+    ).toBe(new Date(received + MAX_CLOCK_SKEW_MS - 1).toISOString());
+    expect(
+      buildEvent({ session_id: "s", source: "x" }, mapped, { ...base, stampedMs: received + 3_600_000 }, {}).time,
+    ).toBe(new Date(received).toISOString());
   });
 
   it("derives the project from the cwd unless given, and falls back to the delivery's host", () => {
-    const e = buildEvent({ session_id: "s", source: "x", cwd: "/home/dev/acme-api/" }, mapped, { key: "k", receivedMs: received, host: "box" }, {});
+    const e = buildEvent(
+      { session_id: "s", source: "x", cwd: "/home/dev/acme-api/" },
+      mapped,
+      { key: "k", receivedMs: received, host: "box" },
+      {},
+    );
     expect(e).toMatchObject({ project: "acme-api", host: "box" });
-    expect(buildEvent({ session_id: "s", source: "x", cwd: "/a/b", project: "given", host: "h" }, mapped, { key: "k", receivedMs: received, host: "box" }, {})).toMatchObject({ project: "given", host: "h" });
+    expect(
+      buildEvent(
+        { session_id: "s", source: "x", cwd: "/a/b", project: "given", host: "h" },
+        mapped,
+        { key: "k", receivedMs: received, host: "box" },
+        {},
+      ),
+    ).toMatchObject({ project: "given", host: "h" });
   });
 });
 
 describe("eventInputSchema", () => {
   it("names the field at fault", () => {
     const batch = z.array(eventInputSchema);
-    const result = batch.safeParse([{ session_id: "s", source: "x", kind: "tool" }, { session_id: "s", source: "x" }]);
+    const result = batch.safeParse([
+      { session_id: "s", source: "x", kind: "tool" },
+      { session_id: "s", source: "x" },
+    ]);
     expect(result.success).toBe(false);
     expect(describeZodError(result.error!)).toBe("[1].kind: is required");
     const bad = eventInputSchema.safeParse({ session_id: "s", source: "x", kind: "nap" });
@@ -56,10 +87,26 @@ describe("eventInputSchema", () => {
   });
 
   it("maps end and attention reasons with defaults", () => {
-    expect(mapEventInput(eventInputSchema.parse({ session_id: "s", source: "x", kind: "end" }))).toMatchObject({ end_reason: "session_end" });
-    expect(mapEventInput(eventInputSchema.parse({ session_id: "s", source: "x", kind: "end", end_reason: "process_exit", end_detail: "exit 3" }))).toMatchObject({ end_reason: "process_exit", end_detail: "exit 3" });
-    expect(mapEventInput(eventInputSchema.parse({ session_id: "s", source: "x", kind: "attention" }))).toMatchObject({ waiting_reason: "attention" });
-    expect(eventInputSchema.safeParse({ session_id: "s", source: "x", kind: "end", end_reason: "stale" }).success).toBe(false);
+    expect(mapEventInput(eventInputSchema.parse({ session_id: "s", source: "x", kind: "end" }))).toMatchObject({
+      end_reason: "session_end",
+    });
+    expect(
+      mapEventInput(
+        eventInputSchema.parse({
+          session_id: "s",
+          source: "x",
+          kind: "end",
+          end_reason: "process_exit",
+          end_detail: "exit 3",
+        }),
+      ),
+    ).toMatchObject({ end_reason: "process_exit", end_detail: "exit 3" });
+    expect(mapEventInput(eventInputSchema.parse({ session_id: "s", source: "x", kind: "attention" }))).toMatchObject({
+      waiting_reason: "attention",
+    });
+    expect(eventInputSchema.safeParse({ session_id: "s", source: "x", kind: "end", end_reason: "stale" }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { EVENT_END_REASONS, EVENT_KINDS, type EventEndReason, eventKeySchema, NO_USAGE, type NormalizedEvent, type NormalizedKind, type ReportedUsage, requiredOr, sessionIdSchema, type Signal } from "./event";
+import {
+  EVENT_END_REASONS,
+  EVENT_KINDS,
+  type EventEndReason,
+  eventKeySchema,
+  NO_USAGE,
+  type NormalizedEvent,
+  type NormalizedKind,
+  type ReportedUsage,
+  requiredOr,
+  sessionIdSchema,
+  type Signal,
+} from "./event";
 import { capPayload, PAYLOAD_CAP_BYTES } from "./payload";
 import { estimateCostUsd } from "./pricing";
 import type { LifecycleEvent } from "./lifecycle";
@@ -44,12 +56,20 @@ export interface EventOrigin {
 
 /** Builds the queue payload from a mapped event: the single place event times are decided. */
 /** U+0000 cannot be stored in Postgres text: replaced (the raw payload is handled when stored). */
-const text = (value: string | null | undefined, max: number): string | null => (value ? value.replaceAll("\u0000", "\uFFFD").slice(0, max) : null);
+const text = (value: string | null | undefined, max: number): string | null =>
+  value ? value.replaceAll("\u0000", "\uFFFD").slice(0, max) : null;
 
-export function buildEvent(origin: EventOrigin, mapped: MappedEvent, ctx: DeliveryContext, raw: unknown, rawBytes?: number): NormalizedEvent {
+export function buildEvent(
+  origin: EventOrigin,
+  mapped: MappedEvent,
+  ctx: DeliveryContext,
+  raw: unknown,
+  rawBytes?: number,
+): NormalizedEvent {
   const cwd = text(origin.cwd, 4096);
   // A payload known to be small (the request body it came as) needs no serialising to be measured.
-  const capped = rawBytes !== undefined && rawBytes <= PAYLOAD_CAP_BYTES ? { payload: raw, truncated: false } : capPayload(raw);
+  const capped =
+    rawBytes !== undefined && rawBytes <= PAYLOAD_CAP_BYTES ? { payload: raw, truncated: false } : capPayload(raw);
   const timeMs = effectiveEventTime(ctx.stampedMs, ctx.receivedMs);
   const usage = mapped.usage ? { ...mapped.usage, model: text(mapped.usage.model, 200) } : null;
   return {
@@ -89,7 +109,11 @@ const timeInput = z.union([z.string(), z.number()]).transform((value, ctx) => {
 /** One event as POSTed to /v1/events by custom agents, the CLI and benchmarks. Unknown fields are ignored. */
 export const eventInputSchema = z.object({
   session_id: sessionIdSchema,
-  source: z.string({ error: requiredOr("must be a string") }).trim().min(1, { error: "must not be empty" }).max(64),
+  source: z
+    .string({ error: requiredOr("must be a string") })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(64),
   kind: z.enum(EVENT_KINDS, { error: requiredOr(`must be one of ${EVENT_KINDS.join(", ")}`) }),
   name: z.string().max(200).nullish(),
   time: timeInput.nullish(),
@@ -113,7 +137,11 @@ export type EventInput = z.infer<typeof eventInputSchema>;
 /** `POST /v1/liveness`: the watcher's proof that a session's agent process lives (lifecycle rule 7). */
 export const livenessInputSchema = z.object({
   session_id: sessionIdSchema,
-  source: z.string({ error: requiredOr("must be a string") }).trim().min(1, { error: "must not be empty" }).max(64),
+  source: z
+    .string({ error: requiredOr("must be a string") })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(64),
   /** When the process was seen alive; the time of receipt when absent. */
   time: timeInput.nullish(),
 });

@@ -44,7 +44,14 @@ export function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, u
   if (!Array.isArray(list)) return out;
   // Defined, not assigned: a key named "__proto__" (an exporter's or a fuzzer's) is then one more
   // attribute, instead of replacing the object's prototype and with it what every other key reads.
-  for (const kv of list) if (kv && typeof kv.key === "string") Object.defineProperty(out, kv.key, { value: anyValue(kv.value), enumerable: true, writable: true, configurable: true });
+  for (const kv of list)
+    if (kv && typeof kv.key === "string")
+      Object.defineProperty(out, kv.key, {
+        value: anyValue(kv.value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   return out;
 }
 
@@ -90,7 +97,11 @@ export function sourceFromServiceName(serviceName: string | null): string {
 const ANY_SESSION_ATTRIBUTES = ["session.id", "conversation.id"];
 
 /** The session a record belongs to: its agent's session attribute (Claude Code, Gemini `session.id`; Codex `conversation.id`). */
-function sessionIdOf(attributes: Record<string, unknown>, resource: Record<string, unknown>, agent: AgentAdapter | null): string | null {
+function sessionIdOf(
+  attributes: Record<string, unknown>,
+  resource: Record<string, unknown>,
+  agent: AgentAdapter | null,
+): string | null {
   const names = agent ? [...agent.otel.sessionAttributes, ...ANY_SESSION_ATTRIBUTES] : ANY_SESSION_ATTRIBUTES;
   let id: string | null = null;
   for (const name of names) id ??= str(attributes[name]);
@@ -157,12 +168,18 @@ export function mapLogEvent(name: string, a: Record<string, unknown>): MappedEve
     case "user_prompt": {
       const prompt = optionalLine(a.prompt, 2000);
       const length = int(a.prompt_length);
-      return { ...mappedEvent("prompt", name), detail: prompt ?? (length !== null ? `prompt of ${length} characters` : null) };
+      return {
+        ...mappedEvent("prompt", name),
+        detail: prompt ?? (length !== null ? `prompt of ${length} characters` : null),
+      };
     }
     case "tool_result":
     case "tool_decision": {
       const tool = optionalLine(a.tool_name, 200);
-      const outcome = optionalLine(suffix === "tool_result" ? (a.success === undefined ? null : `success: ${a.success}`) : a.decision, 100);
+      const outcome = optionalLine(
+        suffix === "tool_result" ? (a.success === undefined ? null : `success: ${a.success}`) : a.decision,
+        100,
+      );
       return {
         ...mappedEvent("tool", name),
         tool,
@@ -198,8 +215,14 @@ export function mapLogEvent(name: string, a: Record<string, unknown>): MappedEve
         },
       };
     case "api_error": {
-      const error = [optionalLine(a.error, 400), a.status_code !== undefined ? `status ${a.status_code}` : null].filter(Boolean).join(" · ");
-      return { ...mappedEvent("activity", name), detail: error || null, usage: { ...NO_USAGE, api_error: true, model: optionalLine(a.model, 200) } };
+      const error = [optionalLine(a.error, 400), a.status_code !== undefined ? `status ${a.status_code}` : null]
+        .filter(Boolean)
+        .join(" · ");
+      return {
+        ...mappedEvent("activity", name),
+        detail: error || null,
+        usage: { ...NO_USAGE, api_error: true, model: optionalLine(a.model, 200) },
+      };
     }
     case "sse_event":
       // Codex reports token counts on the response.completed stream event.
@@ -218,7 +241,10 @@ export function mapLogEvent(name: string, a: Record<string, unknown>): MappedEve
       }
       return { ...mappedEvent("activity", name), detail: optionalLine(a["event.kind"], 200) };
     case "conversation_starts":
-      return { ...mappedEvent("start", name), usage: str(a.model) ? { ...NO_USAGE, model: optionalLine(a.model, 200) } : null };
+      return {
+        ...mappedEvent("start", name),
+        usage: str(a.model) ? { ...NO_USAGE, model: optionalLine(a.model, 200) } : null,
+      };
     default:
       return mappedEvent("activity", name);
   }
@@ -261,7 +287,9 @@ function collect<T extends { attributes?: OtlpKeyValue[] }>(
     throw new Error(`not an ${shape.exportName}: expected {${shape.resources}: [...]}`);
   }
   const mapping: OtlpMapping = { events: [], rejected: 0, rejectionReason: null };
-  for (const rs of (resources ?? []) as Array<Record<string, unknown> & { resource?: { attributes?: OtlpKeyValue[] } }>) {
+  for (const rs of (resources ?? []) as Array<
+    Record<string, unknown> & { resource?: { attributes?: OtlpKeyValue[] } }
+  >) {
     const ctx = resourceContext(rs?.resource);
     for (const scope of (rs?.[shape.scopes] ?? []) as Array<Record<string, unknown>>) {
       for (const item of (scope?.[shape.items] ?? []) as T[]) {
@@ -272,7 +300,13 @@ function collect<T extends { attributes?: OtlpKeyValue[] }>(
           mapping.rejectionReason ??= `${shape.itemName} without session.id or conversation.id`;
           continue;
         }
-        mapping.events.push({ sessionId, source: ctx.source, host: ctx.host, project: ctx.project, ...toEvent(item, attributes, sessionId, ctx) });
+        mapping.events.push({
+          sessionId,
+          source: ctx.source,
+          host: ctx.host,
+          project: ctx.project,
+          ...toEvent(item, attributes, sessionId, ctx),
+        });
       }
     }
   }
@@ -286,7 +320,13 @@ interface OtlpLogRecord {
   attributes?: OtlpKeyValue[];
 }
 
-const LOGS: ExportShape = { resources: "resourceLogs", scopes: "scopeLogs", items: "logRecords", exportName: "OTLP logs export", itemName: "log record" };
+const LOGS: ExportShape = {
+  resources: "resourceLogs",
+  scopes: "scopeLogs",
+  items: "logRecords",
+  exportName: "OTLP logs export",
+  itemName: "log record",
+};
 
 /** Maps an ExportLogsServiceRequest. Throws on a body that is not one (the caller answers 400). */
 export function mapOtlpLogs(request: unknown): OtlpMapping {
@@ -297,9 +337,19 @@ export function mapOtlpLogs(request: unknown): OtlpMapping {
     const name = (typeof body === "string" && /^[\w-]+\.[\w.-]+$/.test(body) ? body : eventName) ?? "log";
     const timestamp = str(attributes["event.timestamp"]);
     return {
-      timeMs: nanosToMs(record.timeUnixNano) ?? nanosToMs(record.observedTimeUnixNano) ?? (timestamp && !Number.isNaN(Date.parse(timestamp)) ? Date.parse(timestamp) : null),
+      timeMs:
+        nanosToMs(record.timeUnixNano) ??
+        nanosToMs(record.observedTimeUnixNano) ??
+        (timestamp && !Number.isNaN(Date.parse(timestamp)) ? Date.parse(timestamp) : null),
       mapped: withSignal(mapLogEvent(name, attributes), name, agent),
-      identity: JSON.stringify(["log", sessionId, name, String(record.timeUnixNano ?? ""), String(record.observedTimeUnixNano ?? ""), stableAttributes(attributes)]),
+      identity: JSON.stringify([
+        "log",
+        sessionId,
+        name,
+        String(record.timeUnixNano ?? ""),
+        String(record.observedTimeUnixNano ?? ""),
+        stableAttributes(attributes),
+      ]),
       raw: { resource, record },
     };
   });
@@ -314,7 +364,13 @@ interface OtlpSpan {
   attributes?: OtlpKeyValue[];
 }
 
-const SPANS: ExportShape = { resources: "resourceSpans", scopes: "scopeSpans", items: "spans", exportName: "OTLP trace export", itemName: "span" };
+const SPANS: ExportShape = {
+  resources: "resourceSpans",
+  scopes: "scopeSpans",
+  items: "spans",
+  exportName: "OTLP trace export",
+  itemName: "span",
+};
 
 /**
  * Maps an ExportTraceServiceRequest. Each span is counted on its session; only an explicit end signal
@@ -330,9 +386,19 @@ export function mapOtlpSpans(request: unknown): OtlpMapping {
     return {
       timeMs: end ?? start,
       mapped: explicitEnd
-        ? { ...mappedEvent("end", name), end_reason: "session_end" as const, end_detail: optionalLine(attributes.reason, 500) }
+        ? {
+            ...mappedEvent("end", name),
+            end_reason: "session_end" as const,
+            end_detail: optionalLine(attributes.reason, 500),
+          }
         : mappedEvent("span", name),
-      identity: JSON.stringify(["span", sessionId, span.traceId ?? "", span.spanId ?? "", span.traceId && span.spanId ? "" : stableAttributes(attributes)]),
+      identity: JSON.stringify([
+        "span",
+        sessionId,
+        span.traceId ?? "",
+        span.spanId ?? "",
+        span.traceId && span.spanId ? "" : stableAttributes(attributes),
+      ]),
       raw: { resource, span },
     };
   });

@@ -39,9 +39,17 @@ export function estimateCostUsd(source: string, usage: ReportedUsage, atMs?: num
   const input = (usage.input_tokens ?? 0) + (agent.pricing.inputIncludesCache ? 0 : cacheRead + cacheWrite);
   try {
     const price = loadPriceTable()(
-      { input_tokens: input, output_tokens: usage.output_tokens ?? 0, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite },
+      {
+        input_tokens: input,
+        output_tokens: usage.output_tokens ?? 0,
+        cache_read_tokens: cacheRead,
+        cache_write_tokens: cacheWrite,
+      },
       usage.model,
-      { providerId: agent.pricing.provider, ...(atMs !== undefined && Number.isFinite(atMs) ? { timestamp: new Date(atMs) } : {}) },
+      {
+        providerId: agent.pricing.provider,
+        ...(atMs !== undefined && Number.isFinite(atMs) ? { timestamp: new Date(atMs) } : {}),
+      },
     );
     return price && Number.isFinite(price.total_price) && price.total_price >= 0 ? price.total_price : null;
   } catch {

@@ -7,7 +7,9 @@ const REAL = join(__dirname, "../../../test/fixtures/real");
 
 describe("shortSessionId", () => {
   it("tells apart the real Codex sessions started in the same minute (UUIDv7: time first)", () => {
-    const ids = ["body-00240-logs.json", "body-00245-logs.json"].map((f) => mapOtlpLogs(JSON.parse(readFileSync(join(REAL, "codex-0.171.0/otlp", f), "utf8"))).events[0].sessionId);
+    const ids = ["body-00240-logs.json", "body-00245-logs.json"].map(
+      (f) => mapOtlpLogs(JSON.parse(readFileSync(join(REAL, "codex-0.171.0/otlp", f), "utf8"))).events[0].sessionId,
+    );
     expect(ids[0].slice(0, 8)).toBe(ids[1].slice(0, 8)); // what the dashboard used to show for both
     const short = ids.map(shortSessionId);
     expect(short[0]).not.toBe(short[1]);
@@ -17,7 +19,10 @@ describe("shortSessionId", () => {
   it("tells apart many UUIDv7 ids minted in the same millisecond", () => {
     const ms = Date.UTC(2026, 11, 1).toString(16).padStart(12, "0");
     const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join("");
-    const ids = Array.from({ length: 1000 }, () => `${ms.slice(0, 8)}-${ms.slice(8)}-7${hex(3)}-${"89ab"[Math.floor(Math.random() * 4)]}${hex(3)}-${hex(12)}`);
+    const ids = Array.from(
+      { length: 1000 },
+      () => `${ms.slice(0, 8)}-${ms.slice(8)}-7${hex(3)}-${"89ab"[Math.floor(Math.random() * 4)]}${hex(3)}-${hex(12)}`,
+    );
     expect(new Set(ids.map(shortSessionId)).size).toBeGreaterThan(995); // 32 random bits each: a clash among 1000 is ~1 in 10,000
   });
 

@@ -25,7 +25,10 @@ export function parseEventTime(value: unknown): ParsedTime {
   } else if (typeof value === "string" && ISO_8601.test(value.trim())) {
     ms = Date.parse(value.trim());
   } else {
-    return { ok: false, message: "must be an ISO-8601 time with a zone (e.g. 2026-11-21T10:02:14.512Z) or epoch milliseconds" };
+    return {
+      ok: false,
+      message: "must be an ISO-8601 time with a zone (e.g. 2026-11-21T10:02:14.512Z) or epoch milliseconds",
+    };
   }
   if (!Number.isFinite(ms)) return { ok: false, message: "is not a valid time" };
   if (ms < EARLIEST_MS) {

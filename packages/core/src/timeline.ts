@@ -1,4 +1,12 @@
-import { applyEvent, type EndReason, INFERRED_END_REASONS, type LifecycleEvent, newSession, type SessionState, type SessionStatus } from "./lifecycle";
+import {
+  applyEvent,
+  type EndReason,
+  INFERRED_END_REASONS,
+  type LifecycleEvent,
+  newSession,
+  type SessionState,
+  type SessionStatus,
+} from "./lifecycle";
 
 export interface TimelineSession {
   id: string;
@@ -49,7 +57,10 @@ export interface TimelineOptions {
  *   event, and the newest proof of life, counts as a sign of life (rules 6 and 8): the chart's "now"
  *   says what the "Working now" figure says.
  */
-export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs, buckets, staleTimeoutMs }: TimelineOptions): Timeline {
+export function concurrencyTimeline(
+  sessions: TimelineSession[],
+  { fromMs, toMs, buckets, staleTimeoutMs }: TimelineOptions,
+): Timeline {
   const step = timelineStep({ fromMs, toMs, buckets });
   const instants = Array.from({ length: buckets }, (_, i) => Math.min(toMs, fromMs + i * step));
   // Between two of a session's events its state is the same at every instant, so it is counted over
@@ -64,21 +75,28 @@ export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs,
 
   for (const current of sessions) {
     const { events } = current;
-    const inferredEnd = current.status === "ended" && current.endReason !== null && INFERRED_END_REASONS.has(current.endReason) ? current.endedAt : null;
+    const inferredEnd =
+      current.status === "ended" && current.endReason !== null && INFERRED_END_REASONS.has(current.endReason)
+        ? current.endedAt
+        : null;
     let state: SessionState | null = null;
     let lastStatus: LifecycleEvent | null = null;
     let next = 0;
-    for (let i = 0; i < buckets; ) {
+    for (let i = 0; i < buckets;) {
       const t = instants[i];
       const before = next;
-      for (; next < events.length && events[next].time <= t; next++) if ((events[next].signal ?? "status") === "status") lastStatus = events[next];
+      for (; next < events.length && events[next].time <= t; next++)
+        if ((events[next].signal ?? "status") === "status") lastStatus = events[next];
       // Replayed in time order, the newest status event at or before t alone decides the state (rule
       // 3; an end, or a revival after one, is itself that newest event): apply just it. Until the
       // session has one, its telemetry stands in (rule 6). Its newest event of any kind is its last
       // sign of activity.
       if (next !== before) {
         const newest = events[next - 1];
-        state = { ...applyEvent(newSession(current.id, current.source), lastStatus ?? newest), lastEventAt: newest.time };
+        state = {
+          ...applyEvent(newSession(current.id, current.source), lastStatus ?? newest),
+          lastEventAt: newest.time,
+        };
       }
       const following = events[next];
       // Instants i … run-1 see no new event: the same state, the same silence after it.
@@ -88,11 +106,14 @@ export function concurrencyTimeline(sessions: TimelineSession[], { fromMs, toMs,
         const silenceEnds = following ? following.time : toMs;
         // After its last event, a watcher's proof of life keeps the session alive (rule 8); only the
         // newest proof is kept, so earlier silences are judged on events alone.
-        const lastSign = !following && current.aliveAt != null ? Math.max(state.lastEventAt, current.aliveAt) : state.lastEventAt;
+        const lastSign =
+          !following && current.aliveAt != null ? Math.max(state.lastEventAt, current.aliveAt) : state.lastEventAt;
         // A silence longer than the timeout ended it at its last sign (the reaper's decision), unless
         // the agent's own end closes the silence; a proof of life counts until its own time.
-        if (silenceEnds - lastSign > staleTimeoutMs && following?.kind !== "end") counted = lastSign === state.lastEventAt ? i : Math.min(counted, after(lastSign));
-        if (inferredEnd !== null && state.lastEventAt <= inferredEnd) counted = Math.min(counted, atOrAfter(inferredEnd));
+        if (silenceEnds - lastSign > staleTimeoutMs && following?.kind !== "end")
+          counted = lastSign === state.lastEventAt ? i : Math.min(counted, after(lastSign));
+        if (inferredEnd !== null && state.lastEventAt <= inferredEnd)
+          counted = Math.min(counted, atOrAfter(inferredEnd));
         if (counted > i) {
           const diff = state.status === "waiting" ? waitingDiff : workingDiff;
           diff[i]++;

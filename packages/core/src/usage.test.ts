@@ -4,13 +4,31 @@ import { toSessionJson } from "./session-json";
 
 const T = Date.UTC(2026, 10, 21, 10, 0, 0);
 const ev = (seconds: number, usage: LifecycleEvent["usage"]): LifecycleEvent => ({
-  kind: "activity", time: T + seconds * 1000, source: "x", cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason: null, endDetail: null, usage,
+  kind: "activity",
+  time: T + seconds * 1000,
+  source: "x",
+  cwd: null,
+  project: null,
+  host: null,
+  detail: null,
+  waitingReason: null,
+  endReason: null,
+  endDetail: null,
+  usage,
 });
 
 describe("usage sums", () => {
   it("adds tokens and cost exactly, keeps the newest model by event time, counts errors", () => {
     const events = [
-      ev(2, { ...NO_USAGE, input_tokens: 1204, output_tokens: 655, cache_read_tokens: 18250, cache_creation_tokens: 2210, cost_usd: 0.0421, model: "claude-sonnet-4-5" }),
+      ev(2, {
+        ...NO_USAGE,
+        input_tokens: 1204,
+        output_tokens: 655,
+        cache_read_tokens: 18250,
+        cache_creation_tokens: 2210,
+        cost_usd: 0.0421,
+        model: "claude-sonnet-4-5",
+      }),
       ev(1, { ...NO_USAGE, input_tokens: 10, output_tokens: 5, cost_usd: 0.1, model: "claude-haiku" }),
       ev(3, { ...NO_USAGE, api_error: true }),
       // 0.1 + 0.2 is not 0.3 in floating point; in millionths of a dollar it is.
@@ -31,7 +49,10 @@ describe("usage sums", () => {
   it("counts tool calls seen by hooks and by OpenTelemetry once (the larger count), not twice", () => {
     const hook = { ...NO_USAGE, tool_call: "hook" as const };
     const otel = { ...NO_USAGE, tool_call: "otel" as const };
-    const session = [ev(1, hook), ev(2, otel), ev(3, hook), ev(4, otel), ev(5, hook)].reduce(applyEvent, newSession("s", "x"));
+    const session = [ev(1, hook), ev(2, otel), ev(3, hook), ev(4, otel), ev(5, hook)].reduce(
+      applyEvent,
+      newSession("s", "x"),
+    );
     expect(toSessionJson(session).tool_calls).toBe(3);
   });
 

@@ -61,7 +61,8 @@ export function addUsage(sums: SessionUsage, usage: UsageInput, t: number): Sess
     cacheReadTokens: sums.cacheReadTokens + (usage.cache_read_tokens ?? 0),
     cacheCreationTokens: sums.cacheCreationTokens + (usage.cache_creation_tokens ?? 0),
     costMicros: sums.costMicros + (usage.cost_usd === null ? 0 : usdToMicros(usage.cost_usd)),
-    estimatedCostMicros: sums.estimatedCostMicros + (usage.estimated_cost_usd == null ? 0 : usdToMicros(usage.estimated_cost_usd)),
+    estimatedCostMicros:
+      sums.estimatedCostMicros + (usage.estimated_cost_usd == null ? 0 : usdToMicros(usage.estimated_cost_usd)),
     model: newerModel ? usage.model : sums.model,
     modelAt: newerModel ? t : sums.modelAt,
     apiErrors: sums.apiErrors + (usage.api_error ? 1 : 0),

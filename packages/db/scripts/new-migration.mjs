@@ -18,7 +18,10 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 
 const root = new URL("..", import.meta.url).pathname;
-const previous = execFileSync("git", ["show", `${ref}:packages/db/prisma/schema.prisma`], { cwd: root, encoding: "utf8" });
+const previous = execFileSync("git", ["show", `${ref}:packages/db/prisma/schema.prisma`], {
+  cwd: root,
+  encoding: "utf8",
+});
 const previousFile = join(mkdtempSync(join(tmpdir(), "pulse-schema-")), "schema.prisma");
 writeFileSync(previousFile, previous);
 
@@ -27,7 +30,16 @@ const url = new URL(databaseUrl());
 url.pathname = "/postgres";
 const diff = spawnSync(
   process.execPath,
-  [join(root, "scripts/prisma.mjs"), "migrate", "diff", "--from-schema-datamodel", previousFile, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+  [
+    join(root, "scripts/prisma.mjs"),
+    "migrate",
+    "diff",
+    "--from-schema-datamodel",
+    previousFile,
+    "--to-schema-datamodel",
+    "prisma/schema.prisma",
+    "--script",
+  ],
   { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: url.toString() } },
 );
 if (diff.status !== 0) {
@@ -39,7 +51,9 @@ if (/This is an empty migration/.test(diff.stdout)) {
   process.exit(1);
 }
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-const existing = readdirSync(join(root, "prisma/migrations")).filter((d) => /^\d{14}_/.test(d)).sort();
+const existing = readdirSync(join(root, "prisma/migrations"))
+  .filter((d) => /^\d{14}_/.test(d))
+  .sort();
 const last = existing[existing.length - 1]?.slice(0, 14) ?? "0";
 const dir = join(root, "prisma/migrations", `${stamp > last ? stamp : String(BigInt(last) + 1n)}_${name}`);
 mkdirSync(dir);

@@ -28,5 +28,7 @@ try {
   await client.end().catch(() => {});
 }
 
-const deploy = spawnSync(process.execPath, [new URL("./prisma.mjs", import.meta.url).pathname, "migrate", "deploy"], { stdio: "inherit" });
+const deploy = spawnSync(process.execPath, [new URL("./prisma.mjs", import.meta.url).pathname, "migrate", "deploy"], {
+  stdio: "inherit",
+});
 process.exit(deploy.status ?? 1);

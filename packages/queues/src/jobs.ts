@@ -60,11 +60,16 @@ export function cappedExponentialBackoff(attemptsMade: number): number {
  * Validates a job's payload in the worker (it was validated at ingest too). A payload that does not
  * parse can never succeed, so it fails with UnrecoverableError instead of being retried for days.
  */
-export function parseJobData<Schema extends z.ZodType>(definition: JobDefinition<Schema>, job: Pick<Job, "data" | "id">): z.infer<Schema> {
+export function parseJobData<Schema extends z.ZodType>(
+  definition: JobDefinition<Schema>,
+  job: Pick<Job, "data" | "id">,
+): z.infer<Schema> {
   const parsed = definition.schema.safeParse(job.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UnrecoverableError(`job ${job.id} (${definition.name}) has an invalid payload: ${issue?.path.join(".")}: ${issue?.message}`);
+    throw new UnrecoverableError(
+      `job ${job.id} (${definition.name}) has an invalid payload: ${issue?.path.join(".")}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }

@@ -3,7 +3,10 @@ import { OutageLog } from "./outage-log";
 describe("OutageLog", () => {
   it("logs an outage when it starts and when it ends, whatever the number of failures in between", () => {
     const lines: Array<[string, string, object]> = [];
-    const logger = { warn: (f: object, m: string) => lines.push(["warn", m, f]), info: (f: object, m: string) => lines.push(["info", m, f]) };
+    const logger = {
+      warn: (f: object, m: string) => lines.push(["warn", m, f]),
+      info: (f: object, m: string) => lines.push(["info", m, f]),
+    };
     let now = 1_000;
     const log = new OutageLog(logger, { down: "down", up: "up" }, () => now);
     log.up();

@@ -54,7 +54,10 @@ export class OutageLog {
  * reconnection attempt, many a second at first, for as long as Redis is down.
  */
 export function logConnectionOutages(redis: Redis, logger: OutageLogger, fields: object = {}): OutageLog {
-  const log = new OutageLog(logger, { down: "redis connection lost: retrying until it is back (logged once)", up: "redis connection back" });
+  const log = new OutageLog(logger, {
+    down: "redis connection lost: retrying until it is back (logged once)",
+    up: "redis connection back",
+  });
   redis.on("error", (err: Error) => log.down(err.message, fields));
   redis.on("ready", () => log.up(fields));
   return log;
@@ -62,5 +65,7 @@ export function logConnectionOutages(redis: Redis, logger: OutageLogger, fields:
 
 /** An error that is a Redis connection going away or refusing (what every client on it then repeats). */
 export function isConnectionError(error: unknown): boolean {
-  return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|max retries per request/i.test(String((error as Error)?.message ?? error));
+  return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|Connection is closed|Stream isn't writeable|max retries per request/i.test(
+    String((error as Error)?.message ?? error),
+  );
 }

@@ -1,4 +1,14 @@
-import { applyEvent, compareEvents, extendsHistory, foldHistory, isClearBoundary, newSession, type NormalizedEvent, type SessionState, usdToMicros } from "@pulse/core";
+import {
+  applyEvent,
+  compareEvents,
+  extendsHistory,
+  foldHistory,
+  isClearBoundary,
+  newSession,
+  type NormalizedEvent,
+  type SessionState,
+  usdToMicros,
+} from "@pulse/core";
 import { lifecycleColumn, loadHistories, toHistoryEvent } from "./history";
 import { linkClearedSessions } from "./link-cleared";
 import { pgJson } from "./pg-json";
@@ -48,7 +58,8 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
   const stored: NormalizedEvent[] = [];
   for (const event of events) {
     if (event.kind !== "alive") stored.push(event);
-    else if (!aliveBySession.has(event.session_id) || aliveBySession.get(event.session_id)!.time < event.time) aliveBySession.set(event.session_id, event);
+    else if (!aliveBySession.has(event.session_id) || aliveBySession.get(event.session_id)!.time < event.time)
+      aliveBySession.set(event.session_id, event);
   }
   const bySession = groupNewKeys(stored);
   const sessionIds = [...new Set([...bySession.keys(), ...aliveBySession.keys()])].sort();
@@ -95,7 +106,10 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
           SELECT p.id, p.source FROM jsonb_to_recordset(${pgJson(placeholders)}::jsonb) AS p(id text, source text)
           ORDER BY p.id
           ON CONFLICT (id) DO NOTHING`;
-        const locked = await selectSessions(tx, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`);
+        const locked = await selectSessions(
+          tx,
+          Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${sessionIds}::text[]) ORDER BY id FOR UPDATE`,
+        );
         const [{ rows: insertedJson }] = await tx.$queryRaw<Array<{ rows: string }>>`
           WITH inserted AS (
             INSERT INTO events (session_id, key, source, kind, signal, name, time, received_at, tool, detail, payload, payload_truncated,
@@ -112,7 +126,12 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
 
         const isNew = new Set(inserted.map(([sessionId, key]) => `${sessionId}\u0000${key}`));
         const current = new Map(locked.map((session) => [session.id, session]));
-        const freshBySession = new Map(sessionIds.map((id) => [id, (bySession.get(id) ?? []).filter((e) => isNew.has(`${id}\u0000${e.key}`)).map(toHistoryEvent)]));
+        const freshBySession = new Map(
+          sessionIds.map((id) => [
+            id,
+            (bySession.get(id) ?? []).filter((e) => isNew.has(`${id}\u0000${e.key}`)).map(toHistoryEvent),
+          ]),
+        );
         // Rule 13: a session gets an event older than what it has seen (a spool delivered late, a
         // retried job): its state is its whole history folded again, so it does not depend on the
         // order events arrived in. One statement for all such sessions of the batch.
@@ -132,7 +151,10 @@ export async function applyEventBatch(prisma: PrismaClient, events: NormalizedEv
           const history = histories.get(id);
           let after: SessionState;
           if (history && before) {
-            after = foldHistory(id, before.source, history, { aliveAt: before.aliveAt, parentSessionId: before.parentSessionId });
+            after = foldHistory(id, before.source, history, {
+              aliveAt: before.aliveAt,
+              parentSessionId: before.parentSessionId,
+            });
           } else {
             // In time order (ties by kind, then key): the same as folding the whole history.
             after = [...fresh].sort(compareEvents).reduce(applyEvent, before ?? newSession(id, fresh[0].source));

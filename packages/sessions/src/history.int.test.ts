@@ -44,7 +44,12 @@ function toEvent(session: string, spec: Spec) {
     waiting_reason: spec.kind === "attention" ? "permission" : undefined,
     end_reason: spec.kind === "end" ? spec.endReason : undefined,
   });
-  return buildEvent(input, mapEventInput(input), { key: spec.key, receivedMs: Date.now(), stampedMs: input.time ?? undefined, host: null }, input);
+  return buildEvent(
+    input,
+    mapEventInput(input),
+    { key: spec.key, receivedMs: Date.now(), stampedMs: input.time ?? undefined, host: null },
+    input,
+  );
 }
 
 /** A session's state without what names it. */
@@ -73,11 +78,17 @@ describe("one history, one state in the store (rule 13)", () => {
         async ({ specs, orderA, orderB, batchA, batchB, duplicate, reapAfter, reapAtSecond }) => {
           run++;
           const [a, b, c] = [`a${run}`, `b${run}`, `c${run}`];
-          const feed = async (session: string, order: number[], size: number, reap?: { after: number; cutoff: number }) => {
+          const feed = async (
+            session: string,
+            order: number[],
+            size: number,
+            reap?: { after: number; cutoff: number },
+          ) => {
             const list = [...order, duplicate].map((i) => toEvent(session, specs[i]));
             for (let n = 0; n < list.length; n += size) {
               await applyEventBatch(prisma, list.slice(n, n + size));
-              if (reap && reap.after >= n && reap.after < n + size) await endStaleSessions(prisma, { cutoffMs: reap.cutoff, limit: 10, end: STALE_END, ids: [session] });
+              if (reap && reap.after >= n && reap.after < n + size)
+                await endStaleSessions(prisma, { cutoffMs: reap.cutoff, limit: 10, end: STALE_END, ids: [session] });
             }
           };
           await feed(a, orderA, batchA);
@@ -87,7 +98,9 @@ describe("one history, one state in the store (rule 13)", () => {
           expect(comparable(sb)).toEqual(comparable(sa));
           const history = (await loadHistories(prisma, [c])).get(c)!;
           if (history.some((e) => e.key.startsWith("pulse:stale:"))) refolds++;
-          expect(comparable(sc)).toEqual(comparable(foldHistory(c, "claude-code", history, { aliveAt: null, parentSessionId: null })));
+          expect(comparable(sc)).toEqual(
+            comparable(foldHistory(c, "claude-code", history, { aliveAt: null, parentSessionId: null })),
+          );
         },
       ),
       { numRuns: Number(process.env.PULSE_PROPERTY_RUNS ?? 60) },

@@ -11,7 +11,10 @@ import type { Db } from "./rows";
 export const HISTORY_LIMIT = 50_000;
 
 /** The `lifecycle` column of an event: what the lifecycle reads beyond the event's own columns. */
-type LifecycleColumn = Pick<NormalizedEvent, "cwd" | "project" | "host" | "waiting_reason" | "end_reason" | "end_detail" | "title" | "usage">;
+type LifecycleColumn = Pick<
+  NormalizedEvent,
+  "cwd" | "project" | "host" | "waiting_reason" | "end_reason" | "end_detail" | "title" | "usage"
+>;
 
 export function lifecycleColumn(e: NormalizedEvent): LifecycleColumn {
   return {
@@ -29,7 +32,16 @@ export function lifecycleColumn(e: NormalizedEvent): LifecycleColumn {
 /** A queued event as the history holds it. */
 export const toHistoryEvent = (e: NormalizedEvent): HistoryEvent => ({ ...toLifecycleEvent(e), key: e.key });
 
-type Row = [sessionId: string, key: string, kind: HistoryEvent["kind"], signal: HistoryEvent["signal"], time: number, source: string, detail: string | null, lifecycle: Partial<LifecycleColumn> | null];
+type Row = [
+  sessionId: string,
+  key: string,
+  kind: HistoryEvent["kind"],
+  signal: HistoryEvent["signal"],
+  time: number,
+  source: string,
+  detail: string | null,
+  lifecycle: Partial<LifecycleColumn> | null,
+];
 
 /**
  * The stored histories of these sessions (inside the batch's transaction, so the events it just

@@ -9,7 +9,9 @@ import { type Db, selectSessions } from "./rows";
  * may have landed first). Returns the sessions it linked, as they are now.
  */
 export async function linkClearedSessions(db: Db, changed: SessionState[]): Promise<Map<string, SessionState>> {
-  const children = changed.filter((s) => s.startReason === CLEAR_REASON && s.parentSessionId === null && s.cwd).map((s) => s.id);
+  const children = changed
+    .filter((s) => s.startReason === CLEAR_REASON && s.parentSessionId === null && s.cwd)
+    .map((s) => s.id);
   const cwds = [...new Set(changed.filter((s) => s.endDetail === CLEAR_REASON && s.cwd).map((s) => s.cwd!))];
   if (children.length === 0 && cwds.length === 0) return new Map();
   const windowSeconds = CLEAR_LINK_WINDOW_MS / 1000;
@@ -29,6 +31,9 @@ export async function linkClearedSessions(db: Db, changed: SessionState[]): Prom
     FROM candidates WHERE s.id = candidates.child_id AND candidates.parent IS NOT NULL
     RETURNING s.id`;
   if (linked.length === 0) return new Map();
-  const sessions = await selectSessions(db, Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${linked.map((r) => r.id)}::text[])`);
+  const sessions = await selectSessions(
+    db,
+    Prisma.sql`SELECT * FROM sessions WHERE id = ANY(${linked.map((r) => r.id)}::text[])`,
+  );
   return new Map(sessions.map((session) => [session.id, session]));
 }

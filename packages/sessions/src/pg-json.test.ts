@@ -8,9 +8,23 @@ describe("pgJson", () => {
 
   it("replaces lone surrogates (a string cut inside an emoji), keeps pairs and literal backslash-ud83d text", () => {
     const cut = "tool output 😀".slice(0, -1); // ends with the high half
-    const value = { cut, low: "\uDE00 after", pair: "ok 😀", literal: "\\ud83d", escapedThenLone: "\\\uD83D", key: { ["k\uD83D"]: 1 } };
+    const value = {
+      cut,
+      low: "\uDE00 after",
+      pair: "ok 😀",
+      literal: "\\ud83d",
+      escapedThenLone: "\\\uD83D",
+      key: { ["k\uD83D"]: 1 },
+    };
     const json = pgJson(value);
     expect(json).not.toMatch(/(?<!\\)(?:\\\\)*\\ud[89a-f]/);
-    expect(JSON.parse(json)).toEqual({ cut: "tool output \uFFFD", low: "\uFFFD after", pair: "ok 😀", literal: "\\ud83d", escapedThenLone: "\\\uFFFD", key: { "k\uFFFD": 1 } });
+    expect(JSON.parse(json)).toEqual({
+      cut: "tool output \uFFFD",
+      low: "\uFFFD after",
+      pair: "ok 😀",
+      literal: "\\ud83d",
+      escapedThenLone: "\\\uFFFD",
+      key: { "k\uFFFD": 1 },
+    });
   });
 });

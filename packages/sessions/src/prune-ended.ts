@@ -11,7 +11,10 @@ export interface PruneResult {
  * whole history: rule 13 folds it). Rows being written right now are skipped (SKIP LOCKED), and
  * concurrent callers split the work.
  */
-export async function pruneEndedSessions(prisma: PrismaClient, { endedBeforeMs, limit }: { endedBeforeMs: number; limit: number }): Promise<PruneResult> {
+export async function pruneEndedSessions(
+  prisma: PrismaClient,
+  { endedBeforeMs, limit }: { endedBeforeMs: number; limit: number },
+): Promise<PruneResult> {
   const [row] = await prisma.$queryRaw<Array<{ sessions: number; events: number }>>`
     WITH doomed AS (
       SELECT id FROM sessions WHERE status = 'ended' AND ended_at < ${new Date(endedBeforeMs)}

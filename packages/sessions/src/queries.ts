@@ -29,7 +29,15 @@ const MAX_DATE_MS = 8.64e15;
 export function decodeCursor(text: string): SessionCursor | null {
   try {
     const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (Array.isArray(value) && Number.isFinite(value[0]) && value[0] >= 0 && value[0] <= MAX_DATE_MS && typeof value[1] === "string" && !value[1].includes("\u0000")) return { lastEventAt: value[0], id: value[1] };
+    if (
+      Array.isArray(value) &&
+      Number.isFinite(value[0]) &&
+      value[0] >= 0 &&
+      value[0] <= MAX_DATE_MS &&
+      typeof value[1] === "string" &&
+      !value[1].includes("\u0000")
+    )
+      return { lastEventAt: value[0], id: value[1] };
   } catch {
     // fall through
   }
@@ -65,7 +73,8 @@ export async function listSessions(
   });
   const page = rows.slice(0, filter.limit).map(fromRow);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > filter.limit && last ? encodeCursor({ lastEventAt: last.lastEventAt!, id: last.id }) : null;
+  const nextCursor =
+    rows.length > filter.limit && last ? encodeCursor({ lastEventAt: last.lastEventAt!, id: last.id }) : null;
   return { items: page, nextCursor };
 }
 
@@ -75,14 +84,25 @@ export async function getSession(prisma: PrismaClient, id: string): Promise<Sess
 }
 
 /** The session's newest events, newest first. */
-export async function listSessionEvents(prisma: PrismaClient, sessionId: string, limit = 200): Promise<SessionEventJson[]> {
+export async function listSessionEvents(
+  prisma: PrismaClient,
+  sessionId: string,
+  limit = 200,
+): Promise<SessionEventJson[]> {
   const rows = await prisma.event.findMany({
     where: { sessionId },
     orderBy: [{ time: "desc" }, { id: "desc" }],
     take: limit,
     select: { key: true, kind: true, name: true, time: true, tool: true, detail: true },
   });
-  return rows.map((r) => ({ id: r.key, kind: r.kind, name: r.name, time: r.time.toISOString(), tool: r.tool, detail: r.detail }));
+  return rows.map((r) => ({
+    id: r.key,
+    kind: r.kind,
+    name: r.name,
+    time: r.time.toISOString(),
+    tool: r.tool,
+    detail: r.detail,
+  }));
 }
 
 export type Facets = FacetsJson;

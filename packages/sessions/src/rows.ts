@@ -16,7 +16,12 @@ interface Field {
   written: boolean;
 }
 
-const field = (key: keyof SessionState, column: string, kind: FieldKind, written = true): Field => ({ key, column, kind, written });
+const field = (key: keyof SessionState, column: string, kind: FieldKind, written = true): Field => ({
+  key,
+  column,
+  kind,
+  written,
+});
 
 /**
  * Every column of a session the lifecycle reads, in one order used both ways. Rows cross the wire as
@@ -60,8 +65,15 @@ const FIELDS: readonly Field[] = [
 ];
 
 /** A column as a JSON-friendly value: times as epoch ms (exact for timestamptz(3)). */
-const readExpression = (f: Field) => (f.kind === "time" ? `(EXTRACT(EPOCH FROM s.${f.column}) * 1000)::bigint` : `s.${f.column}`);
-const SQL_TYPE: Record<FieldKind, string> = { text: "text", int: "int", bigint: "bigint", time: "timestamptz", bool: "boolean" };
+const readExpression = (f: Field) =>
+  f.kind === "time" ? `(EXTRACT(EPOCH FROM s.${f.column}) * 1000)::bigint` : `s.${f.column}`;
+const SQL_TYPE: Record<FieldKind, string> = {
+  text: "text",
+  int: "int",
+  bigint: "bigint",
+  time: "timestamptz",
+  bool: "boolean",
+};
 
 /** `json_build_array(...)` of one session row `s`, in FIELDS order. */
 const ROW_ARRAY = Prisma.raw(`json_build_array(${FIELDS.map(readExpression).join(", ")})`);
@@ -90,7 +102,14 @@ export function fromRow(row: Record<string, unknown>): SessionState {
   const session = {} as Record<keyof SessionState, unknown>;
   for (const f of FIELDS) {
     const value = row[f.key];
-    session[f.key] = value === null || value === undefined ? null : f.kind === "time" ? (value as Date).getTime() : f.kind === "text" || f.kind === "bool" ? value : Number(value);
+    session[f.key] =
+      value === null || value === undefined
+        ? null
+        : f.kind === "time"
+          ? (value as Date).getTime()
+          : f.kind === "text" || f.kind === "bool"
+            ? value
+            : Number(value);
   }
   return session as unknown as SessionState;
 }
@@ -107,7 +126,12 @@ const SET_CLAUSE = Prisma.raw(WRITTEN.map((f, i) => `${f.column} = (r->>${i + 1}
  */
 export async function writeSessions(db: Db, sessions: SessionState[]): Promise<void> {
   if (sessions.length === 0) return;
-  const rows = sessions.map((s) => [s.id, ...WRITTEN.map((f) => (f.kind === "time" && s[f.key] !== null ? new Date(s[f.key] as number).toISOString() : s[f.key]))]);
+  const rows = sessions.map((s) => [
+    s.id,
+    ...WRITTEN.map((f) =>
+      f.kind === "time" && s[f.key] !== null ? new Date(s[f.key] as number).toISOString() : s[f.key],
+    ),
+  ]);
   await db.$executeRaw`
     UPDATE sessions AS s SET ${SET_CLAUSE}, updated_at = now()
     FROM jsonb_array_elements(${pgJson(rows)}::jsonb) AS r

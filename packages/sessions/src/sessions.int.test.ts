@@ -1,4 +1,12 @@
-import { buildEvent, type EventKind, eventInputSchema, mapEventInput, type NormalizedEvent, PAYLOAD_CAP_BYTES, reap } from "@pulse/core";
+import {
+  buildEvent,
+  type EventKind,
+  eventInputSchema,
+  mapEventInput,
+  type NormalizedEvent,
+  PAYLOAD_CAP_BYTES,
+  reap,
+} from "@pulse/core";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
 import { Client } from "pg";
 import { createTestEnv, type TestEnv } from "../../../test/env";
@@ -25,15 +33,29 @@ afterAll(async () => {
 
 let seq = 0;
 function event(session: string, kind: EventKind, time: number, extra: Record<string, unknown> = {}): NormalizedEvent {
-  const input = eventInputSchema.parse({ session_id: session, source: "test", kind, cwd: "/home/dev/acme-api", ...extra });
-  return buildEvent(input, mapEventInput(input), { key: (extra.id as string) ?? `k${++seq}`, receivedMs: NOW, stampedMs: time, host: "box" }, extra.payload ?? input);
+  const input = eventInputSchema.parse({
+    session_id: session,
+    source: "test",
+    kind,
+    cwd: "/home/dev/acme-api",
+    ...extra,
+  });
+  return buildEvent(
+    input,
+    mapEventInput(input),
+    { key: (extra.id as string) ?? `k${++seq}`, receivedMs: NOW, stampedMs: time, host: "box" },
+    extra.payload ?? input,
+  );
 }
 
 const sessionOf = async (id: string) => (await getSession(prisma, id))!;
 
 describe("applyEventBatch", () => {
   it("creates the session from its events, with event times, never the worker's clock", async () => {
-    const result = await applyEventBatch(prisma, [event("a1", "start", NOW - 10 * MIN), event("a1", "prompt", NOW - 9 * MIN, { detail: "Fix the build" })]);
+    const result = await applyEventBatch(prisma, [
+      event("a1", "start", NOW - 10 * MIN),
+      event("a1", "prompt", NOW - 9 * MIN, { detail: "Fix the build" }),
+    ]);
     expect(result).toMatchObject({ applied: 2, duplicates: 0 });
     expect(await sessionOf("a1")).toMatchObject({
       source: "test",
@@ -60,12 +82,25 @@ describe("applyEventBatch", () => {
   it("an older event arriving late never overrides the status a newer one set", async () => {
     await applyEventBatch(prisma, [event("ooo", "tool", NOW - 1 * MIN)]);
     await applyEventBatch(prisma, [event("ooo", "turn_end", NOW - 2 * MIN)]);
-    expect(await sessionOf("ooo")).toMatchObject({ status: "active", startedAt: NOW - 2 * MIN, lastEventAt: NOW - 1 * MIN, eventCount: 2 });
+    expect(await sessionOf("ooo")).toMatchObject({
+      status: "active",
+      startedAt: NOW - 2 * MIN,
+      lastEventAt: NOW - 1 * MIN,
+      eventCount: 2,
+    });
   });
 
   it("an event newer than the end reopens the session; one at or before it changes nothing", async () => {
-    await applyEventBatch(prisma, [event("re", "start", NOW - 5 * MIN), event("re", "end", NOW - 4 * MIN, { end_detail: "exit" })]);
-    expect(await sessionOf("re")).toMatchObject({ status: "ended", endReason: "session_end", endDetail: "exit", endedAt: NOW - 4 * MIN });
+    await applyEventBatch(prisma, [
+      event("re", "start", NOW - 5 * MIN),
+      event("re", "end", NOW - 4 * MIN, { end_detail: "exit" }),
+    ]);
+    expect(await sessionOf("re")).toMatchObject({
+      status: "ended",
+      endReason: "session_end",
+      endDetail: "exit",
+      endedAt: NOW - 4 * MIN,
+    });
     await applyEventBatch(prisma, [event("re", "tool", NOW - 4 * MIN)]);
     expect(await sessionOf("re")).toMatchObject({ status: "ended", reopenCount: 0, eventCount: 3 });
     await applyEventBatch(prisma, [event("re", "prompt", NOW - 3 * MIN)]);
@@ -74,7 +109,10 @@ describe("applyEventBatch", () => {
 
   it("stores raw payloads, capped at 64 KiB and marked when cut", async () => {
     const big = { session_id: "pay", hook: "x", blob: "y".repeat(PAYLOAD_CAP_BYTES + 10) };
-    await applyEventBatch(prisma, [event("pay", "tool", NOW, { payload: { small: true } }), event("pay", "tool", NOW, { payload: big })]);
+    await applyEventBatch(prisma, [
+      event("pay", "tool", NOW, { payload: { small: true } }),
+      event("pay", "tool", NOW, { payload: big }),
+    ]);
     const rows = await prisma.event.findMany({ where: { sessionId: "pay" }, orderBy: { id: "asc" } });
     expect(rows.map((r) => r.payloadTruncated)).toEqual([false, true]);
     expect(rows[0].payload).toEqual({ small: true });
@@ -86,7 +124,9 @@ describe("applyEventBatch", () => {
     const sessions = Array.from({ length: 40 }, (_, i) => `conc-${i}`);
     const batches = Array.from({ length: 12 }, (_, b) =>
       // Each batch touches every session, in a different order.
-      [...sessions].sort(() => Math.random() - 0.5).map((s, i) => event(s, "tool", NOW - MIN + b * 100 + i, { id: `b${b}` })),
+      [...sessions]
+        .sort(() => Math.random() - 0.5)
+        .map((s, i) => event(s, "tool", NOW - MIN + b * 100 + i, { id: `b${b}` })),
     );
     // Every batch is delivered twice, concurrently.
     await Promise.all([...batches, ...batches].map((batch) => applyEventBatch(prisma, batch)));
@@ -111,7 +151,10 @@ describe("/clear links", () => {
   });
 
   it("does not link across folders, or to a session that did not end with /clear", async () => {
-    await applyEventBatch(prisma, [event("other-old", "end", NOW - MIN, { cwd: "/a", end_detail: "clear" }), event("plain-old", "end", NOW - MIN, { cwd: "/b", end_detail: "exit" })]);
+    await applyEventBatch(prisma, [
+      event("other-old", "end", NOW - MIN, { cwd: "/a", end_detail: "clear" }),
+      event("plain-old", "end", NOW - MIN, { cwd: "/b", end_detail: "exit" }),
+    ]);
     await applyEventBatch(prisma, [event("other-new", "start", NOW - MIN + 5, { cwd: "/b", detail: "clear" })]);
     expect((await sessionOf("other-new")).parentSessionId).toBeNull();
   });
@@ -129,14 +172,24 @@ describe("reapStaleSessions", () => {
     const before = await Promise.all(["st-1", "st-2", "st-3", "fresh"].map(sessionOf));
     // Two per call: the rest wait for the next calls.
     const calls: string[][] = [];
-    for (let batch = await reapStaleSessions(prisma, { cutoffMs: cutoff, limit: 2 }); batch.length > 0; batch = await reapStaleSessions(prisma, { cutoffMs: cutoff, limit: 2 })) calls.push(batch);
+    for (
+      let batch = await reapStaleSessions(prisma, { cutoffMs: cutoff, limit: 2 });
+      batch.length > 0;
+      batch = await reapStaleSessions(prisma, { cutoffMs: cutoff, limit: 2 })
+    )
+      calls.push(batch);
     expect(calls.every((batch) => batch.length <= 2)).toBe(true);
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect(calls.flat()).toEqual(expect.arrayContaining(stale));
     expect(calls.flat()).not.toContain("fresh");
     // The one-statement sweep did to each session exactly what the lifecycle's `reap` does to one.
     for (const session of before) expect(await sessionOf(session.id)).toEqual(reap(session, cutoff) ?? session);
-    expect(await sessionOf("st-1")).toMatchObject({ status: "ended", endReason: "stale", endedAt: NOW - 30 * MIN, waitingReason: null });
+    expect(await sessionOf("st-1")).toMatchObject({
+      status: "ended",
+      endReason: "stale",
+      endedAt: NOW - 30 * MIN,
+      waitingReason: null,
+    });
     expect((await sessionOf("fresh")).status).toBe("active");
     expect((await sessionOf("quiet-but-ended")).endReason).toBe("session_end");
   });
@@ -159,7 +212,10 @@ describe("reapStaleSessions", () => {
 
   it("racing the worker for real, never leaves an ended session older than its last event", async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `rr-${i}`);
-    await applyEventBatch(prisma, ids.map((id) => event(id, "tool", NOW - 10 * MIN)));
+    await applyEventBatch(
+      prisma,
+      ids.map((id) => event(id, "tool", NOW - 10 * MIN)),
+    );
     // Newer events land while sweeps run with a cutoff that makes every old session stale.
     await Promise.all([
       ...ids.map((id, i) => applyEventBatch(prisma, [event(id, "prompt", NOW + i)])),
@@ -179,8 +235,14 @@ describe("closeSession", () => {
   it("ends an open session at its last event and returns an ended one unchanged", async () => {
     await applyEventBatch(prisma, [event("cl", "start", NOW - 3 * MIN), event("cl", "turn_end", NOW - 2 * MIN)]);
     const closed = await closeSession(prisma, "cl");
-    expect(closed).toMatchObject({ changed: true, session: { status: "ended", endReason: "closed", endedAt: NOW - 2 * MIN } });
-    expect(await closeSession(prisma, "cl")).toMatchObject({ changed: false, session: { endReason: "closed", endedAt: NOW - 2 * MIN } });
+    expect(closed).toMatchObject({
+      changed: true,
+      session: { status: "ended", endReason: "closed", endedAt: NOW - 2 * MIN },
+    });
+    expect(await closeSession(prisma, "cl")).toMatchObject({
+      changed: false,
+      session: { endReason: "closed", endedAt: NOW - 2 * MIN },
+    });
     expect(await closeSession(prisma, "no-such-session")).toBeNull();
   });
 });
@@ -193,7 +255,13 @@ describe("listSessions and getStats", () => {
     db = createPrismaClient(scoped.databaseUrl);
     const events: NormalizedEvent[] = [];
     for (let i = 0; i < 25; i++) {
-      events.push(event(`L${String(i).padStart(2, "0")}`, i % 5 === 0 ? "turn_end" : "tool", NOW - i * MIN, { project: i % 2 ? "odd" : "even", source: i < 20 ? "claude-code" : "codex", detail: i === 7 ? "Needle in a haystack" : undefined }));
+      events.push(
+        event(`L${String(i).padStart(2, "0")}`, i % 5 === 0 ? "turn_end" : "tool", NOW - i * MIN, {
+          project: i % 2 ? "odd" : "even",
+          source: i < 20 ? "claude-code" : "codex",
+          detail: i === 7 ? "Needle in a haystack" : undefined,
+        }),
+      );
     }
     events.push(event("L-ended", "start", NOW - 100 * MIN), event("L-ended", "end", NOW - 40 * MIN));
     events.push(event("L-old", "start", NOW - 50 * 3600_000), event("L-old", "end", NOW - 48 * 3600_000));
@@ -221,7 +289,8 @@ describe("listSessions and getStats", () => {
   });
 
   it("filters by status, project, source and free text", async () => {
-    const ids = async (filter: Parameters<typeof listSessions>[1]) => (await listSessions(db, filter)).items.map((s) => s.id);
+    const ids = async (filter: Parameters<typeof listSessions>[1]) =>
+      (await listSessions(db, filter)).items.map((s) => s.id);
     expect(await ids({ limit: 100, statuses: ["waiting"] })).toEqual(["L00", "L05", "L10", "L15", "L20"]);
     expect((await ids({ limit: 100, project: "odd" })).every((id) => Number(id.slice(1)) % 2 === 1)).toBe(true);
     expect(await ids({ limit: 100, source: "codex", statuses: ["ended"] })).toEqual(["L23", "L24"]);

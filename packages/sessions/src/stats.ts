@@ -68,7 +68,14 @@ export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: nu
     cache_creation_tokens_24h: day.cache_creation_tokens,
   };
   if (since && sinceMs !== undefined) {
-    stats.since = { from: new Date(sinceMs).toISOString(), ended: since.ended, stale: since.stale, avg_duration_ms: since.avg_duration_ms, cost_usd: since.cost_usd, estimated_cost_usd: since.estimated_cost_usd };
+    stats.since = {
+      from: new Date(sinceMs).toISOString(),
+      ended: since.ended,
+      stale: since.stale,
+      avg_duration_ms: since.avg_duration_ms,
+      cost_usd: since.cost_usd,
+      estimated_cost_usd: since.estimated_cost_usd,
+    };
   }
   return stats;
 }
@@ -76,12 +83,24 @@ export async function getStats(prisma: PrismaClient, nowMs: number, sinceMs?: nu
 export type DailyStats = DailyStatsJson;
 
 /** One entry per calendar day (in `tz`) for the last `days` days, oldest first, zero days included. */
-export async function getDailyStats(prisma: PrismaClient, { days, tz, nowMs }: { days: number; tz: string; nowMs: number }): Promise<DailyStats> {
+export async function getDailyStats(
+  prisma: PrismaClient,
+  { days, tz, nowMs }: { days: number; tz: string; nowMs: number },
+): Promise<DailyStats> {
   const now = new Date(nowMs);
   // One pass over each table for the whole range, grouped by local date (a day's events are those
   // whose time in \`tz\` falls on it): a query per day (three correlated subqueries for each) cost
   // 16–24 s of Postgres at 366 days.
-  const rows = await prisma.$queryRaw<Array<{ date: string; sessions: number; ended: number; avg_ms: number | null; cost: number | null; estimated: number | null }>>`
+  const rows = await prisma.$queryRaw<
+    Array<{
+      date: string;
+      sessions: number;
+      ended: number;
+      avg_ms: number | null;
+      cost: number | null;
+      estimated: number | null;
+    }>
+  >`
     WITH days AS (
       SELECT d::date AS date
       FROM generate_series((${now}::timestamptz AT TIME ZONE ${tz})::date - (${days}::int - 1), (${now}::timestamptz AT TIME ZONE ${tz})::date, interval '1 day') AS d
@@ -122,9 +141,14 @@ export async function getDailyStats(prisma: PrismaClient, { days, tz, nowMs }: {
 export type CostByProject = CostByProjectJson;
 
 /** Cost per project per calendar day (in `tz`) by event time, for the last `days` days: reported and estimated apart. */
-export async function getCostByProject(prisma: PrismaClient, { days, tz, nowMs }: { days: number; tz: string; nowMs: number }): Promise<CostByProject> {
+export async function getCostByProject(
+  prisma: PrismaClient,
+  { days, tz, nowMs }: { days: number; tz: string; nowMs: number },
+): Promise<CostByProject> {
   const now = new Date(nowMs);
-  const rows = await prisma.$queryRaw<Array<{ date: string; project: string | null; cost: number | null; estimated: number | null }>>`
+  const rows = await prisma.$queryRaw<
+    Array<{ date: string; project: string | null; cost: number | null; estimated: number | null }>
+  >`
     SELECT (e.time AT TIME ZONE ${tz})::date::text AS date, s.project, sum(e.cost_micros)::float8 AS cost, sum(e.estimated_cost_micros)::float8 AS estimated
     FROM events e JOIN sessions s ON s.id = e.session_id
     WHERE (e.cost_micros IS NOT NULL OR e.input_tokens IS NOT NULL OR e.output_tokens IS NOT NULL)
@@ -132,5 +156,13 @@ export async function getCostByProject(prisma: PrismaClient, { days, tz, nowMs }
     GROUP BY 1, 2
     HAVING sum(e.cost_micros) IS NOT NULL OR sum(e.estimated_cost_micros) IS NOT NULL
     ORDER BY 1, 2`;
-  return { tz, days: rows.map((r) => ({ date: r.date, project: r.project, cost_usd: (r.cost ?? 0) / 1_000_000, estimated_cost_usd: (r.estimated ?? 0) / 1_000_000 })) };
+  return {
+    tz,
+    days: rows.map((r) => ({
+      date: r.date,
+      project: r.project,
+      cost_usd: (r.cost ?? 0) / 1_000_000,
+      estimated_cost_usd: (r.estimated ?? 0) / 1_000_000,
+    })),
+  };
 }

@@ -1,11 +1,31 @@
-import { concurrencyTimeline, type EndReason, type EventKind, type LifecycleEvent, NORMALIZED_KINDS, type SessionStatus, type Signal, SIGNALS, type Timeline, type TimelineOptions, type TimelineSession, timelineStep } from "@pulse/core";
+import {
+  concurrencyTimeline,
+  type EndReason,
+  type EventKind,
+  type LifecycleEvent,
+  NORMALIZED_KINDS,
+  type SessionStatus,
+  type Signal,
+  SIGNALS,
+  type Timeline,
+  type TimelineOptions,
+  type TimelineSession,
+  timelineStep,
+} from "@pulse/core";
 import type { PrismaClient } from "@pulse/db";
 
 /** Rows one chunk aims at: a chunk's JSON is parsed and folded in one synchronous stretch. */
 const ROWS_PER_CHUNK = 20_000;
 const FIRST_CHUNK_SESSIONS = 500;
 
-type SessionRow = [id: string, source: string, status: string, endReason: string | null, endedMs: number | null, aliveMs: number | null];
+type SessionRow = [
+  id: string,
+  source: string,
+  status: string,
+  endReason: string | null,
+  endedMs: number | null,
+  aliveMs: number | null,
+];
 type EventRow = [ms: number, id: number, kind: number, signal: number];
 
 /**
@@ -20,7 +40,11 @@ type EventRow = [ms: number, id: number, kind: number, signal: number];
  * - Sessions are read and folded in chunks sized to ~ROWS_PER_CHUNK events, each awaited, so ingest's
  *   event loop answers other requests between them; sessions are independent, so chunks add up.
  */
-export async function getTimeline(prisma: PrismaClient, window: TimelineOptions, { firstChunk = FIRST_CHUNK_SESSIONS }: { firstChunk?: number } = {}): Promise<Timeline> {
+export async function getTimeline(
+  prisma: PrismaClient,
+  window: TimelineOptions,
+  { firstChunk = FIRST_CHUNK_SESSIONS }: { firstChunk?: number } = {},
+): Promise<Timeline> {
   // Whole milliseconds, as stored (`hours=743.9999999` made a fractional start that SQL refused).
   const options = { ...window, fromMs: Math.floor(window.fromMs), toMs: Math.floor(window.toMs) };
   const from = new Date(options.fromMs);
@@ -32,15 +56,28 @@ export async function getTimeline(prisma: PrismaClient, window: TimelineOptions,
   const sessions = JSON.parse(rows) as SessionRow[];
   let total: Timeline | null = null;
   let size = firstChunk;
-  for (let at = 0; at < sessions.length || total === null; ) {
+  for (let at = 0; at < sessions.length || total === null;) {
     const chunk = sessions.slice(at, at + size);
     at += chunk.length;
-    const events = chunk.length === 0 ? new Map<string, LifecycleEvent[]>() : await readReducedEvents(prisma, chunk.map((s) => s[0]), { from, to, fromMs: options.fromMs, step, buckets: options.buckets });
-    const part = concurrencyTimeline(chunk.map((s) => toTimelineSession(s, events.get(s[0]) ?? [])), options);
+    const events =
+      chunk.length === 0
+        ? new Map<string, LifecycleEvent[]>()
+        : await readReducedEvents(
+            prisma,
+            chunk.map((s) => s[0]),
+            { from, to, fromMs: options.fromMs, step, buckets: options.buckets },
+          );
+    const part = concurrencyTimeline(
+      chunk.map((s) => toTimelineSession(s, events.get(s[0]) ?? [])),
+      options,
+    );
     total = total === null ? part : addTimelines(total, part);
     // The next chunk as large as keeps it near ROWS_PER_CHUNK, judging by this one.
     const rowsSeen = [...events.values()].reduce((n, list) => n + list.length, 0);
-    size = Math.max(Math.min(10, firstChunk), Math.min(5_000, Math.floor((ROWS_PER_CHUNK * Math.max(1, chunk.length)) / Math.max(1, rowsSeen))));
+    size = Math.max(
+      Math.min(10, firstChunk),
+      Math.min(5_000, Math.floor((ROWS_PER_CHUNK * Math.max(1, chunk.length)) / Math.max(1, rowsSeen))),
+    );
     if (chunk.length === 0) break;
   }
   return total!;
@@ -50,7 +87,11 @@ export async function getTimeline(prisma: PrismaClient, window: TimelineOptions,
 const KINDS: readonly string[] = NORMALIZED_KINDS;
 const SIGNAL_NAMES: readonly string[] = SIGNALS;
 
-async function readReducedEvents(prisma: PrismaClient, ids: string[], w: { from: Date; to: Date; fromMs: number; step: number; buckets: number }): Promise<Map<string, LifecycleEvent[]>> {
+async function readReducedEvents(
+  prisma: PrismaClient,
+  ids: string[],
+  w: { from: Date; to: Date; fromMs: number; step: number; buckets: number },
+): Promise<Map<string, LifecycleEvent[]>> {
   // An event is [ms, id, kind, signal] as bigints: arrays compare element by element, so min() and
   // max() of a group pick its first and last event in (time, id) order with one hash aggregate (no
   // sort per group). `bucket` is the first instant at or after the event (instants are
@@ -102,10 +143,28 @@ async function readReducedEvents(prisma: PrismaClient, ids: string[], w: { from:
   return bySession;
 }
 
-function toTimelineSession([id, source, status, endReason, endedMs, aliveMs]: SessionRow, events: LifecycleEvent[]): TimelineSession {
-  return { id, source, status: status as SessionStatus, endReason: endReason as EndReason | null, endedAt: endedMs, aliveAt: aliveMs, events };
+function toTimelineSession(
+  [id, source, status, endReason, endedMs, aliveMs]: SessionRow,
+  events: LifecycleEvent[],
+): TimelineSession {
+  return {
+    id,
+    source,
+    status: status as SessionStatus,
+    endReason: endReason as EndReason | null,
+    endedAt: endedMs,
+    aliveAt: aliveMs,
+    events,
+  };
 }
 
 function addTimelines(a: Timeline, b: Timeline): Timeline {
-  return { ...a, points: a.points.map((p, i) => ({ t: p.t, working: p.working + b.points[i].working, waiting: p.waiting + b.points[i].waiting })) };
+  return {
+    ...a,
+    points: a.points.map((p, i) => ({
+      t: p.t,
+      working: p.working + b.points[i].working,
+      waiting: p.waiting + b.points[i].waiting,
+    })),
+  };
 }

@@ -26,7 +26,10 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -39,7 +42,10 @@ export interface WaitForHttpOptions extends WaitOptions {
 }
 
 /** Waits until GET `url` answers 2xx (e.g. a /readyz), failing at once if `child` exits first. */
-export async function waitForHttp(url: string, { child, hint, what = url, timeoutMs = 30_000, intervalMs = 150 }: WaitForHttpOptions = {}): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  { child, hint, what = url, timeoutMs = 30_000, intervalMs = 150 }: WaitForHttpOptions = {},
+): Promise<void> {
   const suffix = hint ? `; ${hint}` : "";
   const deadline = Date.now() + timeoutMs;
   let last: string;

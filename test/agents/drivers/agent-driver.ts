@@ -48,14 +48,23 @@ export abstract class AgentDriver {
   /** The argv of the interactive agent. */
   abstract interactiveArgv(args?: string[]): string[];
   /** Runs the agent headless with a prompt and waits for it to exit. */
-  abstract headless(prompt: string, options?: { args?: string[]; env?: Record<string, string>; timeoutMs?: number }): Promise<ProcessResult>;
+  abstract headless(
+    prompt: string,
+    options?: { args?: string[]; env?: Record<string, string>; timeoutMs?: number },
+  ): Promise<ProcessResult>;
   /** The pid a user would `kill -9`: the agent program itself, not a launcher in front of it. */
   abstract agentPid(panePid: number): number | null;
 
   /** `pulse hooks install --agent <a>` with PULSE_URL set, as the README tells a user. */
   async installHooks(pulseUrl: string, extraEnv: Record<string, string> = {}): Promise<ProcessResult> {
-    const result = await pulse(["hooks", "install", "--agent", this.agent], { env: this.env({ PULSE_URL: pulseUrl, ...extraEnv }), cwd: this.sandbox.project });
-    if (result.code !== 0) throw new Error(`pulse hooks install --agent ${this.agent} failed (${result.code}): ${result.stdout}${result.stderr}`);
+    const result = await pulse(["hooks", "install", "--agent", this.agent], {
+      env: this.env({ PULSE_URL: pulseUrl, ...extraEnv }),
+      cwd: this.sandbox.project,
+    });
+    if (result.code !== 0)
+      throw new Error(
+        `pulse hooks install --agent ${this.agent} failed (${result.code}): ${result.stdout}${result.stderr}`,
+      );
     return result;
   }
 
@@ -65,10 +74,14 @@ export abstract class AgentDriver {
   }
 
   /** Starts the agent in a terminal and waits until it takes prompts. */
-  async interactive(options: { args?: string[]; env?: Record<string, string>; wrapper?: string[] } = {}): Promise<AgentTerminal> {
+  async interactive(
+    options: { args?: string[]; env?: Record<string, string>; wrapper?: string[] } = {},
+  ): Promise<AgentTerminal> {
     // A wrapper runs in front of the agent, e.g. `pulse run --`.
     const argv = [...(options.wrapper ?? []), ...this.interactiveArgv(options.args)];
-    const terminal = this.sandbox.track(await Terminal.start(argv, { env: this.env(options.env), cwd: this.sandbox.project, label: this.agent }));
+    const terminal = this.sandbox.track(
+      await Terminal.start(argv, { env: this.env(options.env), cwd: this.sandbox.project, label: this.agent }),
+    );
     const session = new AgentTerminal(this, terminal);
     await this.afterStart(session);
     await terminal.waitFor(this.screen.ready, { timeoutMs: 30_000 });
@@ -147,7 +160,8 @@ export class AgentTerminal {
     for (let waited = 0; waited < 3000; waited += 100) {
       await sleep(100);
       if (!(await this.terminal.alive())) return at;
-      if (waited === 1500 && new RegExp(`> ${this.facts.quit}\\s*$`, "m").test(await this.screen())) await this.terminal.press("Enter");
+      if (waited === 1500 && new RegExp(`> ${this.facts.quit}\\s*$`, "m").test(await this.screen()))
+        await this.terminal.press("Enter");
     }
     return at;
   }
@@ -167,7 +181,9 @@ export class AgentTerminal {
         await sleep(50);
       }
     }
-    throw new Error(`${this.driver.agent} did not exit after ${maxPresses}× ${key}. Screen:\n${trimScreen(await this.screen())}`);
+    throw new Error(
+      `${this.driver.agent} did not exit after ${maxPresses}× ${key}. Screen:\n${trimScreen(await this.screen())}`,
+    );
   }
 
   /** The agent's process (what a user would kill), or null. */

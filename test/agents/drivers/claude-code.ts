@@ -56,7 +56,11 @@ export class ClaudeCodeDriver extends AgentDriver {
   }
 
   headless(prompt: string, options: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}) {
-    return runProgram(CLAUDE_BIN, ["-p", prompt, "--allowedTools", "Bash", ...(options.args ?? [])], { env: this.env(options.env), cwd: this.sandbox.project, timeoutMs: options.timeoutMs ?? 60_000 });
+    return runProgram(CLAUDE_BIN, ["-p", prompt, "--allowedTools", "Bash", ...(options.args ?? [])], {
+      env: this.env(options.env),
+      cwd: this.sandbox.project,
+      timeoutMs: options.timeoutMs ?? 60_000,
+    });
   }
 
   agentPid(panePid: number): number | null {

@@ -80,7 +80,11 @@ export class CodexDriver extends AgentDriver {
   }
 
   headless(prompt: string, options: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}) {
-    return runProgram(CODEX_JS, ["exec", "--skip-git-repo-check", ...(options.args ?? []), prompt], { env: this.env(options.env), cwd: this.sandbox.project, timeoutMs: options.timeoutMs ?? 60_000 });
+    return runProgram(CODEX_JS, ["exec", "--skip-git-repo-check", ...(options.args ?? []), prompt], {
+      env: this.env(options.env),
+      cwd: this.sandbox.project,
+      timeoutMs: options.timeoutMs ?? 60_000,
+    });
   }
 
   /** The native `codex` the node launcher runs (what `ps` shows as codex; never the app-server). */
@@ -112,7 +116,10 @@ export class CodexDriver extends AgentDriver {
     await session.waitFor(/› 2\. Trust all and continue/, 5_000);
     await session.terminal.press("Enter");
     for (let waited = 0; this.hooksNeedTrust(); waited += 100) {
-      if (waited > 10_000) throw new Error(`codex: hooks still not trusted 10 s after answering the review dialog. Screen:\n${trimScreen(await session.screen())}`);
+      if (waited > 10_000)
+        throw new Error(
+          `codex: hooks still not trusted 10 s after answering the review dialog. Screen:\n${trimScreen(await session.screen())}`,
+        );
       await sleep(100);
     }
   }
@@ -139,7 +146,8 @@ export class CodexDriver extends AgentDriver {
         // gone
       }
     }
-    for (let waited = 0; waited < 2000 && this.appServerPids().length > 0; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    for (let waited = 0; waited < 2000 && this.appServerPids().length > 0; waited += 100)
+      await new Promise((r) => setTimeout(r, 100));
     for (const pid of this.appServerPids()) {
       try {
         process.kill(pid, "SIGKILL");

@@ -34,7 +34,10 @@ export class GeminiDriver extends AgentDriver {
     const dir = join(sandbox.home, ".gemini");
     mkdirSync(dir, { recursive: true });
     this.settingsPath = join(dir, "settings.json");
-    writeFileSync(this.settingsPath, JSON.stringify({ security: { auth: { selectedType: "gemini-api-key" } } }, null, 2));
+    writeFileSync(
+      this.settingsPath,
+      JSON.stringify({ security: { auth: { selectedType: "gemini-api-key" } } }, null, 2),
+    );
     writeFileSync(join(dir, "trustedFolders.json"), JSON.stringify({ [sandbox.project]: "TRUST_FOLDER" }, null, 2));
   }
 
@@ -45,7 +48,11 @@ export class GeminiDriver extends AgentDriver {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return this.sandbox.baseEnv({ GEMINI_API_KEY: "mock-gemini-key", GOOGLE_GEMINI_BASE_URL: this.model.url, ...extra });
+    return this.sandbox.baseEnv({
+      GEMINI_API_KEY: "mock-gemini-key",
+      GOOGLE_GEMINI_BASE_URL: this.model.url,
+      ...extra,
+    });
   }
 
   interactiveArgv(args: string[] = []): string[] {
@@ -53,7 +60,11 @@ export class GeminiDriver extends AgentDriver {
   }
 
   headless(prompt: string, options: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}) {
-    return runProgram(GEMINI_JS, ["-p", prompt, ...(options.args ?? [])], { env: this.env(options.env), cwd: this.sandbox.project, timeoutMs: options.timeoutMs ?? 60_000 });
+    return runProgram(GEMINI_JS, ["-p", prompt, ...(options.args ?? [])], {
+      env: this.env(options.env),
+      cwd: this.sandbox.project,
+      timeoutMs: options.timeoutMs ?? 60_000,
+    });
   }
 
   /** Gemini CLI relaunches itself in a child node with a larger heap: that child is the agent. */

@@ -9,10 +9,14 @@ import { chunksOf, ModelScript, type Reply, type RequestRole } from "./script";
  */
 export function startGeminiMock(script = new ModelScript()): Promise<MockModelServer> {
   return startModelServer(async (req, record) => {
-    const match = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(streamGenerateContent|generateContent|countTokens)$/.exec(req.path);
+    const match = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(streamGenerateContent|generateContent|countTokens)$/.exec(
+      req.path,
+    );
     if (req.method !== "POST" || !match) {
       record({ role: "meta", prompt: "", toolResult: false, answered: "404" });
-      return sendJson(req.res, 404, { error: { code: 404, status: "NOT_FOUND", message: `mock: no ${req.method} ${req.path}` } });
+      return sendJson(req.res, 404, {
+        error: { code: 404, status: "NOT_FOUND", message: `mock: no ${req.method} ${req.path}` },
+      });
     }
     const [, model, method] = match;
     const body = req.body ?? {};
@@ -26,7 +30,10 @@ export function startGeminiMock(script = new ModelScript()): Promise<MockModelSe
     const schema = body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema;
     // A turn offers tools and wants free text; JSON-schema requests are the CLI's own checks.
     const role: RequestRole = method === "streamGenerateContent" && declared.length > 0 && !schema ? "turn" : "side";
-    const reply: Reply = role === "turn" ? script.answer(prompt, toolResult) : { kind: "text", text: schema ? JSON.stringify(sample(schema)) : "Mock" };
+    const reply: Reply =
+      role === "turn"
+        ? script.answer(prompt, toolResult)
+        : { kind: "text", text: schema ? JSON.stringify(sample(schema)) : "Mock" };
     record({ role, prompt, toolResult, answered: reply.kind });
     return answer(req, model, method === "streamGenerateContent", reply);
   }, script);
@@ -64,8 +71,9 @@ function endsWithToolResult(body: any): boolean {
  */
 export function sample(schema: any, key = ""): unknown {
   if (!schema || typeof schema !== "object") return null;
-  if (Array.isArray(schema.enum)) return key === "next_speaker" && schema.enum.includes("user") ? "user" : schema.enum[0];
-  const type = String(Array.isArray(schema.type) ? schema.type[0] : schema.type ?? "object").toLowerCase();
+  if (Array.isArray(schema.enum))
+    return key === "next_speaker" && schema.enum.includes("user") ? "user" : schema.enum[0];
+  const type = String(Array.isArray(schema.type) ? schema.type[0] : (schema.type ?? "object")).toLowerCase();
   if (type === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(schema.properties ?? {})) out[k] = sample(v, k);
@@ -82,8 +90,17 @@ const usage = { promptTokenCount: 130, candidatesTokenCount: 22, totalTokenCount
 
 async function answer(req: ModelRequest, model: string, stream: boolean, reply: Reply): Promise<void> {
   if (reply.kind === "http_error") {
-    const status = reply.status === 429 ? "RESOURCE_EXHAUSTED" : reply.status >= 500 ? (reply.status === 503 ? "UNAVAILABLE" : "INTERNAL") : "INVALID_ARGUMENT";
-    return sendJson(req.res, reply.status, { error: { code: reply.status, message: reply.message ?? `Mock ${reply.status} error`, status } });
+    const status =
+      reply.status === 429
+        ? "RESOURCE_EXHAUSTED"
+        : reply.status >= 500
+          ? reply.status === 503
+            ? "UNAVAILABLE"
+            : "INTERNAL"
+          : "INVALID_ARGUMENT";
+    return sendJson(req.res, reply.status, {
+      error: { code: reply.status, message: reply.message ?? `Mock ${reply.status} error`, status },
+    });
   }
   const chunk = (parts: unknown[], finish?: string) => ({
     candidates: [{ content: { role: "model", parts }, index: 0, ...(finish ? { finishReason: finish } : {}) }],
@@ -92,8 +109,14 @@ async function answer(req: ModelRequest, model: string, stream: boolean, reply: 
     responseId: `mock-${Date.now()}`,
   });
   if (!stream) {
-    if (reply.kind === "stream_error") return sendJson(req.res, 500, { error: { code: 500, message: reply.message ?? "Mock error", status: "INTERNAL" } });
-    const parts = reply.kind === "tool" ? [{ functionCall: { name: "run_shell_command", args: { command: reply.command } } }] : [{ text: reply.text }];
+    if (reply.kind === "stream_error")
+      return sendJson(req.res, 500, {
+        error: { code: 500, message: reply.message ?? "Mock error", status: "INTERNAL" },
+      });
+    const parts =
+      reply.kind === "tool"
+        ? [{ functionCall: { name: "run_shell_command", args: { command: reply.command } } }]
+        : [{ text: reply.text }];
     return sendJson(req.res, 200, chunk(parts, "STOP"));
   }
   const sse = openSse(req.res);
@@ -104,7 +127,17 @@ async function answer(req: ModelRequest, model: string, stream: boolean, reply: 
   }
   if (reply.kind === "tool") {
     if (reply.text) sse.event(null, chunk([{ text: reply.text }]));
-    sse.event(null, chunk([{ functionCall: { name: "run_shell_command", args: { command: reply.command, description: "Run a command" } } }], "STOP"));
+    sse.event(
+      null,
+      chunk(
+        [
+          {
+            functionCall: { name: "run_shell_command", args: { command: reply.command, description: "Run a command" } },
+          },
+        ],
+        "STOP",
+      ),
+    );
     return sse.end();
   }
   const parts = reply.kind === "slow" ? chunksOf(reply.text, reply.chunks) : chunksOf(reply.text, 3);

@@ -15,7 +15,10 @@ export interface ModelRequest {
   closed(): boolean;
 }
 
-export type Handler = (req: ModelRequest, record: (entry: Omit<RecordedModelRequest, "at" | "method" | "path" | "body">) => void) => void | Promise<void>;
+export type Handler = (
+  req: ModelRequest,
+  record: (entry: Omit<RecordedModelRequest, "at" | "method" | "path" | "body">) => void,
+) => void | Promise<void>;
 
 /** A mock model server on 127.0.0.1 and a free port: every request recorded, the script editable. */
 export interface MockModelServer {
@@ -46,8 +49,18 @@ export async function startModelServer(handler: Handler, script = new ModelScrip
       const url = new URL(req.url ?? "/", "http://mock");
       let gone = false;
       res.on("close", () => (gone = true));
-      const request: ModelRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body, res, closed: () => gone };
-      Promise.resolve(handler(request, (entry) => requests.push({ at, method: request.method, path: request.path, body, ...entry }))).catch((error) => {
+      const request: ModelRequest = {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        res,
+        closed: () => gone,
+      };
+      Promise.resolve(
+        handler(request, (entry) => requests.push({ at, method: request.method, path: request.path, body, ...entry })),
+      ).catch((error) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { type: "mock_failure", message: String(error) } }));
       });
@@ -72,7 +85,12 @@ export async function startModelServer(handler: Handler, script = new ModelScrip
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }

@@ -72,7 +72,9 @@ export class ModelScript {
 
   /** The answer to a turn request. */
   answer(prompt: string, toolResult: boolean): Reply {
-    const rule = this.rules.find((r) => (r.times === undefined || r.used < r.times || toolResult) && matches(r.prompt, prompt));
+    const rule = this.rules.find(
+      (r) => (r.times === undefined || r.used < r.times || toolResult) && matches(r.prompt, prompt),
+    );
     if (!rule) return this.fallback;
     if (toolResult) return rule.afterTool ?? { kind: "text", text: "Done." };
     rule.used++;

@@ -29,7 +29,10 @@ function watchersAlive(user: User): number[] {
  * A user in Codex's TUI (hooks trusted in its first-start dialog) after one turn: Codex starts its
  * thread, and so runs SessionStart, only with the first prompt (which also starts the title thread).
  */
-async function inTui(kit: Kit, options: { prompt?: string; prepare?: (user: User) => void | Promise<void>; wrapper?: string[] } = {}): Promise<User & { agent: AgentTerminal; session: SessionJson }> {
+async function inTui(
+  kit: Kit,
+  options: { prompt?: string; prepare?: (user: User) => void | Promise<void>; wrapper?: string[] } = {},
+): Promise<User & { agent: AgentTerminal; session: SessionJson }> {
   const user = await kit.user();
   await options.prepare?.(user);
   const agent = await user.driver.interactive({ wrapper: options.wrapper });
@@ -43,7 +46,13 @@ async function inTui(kit: Kit, options: { prompt?: string; prepare?: (user: User
 const afterOneTurn = (kit: Kit, prompt: string) => inTui(kit, { prompt });
 
 async function expectEndWithin(kit: Kit, user: User, id: string, label: string, trigger: number, targetMs: number) {
-  return expectState(kit, user, id, { case: label, metric: `${label} → ended`, want: { status: "ended", endReason: ["session_end", "process_exit"] }, trigger, targetMs });
+  return expectState(kit, user, id, {
+    case: label,
+    metric: `${label} → ended`,
+    want: { status: "ended", endReason: ["session_end", "process_exit"] },
+    trigger,
+    targetMs,
+  });
 }
 
 /** No watcher of this user left a few seconds after its sessions ended (the app-server may live on). */
@@ -54,8 +63,16 @@ async function expectNoWatcherLeft(kit: Kit, user: User, label: string): Promise
     if (left.length === 0) return;
     await sleep(250);
   }
-  kit.figures.record({ agent: kit.agent, case: label, metric: "watchers left 5 s after the end", ms: 5_000, observed: `FAILED: ${left.length} alive` });
-  throw new Error(`${label}: ${left.length} watcher(s) still alive 5 s after the session ended (app-server ${user.driver.appServerPids().length ? "running" : "gone"})`);
+  kit.figures.record({
+    agent: kit.agent,
+    case: label,
+    metric: "watchers left 5 s after the end",
+    ms: 5_000,
+    observed: `FAILED: ${left.length} alive`,
+  });
+  throw new Error(
+    `${label}: ${left.length} watcher(s) still alive 5 s after the session ended (app-server ${user.driver.appServerPids().length ? "running" : "gone"})`,
+  );
 }
 
 export const codexCases: Record<string, Case<"codex">> = {
@@ -70,7 +87,12 @@ export const codexCases: Record<string, Case<"codex">> = {
     const session = await user.observer.waitForSession({ where: (s) => s.title === "please run exec-tool-case" });
     const ended = await expectEndWithin(kit, user, session.id, "codex exec exit", exitedAt, 2000);
     expect(ended.session.tool_calls).toBeGreaterThanOrEqual(1);
-    expect(user.observer.ids().map((id) => user.observer.latest(id)!).filter((s) => s.title === "please run exec-tool-case")).toHaveLength(1);
+    expect(
+      user.observer
+        .ids()
+        .map((id) => user.observer.latest(id)!)
+        .filter((s) => s.title === "please run exec-tool-case"),
+    ).toHaveLength(1);
   },
 
   "codex exec on a fresh install runs no hook (not trusted): pulse doctor says so": async (kit) => {
@@ -79,7 +101,13 @@ export const codexCases: Record<string, Case<"codex">> = {
     expect(run.code).toBe(0);
     const doctor = await user.driver.pulse(["doctor"]);
     const says = /trust/i.test(doctor.stdout + doctor.stderr);
-    kit.figures.record({ agent: kit.agent, case: "exec untrusted", metric: `doctor exit ${doctor.code}, mentions trust: ${says}`, ms: doctor.ms, observed: says && doctor.code !== 0 ? undefined : "FAILED" });
+    kit.figures.record({
+      agent: kit.agent,
+      case: "exec untrusted",
+      metric: `doctor exit ${doctor.code}, mentions trust: ${says}`,
+      ms: doctor.ms,
+      observed: says && doctor.code !== 0 ? undefined : "FAILED",
+    });
     expect(doctor.stdout).not.toMatch(/All checks passed/);
     expect(says).toBe(true);
     expect(doctor.code).not.toBe(0);
@@ -118,7 +146,13 @@ export const codexCases: Record<string, Case<"codex">> = {
     // The title request is made with the first prompt; give its notify time to arrive.
     await sleep(3_000);
     const sessions = user.observer.ids().map((id) => user.observer.latest(id)!);
-    kit.figures.record({ agent: kit.agent, case: "title thread", metric: `sessions for one TUI turn: ${sessions.length}`, ms: 0, observed: sessions.length === 1 ? undefined : `FAILED: ${sessions.map((s) => s.title).join(" | ")}` });
+    kit.figures.record({
+      agent: kit.agent,
+      case: "title thread",
+      metric: `sessions for one TUI turn: ${sessions.length}`,
+      ms: 0,
+      observed: sessions.length === 1 ? undefined : `FAILED: ${sessions.map((s) => s.title).join(" | ")}`,
+    });
     expect(sessions.filter(isTitleThread)).toEqual([]);
     expect(sessions).toHaveLength(1);
   },
@@ -143,17 +177,32 @@ export const codexCases: Record<string, Case<"codex">> = {
     await user.driver.stopAppServer();
     await sleep(3_000);
     const after = user.observer.latest(first.id)!;
-    expect({ end_reason: after.end_reason, ended_at: after.ended_at, reopen_count: after.reopen_count }).toEqual({ end_reason: ended.session.end_reason, ended_at: ended.session.ended_at, reopen_count: 0 });
+    expect({ end_reason: after.end_reason, ended_at: after.ended_at, reopen_count: after.reopen_count }).toEqual({
+      end_reason: ended.session.end_reason,
+      ended_at: ended.session.ended_at,
+      reopen_count: 0,
+    });
     expect(Date.parse(after.ended_at!)).toBeLessThan(stopped);
   },
 
   // ── waiting states (targets) ───────────────────────────────────────────────────────────────
   "approval dialog opens → waiting·permission ≤ 1 s": async (kit) => {
     const user = await inTui(kit);
-    user.driver.script.on("approval-case", { kind: "tool", command: `touch ${join(user.sandbox.root, "approved")}`, escalate: true });
+    user.driver.script.on("approval-case", {
+      kind: "tool",
+      command: `touch ${join(user.sandbox.root, "approved")}`,
+      escalate: true,
+    });
     await user.agent.prompt("please approval-case");
     const opened = await user.agent.waitForPermission();
-    await expectState(kit, user, user.session.id, { case: "approval dialog", metric: "dialog → waiting·permission", want: { status: "waiting", waitingReason: "permission" }, trigger: opened, after: opened - 1000, targetMs: 1000 });
+    await expectState(kit, user, user.session.id, {
+      case: "approval dialog",
+      metric: "dialog → waiting·permission",
+      want: { status: "waiting", waitingReason: "permission" },
+      trigger: opened,
+      after: opened - 1000,
+      targetMs: 1000,
+    });
   },
 
   "Esc during a running tool (Interrupt) → waiting·interrupted ≤ 2 s": async (kit) => {
@@ -165,29 +214,48 @@ export const codexCases: Record<string, Case<"codex">> = {
     await sleep(500);
     const pressed = await user.agent.escape();
     await user.agent.waitFor(/interrupted/i);
-    await expectState(kit, user, user.session.id, { case: "Interrupt", metric: "Esc → waiting·interrupted", want: { status: "waiting", waitingReason: "interrupted" }, trigger: pressed, targetMs: 2000 });
+    await expectState(kit, user, user.session.id, {
+      case: "Interrupt",
+      metric: "Esc → waiting·interrupted",
+      want: { status: "waiting", waitingReason: "interrupted" },
+      trigger: pressed,
+      targetMs: 2000,
+    });
   },
 
   // ── OpenTelemetry on ───────────────────────────────────────────────────────────────────────
-  "OTel on ([otel] from pulse otel env): after a turn it stays waiting, titled by the real prompt, tokens counted": async (kit) => {
-    const user = await inTui(kit, {
-      prompt: "otel codex title case",
-      prepare: async (u) => {
-        const out = await u.driver.pulse(["otel", "env", "--agent", "codex"], { PULSE_URL: kit.stack.url });
-        expect(out.code).toBe(0);
-        // The table, without the comment line above it.
-        const table = out.stdout.slice(out.stdout.search(/^\[otel\]/m));
-        expect(table).toMatch(/^\[otel\]/);
-        u.driver.appendConfig(table);
-      },
-    });
-    const waiting = user.observer.statesOf(user.session.id).find((s) => s.session.waiting_reason === "turn_end")!;
-    await expectNever(kit, user, user.session.id, { case: "OTel on", from: waiting.at, forMs: 6_000, bad: (s) => s.status !== "waiting", what: "waiting → another state after the turn" });
-    const latest = user.observer.latest(user.session.id)!;
-    kit.figures.record({ agent: kit.agent, case: "OTel on", metric: `title "${latest.title}", input_tokens ${latest.input_tokens}`, ms: 0, observed: latest.title === "otel codex title case" && (latest.input_tokens ?? 0) > 0 ? undefined : "FAILED" });
-    expect(latest.title).toBe("otel codex title case");
-    expect(latest.input_tokens ?? 0).toBeGreaterThan(0);
-  },
+  "OTel on ([otel] from pulse otel env): after a turn it stays waiting, titled by the real prompt, tokens counted":
+    async (kit) => {
+      const user = await inTui(kit, {
+        prompt: "otel codex title case",
+        prepare: async (u) => {
+          const out = await u.driver.pulse(["otel", "env", "--agent", "codex"], { PULSE_URL: kit.stack.url });
+          expect(out.code).toBe(0);
+          // The table, without the comment line above it.
+          const table = out.stdout.slice(out.stdout.search(/^\[otel\]/m));
+          expect(table).toMatch(/^\[otel\]/);
+          u.driver.appendConfig(table);
+        },
+      });
+      const waiting = user.observer.statesOf(user.session.id).find((s) => s.session.waiting_reason === "turn_end")!;
+      await expectNever(kit, user, user.session.id, {
+        case: "OTel on",
+        from: waiting.at,
+        forMs: 6_000,
+        bad: (s) => s.status !== "waiting",
+        what: "waiting → another state after the turn",
+      });
+      const latest = user.observer.latest(user.session.id)!;
+      kit.figures.record({
+        agent: kit.agent,
+        case: "OTel on",
+        metric: `title "${latest.title}", input_tokens ${latest.input_tokens}`,
+        ms: 0,
+        observed: latest.title === "otel codex title case" && (latest.input_tokens ?? 0) > 0 ? undefined : "FAILED",
+      });
+      expect(latest.title).toBe("otel codex title case");
+      expect(latest.input_tokens ?? 0).toBeGreaterThan(0);
+    },
 
   // ── pulse run (the "Both" row) ─────────────────────────────────────────────────────────────
   "pulse run -- codex with hooks installed: one session": async (kit) => {
@@ -199,8 +267,20 @@ export const codexCases: Record<string, Case<"codex">> = {
     await agent.waitClosed();
     // pulse run reports (or not) when the agent exits; let its last word and any watcher arrive.
     await sleep(3_000);
-    const sessions = user.observer.ids().map((id) => user.observer.latest(id)!).filter((s) => !isTitleThread(s));
-    kit.figures.record({ agent: kit.agent, case: "pulse run -- codex", metric: `sessions: ${sessions.length}`, ms: 0, observed: sessions.length === 1 ? undefined : `FAILED: ${sessions.map((s) => `${s.id.slice(0, 8)} ${describeState(s)}`).join(", ")}` });
+    const sessions = user.observer
+      .ids()
+      .map((id) => user.observer.latest(id)!)
+      .filter((s) => !isTitleThread(s));
+    kit.figures.record({
+      agent: kit.agent,
+      case: "pulse run -- codex",
+      metric: `sessions: ${sessions.length}`,
+      ms: 0,
+      observed:
+        sessions.length === 1
+          ? undefined
+          : `FAILED: ${sessions.map((s) => `${s.id.slice(0, 8)} ${describeState(s)}`).join(", ")}`,
+    });
     expect(sessions).toHaveLength(1);
   },
 };
@@ -213,7 +293,13 @@ export const codexTimeoutCases: Record<string, Case<"codex">> = {
     const user = await afterOneTurn(kit, "codex idle case");
     const control = await postControlSession(kit, "codex-idle");
     const from = Date.now();
-    await expectNever(kit, user, user.session.id, { case: "idle 3× timeout", from, forMs: 3 * TIMEOUT_MS, bad: isEnded, what: "ended while idle" });
+    await expectNever(kit, user, user.session.id, {
+      case: "idle 3× timeout",
+      from,
+      forMs: 3 * TIMEOUT_MS,
+      bad: isEnded,
+      what: "ended while idle",
+    });
     expect(user.observer.latest(user.session.id)!.reopen_count).toBe(0);
     await expectControlReaped(kit, control, 5_000);
   },

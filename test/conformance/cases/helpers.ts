@@ -10,12 +10,19 @@ import type { SessionJson } from "../../../packages/core/src/session-json";
  */
 export const SHORT_STALE_TIMEOUT_MINUTES = 0.1;
 export const SHORT_TIMEOUT_MS = SHORT_STALE_TIMEOUT_MINUTES * 60_000;
-export const SHORT_TIMEOUT_STACK = { env: { SESSION_STALE_TIMEOUT_MINUTES: String(SHORT_STALE_TIMEOUT_MINUTES), REAPER_INTERVAL_SECONDS: "1" } };
+export const SHORT_TIMEOUT_STACK = {
+  env: { SESSION_STALE_TIMEOUT_MINUTES: String(SHORT_STALE_TIMEOUT_MINUTES), REAPER_INTERVAL_SECONDS: "1" },
+};
 
 /** A user in a terminal at the agent's prompt, their session known to Pulse. */
 export async function inTerminal<A extends AgentId>(
   kit: ConformanceKit<A>,
-  options: { pulseUrl?: string; args?: string[]; env?: Record<string, string> | (() => Record<string, string>); prepare?: (user: AgentUser<A>) => void | Promise<void> } = {},
+  options: {
+    pulseUrl?: string;
+    args?: string[];
+    env?: Record<string, string> | (() => Record<string, string>);
+    prepare?: (user: AgentUser<A>) => void | Promise<void>;
+  } = {},
 ) {
   const user = await kit.user({ pulseUrl: options.pulseUrl });
   await options.prepare?.(user);
@@ -35,17 +42,41 @@ export async function expectState<A extends AgentId>(
   kit: ConformanceKit<A>,
   user: Pick<AgentUser<A>, "observer">,
   sessionId: string,
-  options: { case: string; metric: string; want: ExpectedState; trigger: number; targetMs?: number; deadlineMs?: number; after?: number },
+  options: {
+    case: string;
+    metric: string;
+    want: ExpectedState;
+    trigger: number;
+    targetMs?: number;
+    deadlineMs?: number;
+    after?: number;
+  },
 ): Promise<SeenState> {
   const deadlineMs = options.deadlineMs ?? (options.targetMs ?? 2000) * 3;
   const after = options.after ?? options.trigger;
   try {
-    const seen = await user.observer.waitForState(sessionId, options.want, { after, timeoutMs: Math.max(0, options.trigger + deadlineMs - Date.now()) });
-    kit.figures.record({ agent: kit.agent, case: options.case, metric: options.metric, ms: Math.max(0, seen.at - options.trigger), targetMs: options.targetMs });
+    const seen = await user.observer.waitForState(sessionId, options.want, {
+      after,
+      timeoutMs: Math.max(0, options.trigger + deadlineMs - Date.now()),
+    });
+    kit.figures.record({
+      agent: kit.agent,
+      case: options.case,
+      metric: options.metric,
+      ms: Math.max(0, seen.at - options.trigger),
+      targetMs: options.targetMs,
+    });
     return seen;
   } catch (error) {
     const latest = user.observer.latest(sessionId);
-    kit.figures.record({ agent: kit.agent, case: options.case, metric: options.metric, ms: Date.now() - options.trigger, targetMs: options.targetMs, observed: latest ? `FAILED: ${describeState(latest)}` : "FAILED: no session" });
+    kit.figures.record({
+      agent: kit.agent,
+      case: options.case,
+      metric: options.metric,
+      ms: Date.now() - options.trigger,
+      targetMs: options.targetMs,
+      observed: latest ? `FAILED: ${describeState(latest)}` : "FAILED: no session",
+    });
     throw error;
   }
 }
@@ -63,12 +94,25 @@ export async function expectNever<A extends AgentId>(
   while (Date.now() < options.from + options.forMs) {
     const bad = user.observer.statesSince(sessionId, options.from).find((s) => options.bad(s.session));
     if (bad) {
-      kit.figures.record({ agent: kit.agent, case: options.case, metric: `${options.what} (should never happen)`, ms: bad.at - options.from, observed: `FAILED: ${describeState(bad.session)}` });
-      throw new Error(`${options.case}: Pulse showed ${describeState(bad.session)} ${((bad.at - options.from) / 1000).toFixed(1)} s in; states: ${user.observer.timeline(sessionId, options.from)}`);
+      kit.figures.record({
+        agent: kit.agent,
+        case: options.case,
+        metric: `${options.what} (should never happen)`,
+        ms: bad.at - options.from,
+        observed: `FAILED: ${describeState(bad.session)}`,
+      });
+      throw new Error(
+        `${options.case}: Pulse showed ${describeState(bad.session)} ${((bad.at - options.from) / 1000).toFixed(1)} s in; states: ${user.observer.timeline(sessionId, options.from)}`,
+      );
     }
     await sleep(100);
   }
-  kit.figures.record({ agent: kit.agent, case: options.case, metric: `watched for ${options.what}: none`, ms: options.forMs });
+  kit.figures.record({
+    agent: kit.agent,
+    case: options.case,
+    metric: `watched for ${options.what}: none`,
+    ms: options.forMs,
+  });
 }
 
 /**
@@ -88,7 +132,11 @@ export async function postControlSession<A extends AgentId>(kit: ConformanceKit<
 }
 
 /** Waits until the control session shows ended·stale (fails after `timeoutMs`). */
-export async function expectControlReaped<A extends AgentId>(kit: ConformanceKit<A>, id: string, timeoutMs: number): Promise<void> {
+export async function expectControlReaped<A extends AgentId>(
+  kit: ConformanceKit<A>,
+  id: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
@@ -100,5 +148,7 @@ export async function expectControlReaped<A extends AgentId>(kit: ConformanceKit
     }
     await sleep(200);
   }
-  throw new Error(`control session ${id} (no watcher) was not ended stale within ${timeoutMs} ms (shows ${last || "nothing"}): the reaper is not judging silence, so "never ended" proves nothing`);
+  throw new Error(
+    `control session ${id} (no watcher) was not ended stale within ${timeoutMs} ms (shows ${last || "nothing"}): the reaper is not judging silence, so "never ended" proves nothing`,
+  );
 }

@@ -6,7 +6,12 @@ import { isOpenRoute } from "./open-routes";
 
 /** Names only this machine's own resolver answers, whatever a DNS server says. */
 export function isLoopbackName(hostname: string): boolean {
-  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || (isIP(hostname) === 4 && hostname.startsWith("127."));
+  return (
+    hostname === "localhost" ||
+    hostname.endsWith(".localhost") ||
+    hostname === "[::1]" ||
+    (isIP(hostname) === 4 && hostname.startsWith("127."))
+  );
 }
 
 /** Whether HOST (what ingest listens on) is reachable only from this machine. */
@@ -38,7 +43,11 @@ export function hostCheckActive(policy: HostPolicy): boolean {
  */
 export function installHostCheck(fastify: FastifyInstance, policy: HostPolicy): void {
   if (!hostCheckActive(policy)) return;
-  const allowed = new Set((policy.allowedHosts ?? []).map((name) => parseHost(name)?.hostname).filter((name): name is string => name !== undefined));
+  const allowed = new Set(
+    (policy.allowedHosts ?? [])
+      .map((name) => parseHost(name)?.hostname)
+      .filter((name): name is string => name !== undefined),
+  );
   fastify.addHook("onRequest", async (request, reply) => {
     if (isOpenRoute(request)) return;
     const hostname = parseHost(request.headers.host)?.hostname;
@@ -48,7 +57,8 @@ export function installHostCheck(fastify: FastifyInstance, policy: HostPolicy): 
       headers: {},
       body: {
         error: "host_not_allowed",
-        message: "this ingest has no PULSE_TOKEN and answers only requests addressed to localhost or a name in PULSE_ALLOWED_HOSTS",
+        message:
+          "this ingest has no PULSE_TOKEN and answers only requests addressed to localhost or a name in PULSE_ALLOWED_HOSTS",
       },
     });
   });

@@ -15,4 +15,5 @@ export const notFound = (message: string) => new ApiError(404, "not_found", mess
 
 /** Seconds a client should wait before retrying when a dependency is down. */
 export const RETRY_AFTER_SECONDS = 5;
-export const unavailable = (message: string) => new ApiError(503, "unavailable", message, { "retry-after": String(RETRY_AFTER_SECONDS) });
+export const unavailable = (message: string) =>
+  new ApiError(503, "unavailable", message, { "retry-after": String(RETRY_AFTER_SECONDS) });

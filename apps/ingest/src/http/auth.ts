@@ -30,12 +30,16 @@ export function createTokenCheck(token: string | undefined): TokenCheck | null {
     return {
       status: 401,
       headers: { "www-authenticate": 'Bearer realm="pulse"' },
-      body: { error: "unauthorized", message: presented !== null ? "the token is not valid" : "missing Authorization: Bearer <token> header" },
+      body: {
+        error: "unauthorized",
+        message: presented !== null ? "the token is not valid" : "missing Authorization: Bearer <token> header",
+      },
     };
   };
 }
 
-export const sendRefusal = (reply: FastifyReply, refusal: Refusal) => reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
+export const sendRefusal = (reply: FastifyReply, refusal: Refusal) =>
+  reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
 
 /** Checks the token before the body is even read. */
 export function installTokenCheck(fastify: FastifyInstance, check: TokenCheck | null): void {

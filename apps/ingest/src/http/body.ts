@@ -20,7 +20,8 @@ declare module "fastify" {
 /** Inflations at once: each may hold its route's whole limit in memory until it is parsed or refused. */
 const inflating = new ConcurrencyGate(INFLATE_CONCURRENCY, INFLATE_QUEUE, "compressed");
 
-const bodyError = (statusCode: number, code: string, message: string) => Object.assign(new Error(message), { statusCode, code });
+const bodyError = (statusCode: number, code: string, message: string) =>
+  Object.assign(new Error(message), { statusCode, code });
 
 function inflateBody(encoding: string, body: Buffer, limit: number): Promise<Buffer> {
   const inflater = encoding === "deflate" ? inflate : gunzip;
@@ -28,7 +29,9 @@ function inflateBody(encoding: string, body: Buffer, limit: number): Promise<Buf
     inflater(body, { maxOutputLength: limit }, (error, result) => {
       if (!error) return resolve(result);
       if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-        return reject(bodyError(413, "PULSE_BODY_TOO_LARGE", `the body inflates to more than ${limit} bytes, this route's limit`));
+        return reject(
+          bodyError(413, "PULSE_BODY_TOO_LARGE", `the body inflates to more than ${limit} bytes, this route's limit`),
+        );
       }
       reject(bodyError(400, "PULSE_BAD_ENCODING", `the body is not valid ${encoding}: ${error.message}`));
     }),
@@ -45,12 +48,24 @@ export function installBodyParser(fastify: FastifyInstance): void {
   fastify.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: BODY_LIMIT_BYTES }, (request, raw, done) => {
     void (async () => {
       let body = raw as Buffer;
-      const encoding = String(request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+      const encoding = String(request.headers["content-encoding"] ?? "identity")
+        .trim()
+        .toLowerCase();
       if (encoding === "gzip" || encoding === "x-gzip" || encoding === "deflate") {
         const compressed = body;
-        body = await inflating.run(() => inflateBody(encoding === "deflate" ? "deflate" : "gzip", compressed, inflatedLimitFor(request.routeOptions.url)));
-      }
-      else if (encoding !== "identity" && encoding !== "") throw bodyError(415, "PULSE_BAD_ENCODING", `unsupported Content-Encoding "${encoding}": use gzip, deflate or none`);
+        body = await inflating.run(() =>
+          inflateBody(
+            encoding === "deflate" ? "deflate" : "gzip",
+            compressed,
+            inflatedLimitFor(request.routeOptions.url),
+          ),
+        );
+      } else if (encoding !== "identity" && encoding !== "")
+        throw bodyError(
+          415,
+          "PULSE_BAD_ENCODING",
+          `unsupported Content-Encoding "${encoding}": use gzip, deflate or none`,
+        );
       request.bodyBytes = body.length;
       if (PROTOBUF.test(String(request.headers["content-type"] ?? ""))) return body;
       const text = body.toString("utf8");
@@ -58,12 +73,21 @@ export function installBodyParser(fastify: FastifyInstance): void {
       // action buttons send none).
       if (text.trim() === "") return undefined;
       // Before anything recursive sees it (see json-depth.ts); JSON.parse itself is not recursive.
-      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw bodyError(400, "PULSE_JSON_TOO_DEEP", `the body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+        throw bodyError(
+          400,
+          "PULSE_JSON_TOO_DEEP",
+          `the body nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
+        );
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        throw bodyError(400, "FST_ERR_CTP_INVALID_JSON_BODY", `the body is not valid JSON: ${(error as Error).message}`);
+        throw bodyError(
+          400,
+          "FST_ERR_CTP_INVALID_JSON_BODY",
+          `the body is not valid JSON: ${(error as Error).message}`,
+        );
       }
       return repairLoneSurrogates(text, parsed);
     })().then(

@@ -20,7 +20,11 @@ describe("ConcurrencyGate", () => {
     });
     const b = gate.run(async () => (order.push("b"), "b"));
     const c = gate.run(async () => (order.push("c"), "c"));
-    await expect(gate.run(async () => "d")).rejects.toMatchObject({ status: 429, code: "too_many_requests", headers: { "retry-after": "2" } });
+    await expect(gate.run(async () => "d")).rejects.toMatchObject({
+      status: 429,
+      code: "too_many_requests",
+      headers: { "retry-after": "2" },
+    });
     expect(order).toEqual(["a start"]);
     first.resolve();
     expect(await Promise.all([a, b, c])).toEqual(["a", "b", "c"]);

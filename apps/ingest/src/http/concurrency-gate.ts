@@ -18,7 +18,10 @@ export class ConcurrencyGate {
 
   async run<T>(compute: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
-      if (this.queue.length >= this.maxQueued) throw new ApiError(429, "too_many_requests", `too many ${this.what} requests at once; retry in a few seconds`, { "retry-after": "2" });
+      if (this.queue.length >= this.maxQueued)
+        throw new ApiError(429, "too_many_requests", `too many ${this.what} requests at once; retry in a few seconds`, {
+          "retry-after": "2",
+        });
       // The slot is handed over by the computation that finishes (running stays the same).
       await new Promise<void>((resolve) => this.queue.push(resolve));
     } else {

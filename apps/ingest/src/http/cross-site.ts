@@ -24,7 +24,8 @@ export function crossSiteReason(headers: FastifyRequest["headers"]): string | nu
     // "null" (sandboxed frames, file:, data:) and garbage: no origin we could be.
   }
   const ownHost = parseHost(headers.host)?.host;
-  if (originHost === undefined || ownHost === undefined || originHost !== ownHost) return `Origin: ${origin.slice(0, 100)}`;
+  if (originHost === undefined || ownHost === undefined || originHost !== ownHost)
+    return `Origin: ${origin.slice(0, 100)}`;
   return null;
 }
 
@@ -42,7 +43,10 @@ export function installCrossSiteCheck(fastify: FastifyInstance): void {
     const refusal: Refusal = {
       status: 403,
       headers: {},
-      body: { error: "cross_site", message: `a request from another site's page is refused (${reason}); agents and scripts send no Origin` },
+      body: {
+        error: "cross_site",
+        message: `a request from another site's page is refused (${reason}); agents and scripts send no Origin`,
+      },
     };
     return sendRefusal(reply, refusal);
   });

@@ -50,5 +50,11 @@ export function readDelivery(request: FastifyRequest, receivedMs: number): Deliv
  */
 export function fallbackKey(content: unknown, stampedMs: number | undefined): string {
   if (stampedMs === undefined) return randomUUID();
-  return "h-" + createHash("sha256").update(`${stampedMs}\u0000${JSON.stringify(content)}`).digest("base64url").slice(0, 32);
+  return (
+    "h-" +
+    createHash("sha256")
+      .update(`${stampedMs}\u0000${JSON.stringify(content)}`)
+      .digest("base64url")
+      .slice(0, 32)
+  );
 }

@@ -18,4 +18,5 @@ export const INFLATE_QUEUE = 256;
 const OTLP_ROUTES = new Set(["/v1/logs", "/v1/traces", "/v1/metrics"]);
 
 /** The limit for a route, by the pattern Fastify matched (unmatched paths get the smallest). */
-export const inflatedLimitFor = (routeUrl: string | undefined): number => (routeUrl !== undefined && OTLP_ROUTES.has(routeUrl) ? OTLP_INFLATED_LIMIT_BYTES : INFLATED_LIMIT_BYTES);
+export const inflatedLimitFor = (routeUrl: string | undefined): number =>
+  routeUrl !== undefined && OTLP_ROUTES.has(routeUrl) ? OTLP_INFLATED_LIMIT_BYTES : INFLATED_LIMIT_BYTES;

@@ -22,10 +22,24 @@ export const toOpenApiPath = (fastifyPath: string) => fastifyPath.replace(/:([A-
  */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "PULSE_TOKEN, when the server has one" });
+  registry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "PULSE_TOKEN, when the server has one",
+  });
   for (const route of API_ROUTES) {
-    const errors = Object.fromEntries(Object.entries(COMMON_ERRORS).map(([status, description]) => [status, { description, content: { "application/json": { schema: apiErrorSchema } } }]));
-    const other = Object.fromEntries(Object.entries(route.otherReplies ?? {}).map(([status, reply]) => [status, { description: reply.description, content: { "application/json": { schema: reply.schema } } }]));
+    const errors = Object.fromEntries(
+      Object.entries(COMMON_ERRORS).map(([status, description]) => [
+        status,
+        { description, content: { "application/json": { schema: apiErrorSchema } } },
+      ]),
+    );
+    const other = Object.fromEntries(
+      Object.entries(route.otherReplies ?? {}).map(([status, reply]) => [
+        status,
+        { description: reply.description, content: { "application/json": { schema: reply.schema } } },
+      ]),
+    );
     registry.registerPath({
       method: route.method.toLowerCase() as "get" | "post",
       path: toOpenApiPath(route.path),
@@ -39,14 +53,21 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           required: true,
           content: {
             "application/json": { schema: route.body.schema },
-            ...(route.body.protobuf ? { "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } } } : {}),
+            ...(route.body.protobuf
+              ? { "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } } }
+              : {}),
           },
         },
       },
       responses: {
         [route.status]: {
           description: "Success",
-          content: { "application/json": { schema: route.reply }, ...(route.body?.protobuf ? { "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } } } : {}) },
+          content: {
+            "application/json": { schema: route.reply },
+            ...(route.body?.protobuf
+              ? { "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } } }
+              : {}),
+          },
         },
         ...errors,
         ...other,
@@ -56,7 +77,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const generator = new OpenApiGeneratorV31(registry.definitions);
   return generator.generateDocument({
     openapi: "3.1.0",
-    info: { title: "Pulse ingest API", version, description: "Events in (agent hooks, normalised events, OTLP), sessions and stats out. See docs/api.md." },
+    info: {
+      title: "Pulse ingest API",
+      version,
+      description: "Events in (agent hooks, normalised events, OTLP), sessions and stats out. See docs/api.md.",
+    },
     servers: [{ url: "http://127.0.0.1:6820" }],
   }) as unknown as Record<string, unknown>;
 }

@@ -24,8 +24,15 @@ export const SERVER_TIMEOUTS = {
  */
 export function answerUnknownExpectations(server: Server): void {
   server.on("checkExpectation", (_request, response: ServerResponse) => {
-    const body = JSON.stringify({ error: "expectation_failed", message: "Expect: only 100-continue is supported; send the request without this header" });
-    response.writeHead(417, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" });
+    const body = JSON.stringify({
+      error: "expectation_failed",
+      message: "Expect: only 100-continue is supported; send the request without this header",
+    });
+    response.writeHead(417, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      connection: "close",
+    });
     response.end(body);
   });
 }

@@ -12,6 +12,7 @@ const ENCODED_NUL = /%00/i;
  */
 export function installUrlCheck(fastify: FastifyInstance): void {
   fastify.addHook("onRequest", async (request, reply) => {
-    if (ENCODED_NUL.test(request.url)) return reply.status(400).send({ error: "invalid_request", message: "the URL must not contain %00 (NUL)" });
+    if (ENCODED_NUL.test(request.url))
+      return reply.status(400).send({ error: "invalid_request", message: "the URL must not contain %00 (NUL)" });
   });
 }

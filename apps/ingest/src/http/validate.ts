@@ -10,6 +10,7 @@ export function parseOr400<Schema extends z.ZodType>(schema: Schema, input: unkn
 }
 
 export function requireJsonObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== "object" || body === null || Array.isArray(body) || Buffer.isBuffer(body)) throw badRequest("the body must be a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body) || Buffer.isBuffer(body))
+    throw badRequest("the body must be a JSON object");
   return body as Record<string, unknown>;
 }

@@ -36,11 +36,17 @@ function repair(value: unknown): unknown {
       const fixed = repair(object[key]);
       if (key.isWellFormed()) {
         // Defined, not assigned: an own "__proto__" key from JSON.parse stays a plain key.
-        if (fixed !== object[key]) Object.defineProperty(object, key, { value: fixed, writable: true, enumerable: true, configurable: true });
+        if (fixed !== object[key])
+          Object.defineProperty(object, key, { value: fixed, writable: true, enumerable: true, configurable: true });
         continue;
       }
       delete object[key];
-      Object.defineProperty(object, key.toWellFormed(), { value: fixed, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(object, key.toWellFormed(), {
+        value: fixed,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     }
   }
   return value;

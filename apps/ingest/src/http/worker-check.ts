@@ -14,6 +14,9 @@ const workerEventSchema = applyEventsJob.schema.shape.events.element;
 export function refuseWhatTheWorkerWould(events: NormalizedEvent[]): void {
   for (const [i, event] of events.entries()) {
     const parsed = workerEventSchema.safeParse(event);
-    if (!parsed.success) throw badRequest(`the event cannot be applied: ${describeZodError(parsed.error, events.length > 1 ? `[${i}]` : "")}`);
+    if (!parsed.success)
+      throw badRequest(
+        `the event cannot be applied: ${describeZodError(parsed.error, events.length > 1 ? `[${i}]` : "")}`,
+      );
   }
 }

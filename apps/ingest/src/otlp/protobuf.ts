@@ -11,7 +11,9 @@ interface ProtoMessage {
   toObject(message: unknown, options: object): unknown;
 }
 type Collector = Record<"v1", Record<string, ProtoMessage>>;
-const root = generated as unknown as { opentelemetry: { proto: { collector: { logs: Collector; trace: Collector; metrics: Collector } } } };
+const root = generated as unknown as {
+  opentelemetry: { proto: { collector: { logs: Collector; trace: Collector; metrics: Collector } } };
+};
 const proto = root.opentelemetry.proto;
 const TO_OBJECT = { longs: String, enums: Number, bytes: Array, defaults: false } as const;
 
@@ -26,7 +28,9 @@ export function decodeLogsRequest(body: Buffer): unknown {
 /** An ExportTraceServiceRequest as OTLP JSON would give it (trace and span ids in hex). Throws on bad bytes. */
 export function decodeTraceRequest(body: Buffer): unknown {
   const message = proto.collector.trace.v1.ExportTraceServiceRequest;
-  const request = message.toObject(message.decode(body), TO_OBJECT) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }> };
+  const request = message.toObject(message.decode(body), TO_OBJECT) as {
+    resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }>;
+  };
   for (const rs of request.resourceSpans ?? []) {
     for (const ss of rs.scopeSpans ?? []) {
       for (const span of ss.spans ?? []) {

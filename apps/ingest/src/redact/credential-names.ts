@@ -21,11 +21,41 @@ const LAST_WORD: Record<string, CredentialKind> = {
 };
 
 /** One-word names that are a credential on their own; `key` and `pass` alone mean too many other things. */
-const ALONE = new Set(["token", "secret", "apikey", "password", "passwd", "credential", "credentials", "authorization", "cookie"]);
+const ALONE = new Set([
+  "token",
+  "secret",
+  "apikey",
+  "password",
+  "passwd",
+  "credential",
+  "credentials",
+  "authorization",
+  "cookie",
+]);
 
 /** Words that make any name holding them a credential (`SECRET_KEY_BASE`), unless its last word says it is about one. */
 const ANYWHERE: Record<string, CredentialKind> = { secret: "secret", password: "password", passwd: "password" };
-const ABOUT_ONE = new Set(["name", "names", "id", "ids", "arn", "file", "path", "url", "length", "count", "type", "enabled", "present", "required", "ref", "version", "policy", "prompt", "hint"]);
+const ABOUT_ONE = new Set([
+  "name",
+  "names",
+  "id",
+  "ids",
+  "arn",
+  "file",
+  "path",
+  "url",
+  "length",
+  "count",
+  "type",
+  "enabled",
+  "present",
+  "required",
+  "ref",
+  "version",
+  "policy",
+  "prompt",
+  "hint",
+]);
 
 /** PWD is the shell's working directory, and `*_tokens` are counts: neither is a credential. */
 export function credentialKind(name: string): CredentialKind | null {

@@ -50,7 +50,8 @@ export function redactEvent(event: NormalizedEvent, batch: TextBatch): Normalize
 /** What is stored when redacting an event failed: nothing it said. */
 export function failClosed(event: NormalizedEvent): NormalizedEvent {
   const out: NormalizedEvent = { ...event, payload: ERROR_PLACEHOLDER };
-  for (const [field] of TEXT_FIELDS) if (event[field] !== null && event[field] !== undefined) out[field] = ERROR_PLACEHOLDER;
+  for (const [field] of TEXT_FIELDS)
+    if (event[field] !== null && event[field] !== undefined) out[field] = ERROR_PLACEHOLDER;
   return out;
 }
 
@@ -73,7 +74,8 @@ function addValue(value: unknown, batch: TextBatch, depth: number, sensitive: Cr
 }
 
 function redactValue(value: unknown, batch: TextBatch, depth: number, sensitive: CredentialKind | null): unknown {
-  if (typeof value === "string") return sensitive !== null ? (isNotASecret(value) ? value : placeholder(sensitive)) : batch.result(value);
+  if (typeof value === "string")
+    return sensitive !== null ? (isNotASecret(value) ? value : placeholder(sensitive)) : batch.result(value);
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return TOO_DEEP_PLACEHOLDER;
   if (!isPlain(value)) return placeholder("unsupported");
@@ -102,7 +104,11 @@ function redactValue(value: unknown, batch: TextBatch, depth: number, sensitive:
 }
 
 /** Values under a credential's name are secret whole, whatever they look like (`"password": "hunter2"`). */
-function childSensitivity(key: string, sensitive: CredentialKind | null, pair: CredentialKind | null): CredentialKind | null {
+function childSensitivity(
+  key: string,
+  sensitive: CredentialKind | null,
+  pair: CredentialKind | null,
+): CredentialKind | null {
   if (sensitive !== null) return sensitive;
   if (key === "value" && pair !== null) return pair;
   return cachedCredentialKind(key);

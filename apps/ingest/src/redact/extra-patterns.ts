@@ -20,37 +20,41 @@ const MAX_PATTERNS = 50;
  * match becomes `[REDACTED:<kind>]`. Refused at boot when not JSON, a kind is odd, a pattern does not
  * compile or matches the empty string (it would match everywhere).
  */
-export const extraPatternsEnv = z
-  .string()
-  .transform((raw, ctx): ExtraPattern[] => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      ctx.addIssue({ code: "custom", message: 'must be a JSON object of kind → regular expression, e.g. {"acme":"acme_[a-z0-9]{32}"}' });
+export const extraPatternsEnv = z.string().transform((raw, ctx): ExtraPattern[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must be a JSON object of kind → regular expression, e.g. {"acme":"acme_[a-z0-9]{32}"}',
+    });
+    return z.NEVER;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must be a JSON object of kind → regular expression, e.g. {"acme":"acme_[a-z0-9]{32}"}',
+    });
+    return z.NEVER;
+  }
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.length > MAX_PATTERNS) {
+    ctx.addIssue({ code: "custom", message: `must hold at most ${MAX_PATTERNS} patterns` });
+    return z.NEVER;
+  }
+  const patterns: ExtraPattern[] = [];
+  for (const [kind, value] of entries) {
+    const problem = checkPattern(kind, value);
+    if (typeof problem === "string") {
+      // Names the kind, never the pattern: it may itself spell out part of a secret.
+      ctx.addIssue({ code: "custom", message: `pattern "${KIND.test(kind) ? kind : "?"}" ${problem}` });
       return z.NEVER;
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      ctx.addIssue({ code: "custom", message: 'must be a JSON object of kind → regular expression, e.g. {"acme":"acme_[a-z0-9]{32}"}' });
-      return z.NEVER;
-    }
-    const entries = Object.entries(parsed as Record<string, unknown>);
-    if (entries.length > MAX_PATTERNS) {
-      ctx.addIssue({ code: "custom", message: `must hold at most ${MAX_PATTERNS} patterns` });
-      return z.NEVER;
-    }
-    const patterns: ExtraPattern[] = [];
-    for (const [kind, value] of entries) {
-      const problem = checkPattern(kind, value);
-      if (typeof problem === "string") {
-        // Names the kind, never the pattern: it may itself spell out part of a secret.
-        ctx.addIssue({ code: "custom", message: `pattern "${KIND.test(kind) ? kind : "?"}" ${problem}` });
-        return z.NEVER;
-      }
-      patterns.push(problem);
-    }
-    return patterns;
-  });
+    patterns.push(problem);
+  }
+  return patterns;
+});
 
 function checkPattern(kind: string, value: unknown): ExtraPattern | string {
   if (!KIND.test(kind)) return "has a bad kind: 1–40 letters, digits, _ . - (it is shown as [REDACTED:<kind>])";

@@ -24,7 +24,11 @@ const TOKEN_CHAR_LEFT = /[A-Za-z0-9+/_-]/;
 export function applyRanges(text: string, found: Found[]): string {
   if (found.length === 0) return text;
   const spans = found
-    .map((f) => ({ ...f, start: Math.max(0, Math.min(f.start, text.length)), end: Math.max(0, Math.min(f.end, text.length)) }))
+    .map((f) => ({
+      ...f,
+      start: Math.max(0, Math.min(f.start, text.length)),
+      end: Math.max(0, Math.min(f.end, text.length)),
+    }))
     .filter((f) => f.end > f.start)
     .map((f) => widen(text, f))
     .sort((a, b) => a.start - b.start || b.end - a.end);
@@ -37,7 +41,11 @@ export function applyRanges(text: string, found: Found[]): string {
     for (i++; i < spans.length && spans[i].start < end; i++) {
       const next = spans[i];
       end = Math.max(end, next.end);
-      if (next.priority > best.priority || (next.priority === best.priority && next.end - next.start > best.end - best.start)) best = next;
+      if (
+        next.priority > best.priority ||
+        (next.priority === best.priority && next.end - next.start > best.end - best.start)
+      )
+        best = next;
     }
     start = Math.max(start, at);
     out += text.slice(at, start) + placeholder(best.kind);

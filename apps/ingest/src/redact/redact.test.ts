@@ -23,13 +23,25 @@ function contexts(secret: CorpusSecret): [string, string, string[]][] {
     out.push(
       ["a prompt", `Here is the key, use it to call the API for me: ${t} — and do not print it.`, secret.kinds],
       ["a Bash command", `echo ${t} | pbcopy && ./deploy.sh`, secret.kinds],
-      ["multi-line tool output", `Loading config…\n  found credentials in ~/.config/acme\n  ${t}\nDone in 1.2s`, secret.kinds],
+      [
+        "multi-line tool output",
+        `Loading config…\n  found credentials in ~/.config/acme\n  ${t}\nDone in 1.2s`,
+        secret.kinds,
+      ],
       ["a JSON string", JSON.stringify({ config: { value: t, note: "from the vault" } }), secret.kinds],
       // URL-encoded, a key may no longer look like one: the `token=` before it says what it is.
-      ["a URL", `https://api.internal.net/v1/callback?session=42&token=${encodeURIComponent(t)}&next=%2F`, [...secret.kinds, "token"]],
+      [
+        "a URL",
+        `https://api.internal.net/v1/callback?session=42&token=${encodeURIComponent(t)}&next=%2F`,
+        [...secret.kinds, "token"],
+      ],
     );
   }
-  out.push(["the middle of a long output", `${"ok\n".repeat(2000)}${secret.text}\n${"done\n".repeat(2000)}`, secret.kinds]);
+  out.push([
+    "the middle of a long output",
+    `${"ok\n".repeat(2000)}${secret.text}\n${"done\n".repeat(2000)}`,
+    secret.kinds,
+  ]);
   return out;
 }
 
@@ -46,10 +58,20 @@ const placeholders = (text: string) => [...text.matchAll(/\[REDACTED:([a-z0-9_.-
 
 function hookEvent(body: Record<string, unknown>): NormalizedEvent {
   const mapped = agentById("claude-code")!.mapHook(body)!;
-  return buildEvent({ session_id: String(body.session_id), source: "claude-code", cwd: String(body.cwd) }, mapped, { key: "k-1", receivedMs: Date.parse("2026-01-03T10:00:00Z"), host: "dev-box" }, body);
+  return buildEvent(
+    { session_id: String(body.session_id), source: "claude-code", cwd: String(body.cwd) },
+    mapped,
+    { key: "k-1", receivedMs: Date.parse("2026-01-03T10:00:00Z"), host: "dev-box" },
+    body,
+  );
 }
 
-const base = { session_id: "08e837c8-2e94-4747-a03b-0a6566c8bc87", transcript_path: "/home/dev/.claude/projects/x/08e837c8.jsonl", cwd: "/home/dev/work/pulse", permission_mode: "default" };
+const base = {
+  session_id: "08e837c8-2e94-4747-a03b-0a6566c8bc87",
+  transcript_path: "/home/dev/.claude/projects/x/08e837c8.jsonl",
+  cwd: "/home/dev/work/pulse",
+  permission_mode: "default",
+};
 
 describe("redacting text", () => {
   describe.each(CORPUS.map((s) => [s.id, s] as const))("%s", (_id, secret) => {
@@ -72,9 +94,15 @@ describe("redacting text", () => {
 
   it("keeps the words around a secret, and the name of a credential", async () => {
     const token = CORPUS.find((s) => s.id === "github-classic")!.token!;
-    expect(await redactor.redactText(`export GITHUB_TOKEN=${token} && gh repo list`)).toBe("export GITHUB_TOKEN=[REDACTED:github] && gh repo list");
-    expect(await redactor.redactText('curl -H "Authorization: Bearer abcdefgh12345678" x')).toBe('curl -H "Authorization: Bearer [REDACTED:authorization]" x');
-    expect(await redactor.redactText("DB_PASSWORD=hunter2 npm start")).toBe("DB_PASSWORD=[REDACTED:password] npm start");
+    expect(await redactor.redactText(`export GITHUB_TOKEN=${token} && gh repo list`)).toBe(
+      "export GITHUB_TOKEN=[REDACTED:github] && gh repo list",
+    );
+    expect(await redactor.redactText('curl -H "Authorization: Bearer abcdefgh12345678" x')).toBe(
+      'curl -H "Authorization: Bearer [REDACTED:authorization]" x',
+    );
+    expect(await redactor.redactText("DB_PASSWORD=hunter2 npm start")).toBe(
+      "DB_PASSWORD=[REDACTED:password] npm start",
+    );
   });
 
   it("redacts a key cut short at the end of a line ingest truncated", async () => {
@@ -100,7 +128,9 @@ describe("redacting text", () => {
 
   it("ignores secretlint-disable comments in the text (the text cannot switch the scan off)", async () => {
     const token = CORPUS.find((s) => s.id === "stripe")!.token!;
-    expect(await redactor.redactText(`// secretlint-disable\nconst key = "${token}";\n// secretlint-enable`)).not.toContain(token);
+    expect(
+      await redactor.redactText(`// secretlint-disable\nconst key = "${token}";\n// secretlint-enable`),
+    ).not.toContain(token);
   });
 });
 
@@ -109,12 +139,27 @@ describe("redacting events", () => {
   const ghp = CORPUS.find((s) => s.id === "github-classic")!.token!;
 
   it("redacts a prompt (detail, title) and the payload, and leaves ids, times and places alone", async () => {
-    const event = hookEvent({ ...base, hook_event_name: "UserPromptSubmit", prompt: `call the API with ${anthropic} please` });
+    const event = hookEvent({
+      ...base,
+      hook_event_name: "UserPromptSubmit",
+      prompt: `call the API with ${anthropic} please`,
+    });
     const [out] = await redactor.redactEvents([event]);
     expect(JSON.stringify(out)).not.toContain(anthropic.slice(-12));
     expect(out.detail).toBe("call the API with [REDACTED:anthropic] please");
     expect((out.payload as { prompt: string }).prompt).toBe("call the API with [REDACTED:anthropic] please");
-    for (const field of ["key", "session_id", "source", "kind", "time", "received_at", "cwd", "project", "host"] as const) expect(out[field]).toEqual(event[field]);
+    for (const field of [
+      "key",
+      "session_id",
+      "source",
+      "kind",
+      "time",
+      "received_at",
+      "cwd",
+      "project",
+      "host",
+    ] as const)
+      expect(out[field]).toEqual(event[field]);
   });
 
   it("redacts a Bash PostToolUse: the command (detail) and its multi-line output", async () => {
@@ -137,14 +182,24 @@ describe("redacting events", () => {
       ...base,
       hook_event_name: "PreToolUse",
       tool_name: "mcp__db__connect",
-      tool_input: { host: "db.internal", password: "hunter2", apiKey: "abc", headers: { Authorization: "Basic dXNlcjpwYXNz", "X-Api-Key": "k3y" }, max_tokens: 4096, token_count: "12" },
+      tool_input: {
+        host: "db.internal",
+        password: "hunter2",
+        apiKey: "abc",
+        headers: { Authorization: "Basic dXNlcjpwYXNz", "X-Api-Key": "k3y" },
+        max_tokens: 4096,
+        token_count: "12",
+      },
       attributes: [
         { key: "db.password", value: { stringValue: "s3cr3t" } },
         { key: "session.id", value: { stringValue: "08e837c8" } },
       ],
     });
     const [out] = await redactor.redactEvents([event]);
-    const payload = out.payload as { tool_input: Record<string, unknown>; attributes: { key: string; value: { stringValue: string } }[] };
+    const payload = out.payload as {
+      tool_input: Record<string, unknown>;
+      attributes: { key: string; value: { stringValue: string } }[];
+    };
     expect(payload.tool_input).toEqual({
       host: "db.internal",
       password: "[REDACTED:password]",
@@ -160,7 +215,10 @@ describe("redacting events", () => {
   });
 
   it("returns events with nothing to redact as they are (same objects)", async () => {
-    const events = [hookEvent({ ...base, hook_event_name: "UserPromptSubmit", prompt: "add a test for the reaper" }), hookEvent({ ...base, hook_event_name: "Stop" })];
+    const events = [
+      hookEvent({ ...base, hook_event_name: "UserPromptSubmit", prompt: "add a test for the reaper" }),
+      hookEvent({ ...base, hook_event_name: "Stop" }),
+    ];
     const out = await redactor.redactEvents(events);
     expect(out[0]).toBe(events[0]);
     expect(out[1]).toBe(events[1]);
@@ -175,8 +233,18 @@ describe("redacting events", () => {
   });
 
   it("redacts a truncated payload (a string of cut JSON)", async () => {
-    const event = hookEvent({ ...base, hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: { command: "cat .env" }, tool_response: { stdout: `${"x".repeat(70_000)}\nTOKEN=${ghp}` } });
-    const cut = { ...event, payload: `{"tool_response":{"stdout":"TOKEN=${ghp}\\nAPI_KEY=\\"abcdef123456\\"`, payload_truncated: true };
+    const event = hookEvent({
+      ...base,
+      hook_event_name: "PostToolUse",
+      tool_name: "Bash",
+      tool_input: { command: "cat .env" },
+      tool_response: { stdout: `${"x".repeat(70_000)}\nTOKEN=${ghp}` },
+    });
+    const cut = {
+      ...event,
+      payload: `{"tool_response":{"stdout":"TOKEN=${ghp}\\nAPI_KEY=\\"abcdef123456\\"`,
+      payload_truncated: true,
+    };
     const [out] = await redactor.redactEvents([cut]);
     expect(out.payload).toBe('{"tool_response":{"stdout":"TOKEN=[REDACTED:github]\\nAPI_KEY=\\"[REDACTED:key]\\"');
     expect(out.payload_truncated).toBe(true);
@@ -185,14 +253,21 @@ describe("redacting events", () => {
 
 describe("odd input never throws and never lets a secret through", () => {
   const ghp = CORPUS.find((s) => s.id === "github-classic")!.token!;
-  const eventWith = (payload: unknown): NormalizedEvent => ({ ...hookEvent({ ...base, hook_event_name: "Stop" }), payload });
+  const eventWith = (payload: unknown): NormalizedEvent => ({
+    ...hookEvent({ ...base, hook_event_name: "Stop" }),
+    payload,
+  });
 
   it("a `__proto__` key from JSON stays an own property, redacted, and no prototype is set", async () => {
-    const payload = JSON.parse(`{"__proto__": "${ghp}", "nested": {"__proto__": {"password": "x1"}}, "constructor": "${ghp}"}`);
+    const payload = JSON.parse(
+      `{"__proto__": "${ghp}", "nested": {"__proto__": {"password": "x1"}}, "constructor": "${ghp}"}`,
+    );
     const [out] = await redactor.redactEvents([eventWith(payload)]);
     const p = out.payload as Record<string, unknown>;
     expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
-    expect(JSON.stringify(p)).toBe('{"__proto__":"[REDACTED:github]","nested":{"__proto__":{"password":"[REDACTED:password]"}},"constructor":"[REDACTED:github]"}');
+    expect(JSON.stringify(p)).toBe(
+      '{"__proto__":"[REDACTED:github]","nested":{"__proto__":{"password":"[REDACTED:password]"}},"constructor":"[REDACTED:github]"}',
+    );
   });
 
   it("JSON nested deeper than the walk goes is dropped, not stored raw", async () => {
@@ -225,8 +300,24 @@ describe("odd input never throws and never lets a secret through", () => {
   });
 
   it("values JSON never gives (a Buffer, a Date, a Map) are dropped, not walked", async () => {
-    const [out] = await redactor.redactEvents([eventWith({ raw: Buffer.from(`TOKEN=${ghp}`), when: new Date(0), m: new Map([["k", ghp]]), n: 1, b: true, z: null })]);
-    expect(out.payload).toEqual({ raw: "[REDACTED:unsupported]", when: "[REDACTED:unsupported]", m: "[REDACTED:unsupported]", n: 1, b: true, z: null });
+    const [out] = await redactor.redactEvents([
+      eventWith({
+        raw: Buffer.from(`TOKEN=${ghp}`),
+        when: new Date(0),
+        m: new Map([["k", ghp]]),
+        n: 1,
+        b: true,
+        z: null,
+      }),
+    ]);
+    expect(out.payload).toEqual({
+      raw: "[REDACTED:unsupported]",
+      when: "[REDACTED:unsupported]",
+      m: "[REDACTED:unsupported]",
+      n: 1,
+      b: true,
+      z: null,
+    });
   });
 
   it("a key that itself holds a secret is redacted too", async () => {
@@ -235,7 +326,13 @@ describe("odd input never throws and never lets a secret through", () => {
   });
 
   it("a rule that throws fails the string closed: [REDACTED:error]", async () => {
-    const broken = { kind: "broken", trigger: { needles: ["boom"] }, find: () => { throw new Error("boom"); } };
+    const broken = {
+      kind: "broken",
+      trigger: { needles: ["boom"] },
+      find: () => {
+        throw new Error("boom");
+      },
+    };
     const batch = new TextBatch({ own: [broken, ...TEXT_RULES], extra: [], secretlint: scanner });
     expect(batch.add("it goes boom here")).toBe(true);
     await batch.finish();
@@ -269,7 +366,9 @@ describe("switches", () => {
         { kind: "ticket", source: "ticket (?<secret>\\d{6})", flags: "i" },
       ],
     });
-    expect(await custom.redactText("deploy with acme_0123456789ab for TICKET 123456 now")).toBe("deploy with [REDACTED:acme] for TICKET [REDACTED:ticket] now");
+    expect(await custom.redactText("deploy with acme_0123456789ab for TICKET 123456 now")).toBe(
+      "deploy with [REDACTED:acme] for TICKET [REDACTED:ticket] now",
+    );
     // The built-in rules still apply.
     expect(await custom.redactText("PASSWORD=hunter2")).toBe("PASSWORD=[REDACTED:password]");
     // Without them, the same text is left alone.
@@ -281,10 +380,18 @@ describe("triggers", () => {
   /** One key each of secretlint's recommended rules reports (checked below), to prove each rule's trigger lets it run. */
   const AN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   const HEX = "0123456789abcdef";
-  const pem = (label: string) => `-----BEGIN ${label}PRIVATE KEY-----\n${("MIIEow" + fakeChars(1560, AN + "+/", 17)).replace(/(.{64})/g, "$1\n").trim()}\n-----END ${label}PRIVATE KEY-----`;
+  const pem = (label: string) =>
+    `-----BEGIN ${label}PRIVATE KEY-----\n${("MIIEow" + fakeChars(1560, AN + "+/", 17)).replace(/(.{64})/g, "$1\n").trim()}\n-----END ${label}PRIVATE KEY-----`;
   // A service account token is `ops_` + base64 of a JSON object (`ey…fQ==`).
-  let account = { signInAddress: "my.1password.com", email: "ci@pulse.dev", srpX: fakeChars(64, HEX, 27), secretKey: "A3-" + fakeChars(26, AN, 29), pad: "" };
-  while (!Buffer.from(JSON.stringify(account)).toString("base64").endsWith("fQ==")) account = { ...account, pad: account.pad + "x" };
+  let account = {
+    signInAddress: "my.1password.com",
+    email: "ci@pulse.dev",
+    srpX: fakeChars(64, HEX, 27),
+    secretKey: "A3-" + fakeChars(26, AN, 29),
+    pad: "",
+  };
+  while (!Buffer.from(JSON.stringify(account)).toString("base64").endsWith("fQ=="))
+    account = { ...account, pad: account.pad + "x" };
   const onePasswordToken = "ops_" + Buffer.from(JSON.stringify(account)).toString("base64");
   const SAMPLES: Record<string, string> = {
     aws: `aws_secret_access_key = ${fakeChars(40, AN + "/+", 1)}`,
@@ -319,11 +426,14 @@ describe("triggers", () => {
     expect(scanner.rules.map((r) => r.id).sort()).toEqual(Object.keys(RULE_TRIGGERS).sort());
   });
 
-  it.each(Object.keys(RULE_TRIGGERS))("%s: its sample is reported by secretlint, and its trigger fires on it", async (id) => {
-    const sample = SAMPLES[id];
-    const [found] = await scanner.scan([sample], new Set([id]));
-    expect(found.map((f) => f.kind)).toContain(id);
-    const fired = triggerIndex({ own: TEXT_RULES, extra: [], secretlint: scanner }).match(sample);
-    expect(fired.has(id)).toBe(true);
-  });
+  it.each(Object.keys(RULE_TRIGGERS))(
+    "%s: its sample is reported by secretlint, and its trigger fires on it",
+    async (id) => {
+      const sample = SAMPLES[id];
+      const [found] = await scanner.scan([sample], new Set([id]));
+      expect(found.map((f) => f.kind)).toContain(id);
+      const fired = triggerIndex({ own: TEXT_RULES, extra: [], secretlint: scanner }).match(sample);
+      expect(fired.has(id)).toBe(true);
+    },
+  );
 });

@@ -53,7 +53,8 @@ function leaks(haystack: string): string[] {
   const found: string[] = [];
   for (const secret of SECRETS) {
     for (const material of secret.material) {
-      if (haystack.includes(material) || (material.length >= 24 && haystack.includes(material.slice(-12)))) found.push(`${secret.id}: …${material.slice(-6)}`);
+      if (haystack.includes(material) || (material.length >= 24 && haystack.includes(material.slice(-12))))
+        found.push(`${secret.id}: …${material.slice(-6)}`);
     }
   }
   return found;
@@ -62,35 +63,117 @@ function leaks(haystack: string): string[] {
 const placeholderKinds = (text: string) => new Set([...text.matchAll(/\[REDACTED:([a-z0-9_.-]+)\]/g)].map((m) => m[1]));
 
 beforeAll(async () => {
-  stack = await startStack({ label: "redact", logger, env: { PULSE_REDACT_EXTRA_PATTERNS: JSON.stringify({ acme: "acme_[a-z0-9]{16}" }) } });
+  stack = await startStack({
+    label: "redact",
+    logger,
+    env: { PULSE_REDACT_EXTRA_PATTERNS: JSON.stringify({ acme: "acme_[a-z0-9]{16}" }) },
+  });
   api = client(stack.url);
 });
 afterAll(() => stack?.stop());
 
 describe("secrets posted through every ingest route", () => {
   beforeAll(async () => {
-    const claude = { session_id: SESSIONS.claude, transcript_path: "/home/dev/.claude/projects/x/redact.jsonl", cwd: "/home/dev/work/pulse", permission_mode: "default" };
+    const claude = {
+      session_id: SESSIONS.claude,
+      transcript_path: "/home/dev/.claude/projects/x/redact.jsonl",
+      cwd: "/home/dev/work/pulse",
+      permission_mode: "default",
+    };
     const replies = [
       // Claude Code: a prompt holding keys, a Bash command holding one, its output dumping them all.
       await api.post("/v1/hooks/claude-code", { ...claude, hook_event_name: "SessionStart", source: "startup" }),
-      await api.post("/v1/hooks/claude-code", { ...claude, hook_event_name: "UserPromptSubmit", prompt: `Deploy with these, please: ${tokens.join(" ")}` }),
-      await api.post("/v1/hooks/claude-code", { ...claude, hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: `${CORPUS[0].text} && curl -H "Authorization: Bearer ${tokens[2]}" https://api.internal.net`, description: "Deploy" } }),
-      await api.post("/v1/hooks/claude-code", { ...claude, hook_event_name: "PostToolUse", tool_name: "Bash", tool_input: { command: "cat .env ~/.aws/credentials ~/.ssh/deploy_rsa" }, tool_response: { stdout: ALL_TEXT, stderr: "", interrupted: false, isImage: false } }),
-      await api.post("/v1/hooks/claude-code", { ...claude, hook_event_name: "PreToolUse", tool_name: "Write", tool_input: { file_path: "/home/dev/work/pulse/.env", content: ALL_TEXT } }),
-      await api.post("/v1/hooks/claude-code", { ...claude, hook_event_name: "Notification", notification_type: "permission_prompt", message: `Claude needs your permission to use Bash with ${tokens[5]}` }),
+      await api.post("/v1/hooks/claude-code", {
+        ...claude,
+        hook_event_name: "UserPromptSubmit",
+        prompt: `Deploy with these, please: ${tokens.join(" ")}`,
+      }),
+      await api.post("/v1/hooks/claude-code", {
+        ...claude,
+        hook_event_name: "PreToolUse",
+        tool_name: "Bash",
+        tool_input: {
+          command: `${CORPUS[0].text} && curl -H "Authorization: Bearer ${tokens[2]}" https://api.internal.net`,
+          description: "Deploy",
+        },
+      }),
+      await api.post("/v1/hooks/claude-code", {
+        ...claude,
+        hook_event_name: "PostToolUse",
+        tool_name: "Bash",
+        tool_input: { command: "cat .env ~/.aws/credentials ~/.ssh/deploy_rsa" },
+        tool_response: { stdout: ALL_TEXT, stderr: "", interrupted: false, isImage: false },
+      }),
+      await api.post("/v1/hooks/claude-code", {
+        ...claude,
+        hook_event_name: "PreToolUse",
+        tool_name: "Write",
+        tool_input: { file_path: "/home/dev/work/pulse/.env", content: ALL_TEXT },
+      }),
+      await api.post("/v1/hooks/claude-code", {
+        ...claude,
+        hook_event_name: "Notification",
+        notification_type: "permission_prompt",
+        message: `Claude needs your permission to use Bash with ${tokens[5]}`,
+      }),
       // Codex: a hook whose command holds a key, and the notify payload whose messages hold them all.
-      await api.post("/v1/hooks/codex", { ...fixture("codex/hook-pre-tool-use.json"), session_id: SESSIONS.codex, tool_input: { command: `export ${CORPUS.find((s) => s.id === "env-password")!.text} && ${CORPUS.find((s) => s.id === "basic-auth-url")!.text}` } }),
-      await api.post("/v1/hooks/codex", { ...fixture("codex/notify-agent-turn-complete.json"), "thread-id": SESSIONS.codex, "input-messages": [`Use ${tokens[1]} for the API`], "last-assistant-message": `Done; I used:\n${ALL_TEXT}` }),
+      await api.post("/v1/hooks/codex", {
+        ...fixture("codex/hook-pre-tool-use.json"),
+        session_id: SESSIONS.codex,
+        tool_input: {
+          command: `export ${CORPUS.find((s) => s.id === "env-password")!.text} && ${CORPUS.find((s) => s.id === "basic-auth-url")!.text}`,
+        },
+      }),
+      await api.post("/v1/hooks/codex", {
+        ...fixture("codex/notify-agent-turn-complete.json"),
+        "thread-id": SESSIONS.codex,
+        "input-messages": [`Use ${tokens[1]} for the API`],
+        "last-assistant-message": `Done; I used:\n${ALL_TEXT}`,
+      }),
       // Gemini CLI: a prompt, a shell command and its output.
       await api.post("/v1/hooks/gemini", { ...fixture("gemini/session-start.json"), session_id: SESSIONS.gemini }),
-      await api.post("/v1/hooks/gemini", { ...fixture("real/gemini-0.61.0/hooks/BeforeAgent.json"), session_id: SESSIONS.gemini, prompt: `My key is ${tokens[3]}` }),
-      await api.post("/v1/hooks/gemini", { ...fixture("real/gemini-0.61.0/hooks/AfterTool.json"), session_id: SESSIONS.gemini, tool_input: { command: CORPUS.find((s) => s.id === "authorization-bearer")!.text }, tool_response: { llmContent: `Output: ${ALL_TEXT}` } }),
+      await api.post("/v1/hooks/gemini", {
+        ...fixture("real/gemini-0.61.0/hooks/BeforeAgent.json"),
+        session_id: SESSIONS.gemini,
+        prompt: `My key is ${tokens[3]}`,
+      }),
+      await api.post("/v1/hooks/gemini", {
+        ...fixture("real/gemini-0.61.0/hooks/AfterTool.json"),
+        session_id: SESSIONS.gemini,
+        tool_input: { command: CORPUS.find((s) => s.id === "authorization-bearer")!.text },
+        tool_response: { llmContent: `Output: ${ALL_TEXT}` },
+      }),
       // Custom agents: every text field and the attributes.
       await api.post("/v1/events", [
-        { session_id: SESSIONS.events, source: "my-agent", kind: "start", name: `boot ${tokens[4]}`, title: `Rotate ${tokens[0]}`, cwd: "/srv/agent" },
-        { session_id: SESSIONS.events, source: "my-agent", kind: "tool", tool: "shell", detail: CORPUS.find((s) => s.id === "database-url")!.text, attributes: { env: ALL_TEXT, password: "hunter2", nested: { api_key: "k-12345678" } } },
-        { session_id: SESSIONS.events, source: "my-agent", kind: "attention", waiting_reason: "permission", detail: `approve ${tokens[6]}?` },
-        { session_id: SESSIONS.events, source: "my-agent", kind: "end", end_detail: `crashed: ${CORPUS.find((s) => s.id === "env-api-key")!.text}` },
+        {
+          session_id: SESSIONS.events,
+          source: "my-agent",
+          kind: "start",
+          name: `boot ${tokens[4]}`,
+          title: `Rotate ${tokens[0]}`,
+          cwd: "/srv/agent",
+        },
+        {
+          session_id: SESSIONS.events,
+          source: "my-agent",
+          kind: "tool",
+          tool: "shell",
+          detail: CORPUS.find((s) => s.id === "database-url")!.text,
+          attributes: { env: ALL_TEXT, password: "hunter2", nested: { api_key: "k-12345678" } },
+        },
+        {
+          session_id: SESSIONS.events,
+          source: "my-agent",
+          kind: "attention",
+          waiting_reason: "permission",
+          detail: `approve ${tokens[6]}?`,
+        },
+        {
+          session_id: SESSIONS.events,
+          source: "my-agent",
+          kind: "end",
+          end_detail: `crashed: ${CORPUS.find((s) => s.id === "env-api-key")!.text}`,
+        },
       ]),
       // OpenTelemetry logs (Claude Code's export, with the prompt logged and a tool's input) and spans.
       await api.post("/v1/logs", otlpLogs()),
@@ -98,19 +181,35 @@ describe("secrets posted through every ingest route", () => {
     ];
     for (const reply of replies) expect([200, 202]).toContain(reply.status);
     // Everything applied: each session has all its events.
-    const expected: Record<string, number> = { [SESSIONS.claude]: 6, [SESSIONS.codex]: 2, [SESSIONS.gemini]: 3, [SESSIONS.events]: 4 };
+    const expected: Record<string, number> = {
+      [SESSIONS.claude]: 6,
+      [SESSIONS.codex]: 2,
+      [SESSIONS.gemini]: 3,
+      [SESSIONS.events]: 4,
+    };
     for (const [id, count] of Object.entries(expected)) {
-      await waitFor(async () => (await api.get(`/v1/sessions/${id}`)).body?.event_count === count, { what: `${id} to have ${count} events`, timeoutMs: 20_000 });
+      await waitFor(async () => (await api.get(`/v1/sessions/${id}`)).body?.event_count === count, {
+        what: `${id} to have ${count} events`,
+        timeoutMs: 20_000,
+      });
     }
-    await waitFor(async () => (await api.get(`/v1/sessions/${SESSIONS.otlp}`)).body?.event_count >= 3, { what: "the OTLP session", timeoutMs: 20_000 });
-    await waitFor(async () => (await api.get(`/v1/sessions/${SESSIONS.spans}`)).body?.span_count >= 1, { what: "the spans' session", timeoutMs: 20_000 });
+    await waitFor(async () => (await api.get(`/v1/sessions/${SESSIONS.otlp}`)).body?.event_count >= 3, {
+      what: "the OTLP session",
+      timeoutMs: 20_000,
+    });
+    await waitFor(async () => (await api.get(`/v1/sessions/${SESSIONS.spans}`)).body?.span_count >= 1, {
+      what: "the spans' session",
+      timeoutMs: 20_000,
+    });
   });
 
   it("are in no column of any table of the database, where their placeholders are", async () => {
     const db = new Client({ connectionString: stack.env.databaseUrl });
     await db.connect();
     try {
-      const tables = await db.query<{ name: string }>(`SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`);
+      const tables = await db.query<{ name: string }>(
+        `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
+      );
       expect(tables.rows.map((t) => t.name)).toEqual(expect.arrayContaining(["public.sessions", "public.events"]));
       let dump = "";
       for (const { name } of tables.rows) {
@@ -119,7 +218,8 @@ describe("secrets posted through every ingest route", () => {
       }
       expect(dump.length).toBeGreaterThan(ALL_TEXT.length);
       expect(leaks(dump)).toEqual([]);
-      for (const kind of ["anthropic", "openai", "github", "aws", "privatekey", "authorization", "password", "acme"]) expect(placeholderKinds(dump)).toContain(kind);
+      for (const kind of ["anthropic", "openai", "github", "aws", "privatekey", "authorization", "password", "acme"])
+        expect(placeholderKinds(dump)).toContain(kind);
     } finally {
       await db.end();
     }
@@ -187,11 +287,23 @@ describe("PULSE_REDACT=off", () => {
     try {
       const offApi = client(off.url);
       const prompt = `Use ${tokens[0]} for the API`;
-      expect((await offApi.post("/v1/hooks/claude-code", { session_id: "redact-off-1", cwd: "/tmp/x", hook_event_name: "UserPromptSubmit", prompt })).status).toBe(202);
-      const session = await waitFor(async () => {
-        const reply = await offApi.get("/v1/sessions/redact-off-1");
-        return reply.body?.event_count === 1 ? reply.body : undefined;
-      }, { what: "the session on the stack without redaction" });
+      expect(
+        (
+          await offApi.post("/v1/hooks/claude-code", {
+            session_id: "redact-off-1",
+            cwd: "/tmp/x",
+            hook_event_name: "UserPromptSubmit",
+            prompt,
+          })
+        ).status,
+      ).toBe(202);
+      const session = await waitFor(
+        async () => {
+          const reply = await offApi.get("/v1/sessions/redact-off-1");
+          return reply.body?.event_count === 1 ? reply.body : undefined;
+        },
+        { what: "the session on the stack without redaction" },
+      );
       expect(session.title).toBe(prompt.slice(0, session.title.length - 1) + "…");
       expect(session.events[0].detail).toBe(prompt);
       expect(leaks(JSON.stringify(session))).not.toEqual([]);
@@ -212,9 +324,12 @@ function otlpLogs() {
       for (const record of scope.logRecords) {
         setAttribute(record, "session.id", { stringValue: SESSIONS.otlp });
         const name = String(record.body?.stringValue ?? "");
-        if (name.endsWith("user_prompt")) setAttribute(record, "prompt", { stringValue: `Deploy with ${tokens.join(" ")}` });
+        if (name.endsWith("user_prompt"))
+          setAttribute(record, "prompt", { stringValue: `Deploy with ${tokens.join(" ")}` });
         if (name.endsWith("tool_result")) {
-          setAttribute(record, "tool_parameters", { stringValue: JSON.stringify({ bash_command: CORPUS[0].text, full_command: ALL_TEXT }) });
+          setAttribute(record, "tool_parameters", {
+            stringValue: JSON.stringify({ bash_command: CORPUS[0].text, full_command: ALL_TEXT }),
+          });
           setAttribute(record, "db.password", { stringValue: "hunter2-otlp" });
         }
       }
@@ -229,9 +344,12 @@ function otlpSpans() {
   for (const resource of body.resourceSpans) {
     for (const attribute of resource.resource.attributes) {
       if (attribute.key === "session.id") attribute.value = { stringValue: SESSIONS.spans };
-      if (attribute.key === "process.command_args") attribute.value.arrayValue.values.push({ stringValue: `deploy with ${tokens[7]}` });
+      if (attribute.key === "process.command_args")
+        attribute.value.arrayValue.values.push({ stringValue: `deploy with ${tokens[7]}` });
     }
-    for (const scope of resource.scopeSpans) for (const span of scope.spans) (span.attributes ??= []).push({ key: "gen_ai.input.messages", value: { stringValue: ALL_TEXT } });
+    for (const scope of resource.scopeSpans)
+      for (const span of scope.spans)
+        (span.attributes ??= []).push({ key: "gen_ai.input.messages", value: { stringValue: ALL_TEXT } });
   }
   return body;
 }

@@ -28,7 +28,11 @@ const PASS_THROUGH: Redactor = { redactEvents: async (events) => events, redactT
 /** Built once at boot: loads secretlint's rules and compiles the operator's patterns. */
 export async function createRedactor(settings: RedactionSettings): Promise<Redactor> {
   if (!settings.enabled) return PASS_THROUGH;
-  const rules: TextRules = { own: TEXT_RULES, extra: settings.extraPatterns.map(extraPatternRule), secretlint: await loadSecretlintScanner() };
+  const rules: TextRules = {
+    own: TEXT_RULES,
+    extra: settings.extraPatterns.map(extraPatternRule),
+    secretlint: await loadSecretlintScanner(),
+  };
   const triggers = triggerIndex(rules);
   const cleanShort = new Set<string>();
   return {

@@ -17,7 +17,10 @@ const USER_INFO_URL = { needles: ["://"], confirm: /:\/\/[^\s/@:]{1,256}:[^\s/@]
 
 export const RULE_TRIGGERS: Readonly<Record<string, Trigger>> = {
   // Its secret access key pattern needs SECRET_ACCESS_KEY (any of _ left out); ids and account ids are opt-in below.
-  aws: { words: ["secret_access_key", "secretaccess_key", "secret_accesskey", "secretaccesskey", "account"], needles: ["A3T", "AKIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASIA"] },
+  aws: {
+    words: ["secret_access_key", "secretaccess_key", "secret_accesskey", "secretaccesskey", "account"],
+    needles: ["A3T", "AKIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASIA"],
+  },
   npm: { needles: ["_authToken=", "x-oauth-basic@", "npm_"] },
   slack: { needles: ["xoxb-", "xoxp-", "xapp-", "xoxa-", "xoxo-", "xoxr-"], words: ["hooks.slack.com/services/"] },
   basicauth: USER_INFO_URL,
@@ -61,7 +64,9 @@ const SEPARATOR = "\n\u0000\n";
 
 type LintSource = (typeof import("@secretlint/core", { with: { "resolution-mode": "import" } }))["lintSource"];
 type SecretLintCoreConfig = Parameters<LintSource>[0]["options"]["config"];
-type SecretLintUnionRuleCreator = (typeof import("@secretlint/secretlint-rule-preset-recommend", { with: { "resolution-mode": "import" } }))["rules"][number];
+type SecretLintUnionRuleCreator = (typeof import("@secretlint/secretlint-rule-preset-recommend", {
+  with: { "resolution-mode": "import" },
+}))["rules"][number];
 
 export interface SecretlintScanner {
   /** The preset's rules, by short id (`github`), each with its trigger (null: runs on every string). */
@@ -72,7 +77,10 @@ export interface SecretlintScanner {
 
 /** Loads secretlint (ES modules only, hence the dynamic import) and turns off its profiler, which would keep every mark it ever made. */
 export async function loadSecretlintScanner(): Promise<SecretlintScanner> {
-  const [{ lintSource }, { rules: presetRules }] = await Promise.all([import("@secretlint/core"), import("@secretlint/secretlint-rule-preset-recommend")]);
+  const [{ lintSource }, { rules: presetRules }] = await Promise.all([
+    import("@secretlint/core"),
+    import("@secretlint/secretlint-rule-preset-recommend"),
+  ]);
   await disableProfiler();
   const rules = presetRules
     .map((rule) => ({ id: shortId(rule.meta.id), rule }))
@@ -84,7 +92,9 @@ async function disableProfiler(): Promise<void> {
   const { createRequire } = await import("node:module");
   // Resolved from @secretlint/core, whose dependency it is.
   const fromCore = createRequire(require.resolve("@secretlint/core"));
-  const { secretLintProfiler } = (await import(fromCore.resolve("@secretlint/profiler"))) as { secretLintProfiler: { setEnabled(enabled: boolean): void } };
+  const { secretLintProfiler } = (await import(fromCore.resolve("@secretlint/profiler"))) as {
+    secretLintProfiler: { setEnabled(enabled: boolean): void };
+  };
   secretLintProfiler.setEnabled(false);
 }
 

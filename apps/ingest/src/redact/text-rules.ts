@@ -23,7 +23,14 @@ function isCutEnd(text: string, at: number): boolean {
 }
 
 /** A rule from one regex; the span is its `secret` group when it has one, else the whole match. */
-export function regexRule(kind: string, priority: number, trigger: Trigger, source: string, flags = "", accept?: (secret: string, cut: boolean) => boolean): TextRule {
+export function regexRule(
+  kind: string,
+  priority: number,
+  trigger: Trigger,
+  source: string,
+  flags = "",
+  accept?: (secret: string, cut: boolean) => boolean,
+): TextRule {
   const re = new RegExp(source, `gd${flags}`);
   return {
     kind,
@@ -51,7 +58,12 @@ const hasDigitOrIsCut = (secret: string, cut: boolean) => cut || /[0-9]/.test(se
 const START = String.raw`(?<![A-Za-z0-9_-])`;
 
 const VENDOR_RULES: TextRule[] = [
-  regexRule("anthropic", PRIORITY.vendor, { needles: ["sk-ant-"] }, String.raw`${START}sk-ant-(?:[A-Za-z0-9_-]{16,}|[A-Za-z0-9_-]*${CUT_END})`),
+  regexRule(
+    "anthropic",
+    PRIORITY.vendor,
+    { needles: ["sk-ant-"] },
+    String.raw`${START}sk-ant-(?:[A-Za-z0-9_-]{16,}|[A-Za-z0-9_-]*${CUT_END})`,
+  ),
   regexRule(
     "openai",
     PRIORITY.vendor,
@@ -60,10 +72,25 @@ const VENDOR_RULES: TextRule[] = [
     "",
     hasDigitOrIsCut,
   ),
-  regexRule("github", PRIORITY.vendor, { needles: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"] }, String.raw`${START}(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]*${CUT_END})`),
+  regexRule(
+    "github",
+    PRIORITY.vendor,
+    { needles: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"] },
+    String.raw`${START}(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]*${CUT_END})`,
+  ),
   // Access key ids: long-term (AKIA), temporary (ASIA) and the other IAM unique-id prefixes.
-  regexRule("aws", PRIORITY.vendor, { needles: ["A3T", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA"] }, String.raw`(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)(?:[A-Z0-9]{16}(?![A-Za-z0-9])|[A-Z0-9]{0,15}${CUT_END})`),
-  regexRule("slack", PRIORITY.vendor, { needles: ["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xapp-"] }, String.raw`${START}(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,}`),
+  regexRule(
+    "aws",
+    PRIORITY.vendor,
+    { needles: ["A3T", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA"] },
+    String.raw`(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)(?:[A-Z0-9]{16}(?![A-Za-z0-9])|[A-Z0-9]{0,15}${CUT_END})`,
+  ),
+  regexRule(
+    "slack",
+    PRIORITY.vendor,
+    { needles: ["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xapp-"] },
+    String.raw`${START}(?:xox[abposr]|xapp)-[A-Za-z0-9-]{10,}`,
+  ),
 ];
 
 const STRUCTURE_RULES: TextRule[] = [
@@ -75,8 +102,20 @@ const STRUCTURE_RULES: TextRule[] = [
     String.raw`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)`,
   ),
   // The password of a URL's user info, any scheme: https://user:PASSWORD@host, postgres://app:PASSWORD@db.
-  regexRule("basicauth", PRIORITY.structure, { needles: ["://"], confirm: /:\/\/[^\s:/@]{1,256}:[^\s@/]{1,256}@/ }, String.raw`\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@'"<>\\]{1,256}:(?<secret>[^\s@/'"<>\\]{1,256})@`, "", (s) => !isNotASecret(s)),
-  regexRule("jwt", PRIORITY.structure, { needles: ["eyJ"] }, String.raw`${START}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`),
+  regexRule(
+    "basicauth",
+    PRIORITY.structure,
+    { needles: ["://"], confirm: /:\/\/[^\s:/@]{1,256}:[^\s@/]{1,256}@/ },
+    String.raw`\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@'"<>\\]{1,256}:(?<secret>[^\s@/'"<>\\]{1,256})@`,
+    "",
+    (s) => !isNotASecret(s),
+  ),
+  regexRule(
+    "jwt",
+    PRIORITY.structure,
+    { needles: ["eyJ"] },
+    String.raw`${START}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`,
+  ),
 ];
 
 /** `Authorization: Bearer <token>`, `"authorization": "Basic <b64>"`, `Proxy-Authorization: token <t>`, and a bare `Bearer <token>`. */
@@ -89,7 +128,14 @@ const AUTHORIZATION_RULES: TextRule[] = [
     "i",
     (s) => !isNotASecret(s),
   ),
-  regexRule("authorization", PRIORITY.generic, { words: ["bearer"] }, String.raw`\bbearer\s+(?<secret>[A-Za-z0-9\-._~+/]{8,}=*)`, "i", (s) => !isNotASecret(s)),
+  regexRule(
+    "authorization",
+    PRIORITY.generic,
+    { words: ["bearer"] },
+    String.raw`\bbearer\s+(?<secret>[A-Za-z0-9\-._~+/]{8,}=*)`,
+    "i",
+    (s) => !isNotASecret(s),
+  ),
 ];
 
 /**
@@ -98,7 +144,8 @@ const AUTHORIZATION_RULES: TextRule[] = [
  * credential word and the separator after it; the name around it is then read backwards and checked
  * word by word (which a regex does badly: `monkey`, `passthrough`), and the value read forwards.
  */
-const CREDENTIAL_WORD_THEN_SEPARATOR = /(?:token|secret|key|passw(?:or)?d|pass|credentials?|authorization|cookie)[A-Za-z0-9_.-]{0,40}?(?:\\?["'])?[ \t]*(?:=>|:=|[:=])[ \t]*/gi;
+const CREDENTIAL_WORD_THEN_SEPARATOR =
+  /(?:token|secret|key|passw(?:or)?d|pass|credentials?|authorization|cookie)[A-Za-z0-9_.-]{0,40}?(?:\\?["'])?[ \t]*(?:=>|:=|[:=])[ \t]*/gi;
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
 const NAME_SUFFIX = /^[A-Za-z0-9_.-]*/;
 const VALUE = new RegExp(
@@ -139,7 +186,12 @@ const ASSIGNMENT_RULE: TextRule = {
   },
 };
 
-export const TEXT_RULES: readonly TextRule[] = [...VENDOR_RULES, ...STRUCTURE_RULES, ...AUTHORIZATION_RULES, ASSIGNMENT_RULE];
+export const TEXT_RULES: readonly TextRule[] = [
+  ...VENDOR_RULES,
+  ...STRUCTURE_RULES,
+  ...AUTHORIZATION_RULES,
+  ASSIGNMENT_RULE,
+];
 
 /** The shortest string a text rule finds anything in (`PASS=x`): shorter strings are not scanned at all. */
 export const MIN_SECRET_LENGTH = 6;

@@ -54,7 +54,13 @@ export class TriggerIndex<T> {
 
 const NOTHING: ReadonlySet<never> = new Set();
 
-function collect<T>(re: RegExp, map: Map<string, T[]>, text: string, fired: Set<T> | null, lower: boolean): Set<T> | null {
+function collect<T>(
+  re: RegExp,
+  map: Map<string, T[]>,
+  text: string,
+  fired: Set<T> | null,
+  lower: boolean,
+): Set<T> | null {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     fired ??= new Set();

@@ -22,15 +22,23 @@ export class EventsController {
     const delivery = readDelivery(request, this.deps.now());
     const list = Array.isArray(body) ? body : [body];
     if (list.length === 0) throw badRequest("the body is an empty array; send at least one event");
-    if (list.length > MAX_EVENTS_PER_REQUEST) throw badRequest(`at most ${MAX_EVENTS_PER_REQUEST} events per request (got ${list.length})`);
-    if (!Array.isArray(body) && (typeof body !== "object" || body === null || Buffer.isBuffer(body))) throw badRequest("the body must be an event object or an array of them");
+    if (list.length > MAX_EVENTS_PER_REQUEST)
+      throw badRequest(`at most ${MAX_EVENTS_PER_REQUEST} events per request (got ${list.length})`);
+    if (!Array.isArray(body) && (typeof body !== "object" || body === null || Buffer.isBuffer(body)))
+      throw badRequest("the body must be an event object or an array of them");
     // A batch is accepted whole or not at all, so a client never has to work out which half landed.
     const inputs = Array.isArray(body) ? parseOr400(batchSchema, list) : [parseOr400(eventInputSchema, body)];
     const events = inputs.map((input, i) => {
       const stampedMs = input.time ?? delivery.stampedMs;
       const key = input.id ?? (Array.isArray(body) || !delivery.key ? fallbackKey(list[i], stampedMs) : delivery.key);
       return buildEvent(
-        { session_id: input.session_id, source: input.source, cwd: input.cwd, project: input.project, host: input.host },
+        {
+          session_id: input.session_id,
+          source: input.source,
+          cwd: input.cwd,
+          project: input.project,
+          host: input.host,
+        },
         mapEventInput(input),
         { key, receivedMs: delivery.receivedMs, stampedMs, host: delivery.host },
         list[i],

@@ -8,7 +8,12 @@ import { INGEST_DEPS, type IngestDeps } from "../deps";
 const CHECK_TIMEOUT_MS = 2000;
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+    ),
+  ]);
 }
 
 async function check(run: () => Promise<unknown>): Promise<string> {
@@ -32,8 +37,13 @@ export class HealthController {
 
   /** Ready to take events: Redis and Postgres both answer. */
   @Get("readyz")
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<z.infer<typeof readySchema> | z.infer<typeof notReadySchema>> {
-    const [redis, postgres] = await Promise.all([check(() => this.deps.redis.ping()), check(() => this.deps.prisma.$queryRaw`SELECT 1`)]);
+  async ready(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<z.infer<typeof readySchema> | z.infer<typeof notReadySchema>> {
+    const [redis, postgres] = await Promise.all([
+      check(() => this.deps.redis.ping()),
+      check(() => this.deps.prisma.$queryRaw`SELECT 1`),
+    ]);
     if (redis === "ok" && postgres === "ok") return { status: "ok", redis, postgres };
     void reply.status(503).header("retry-after", String(RETRY_AFTER_SECONDS));
     return { error: "unavailable", message: `redis: ${redis}; postgres: ${postgres}`, redis, postgres };

@@ -20,7 +20,11 @@ export class HooksController {
 
   @Post(":agent")
   @HttpCode(202)
-  async hook(@Param("agent") agentId: string, @Req() request: FastifyRequest, @Body() body: unknown): Promise<HookAcceptedJson> {
+  async hook(
+    @Param("agent") agentId: string,
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+  ): Promise<HookAcceptedJson> {
     const agent = agentById(agentId);
     if (!agent) throw notFound(`no hook route for "${agentId.slice(0, 64)}": agents are ${AGENT_IDS.join(", ")}`);
     let input: HookInput;
@@ -38,7 +42,13 @@ export class HooksController {
     // A key the event has by nature wins over the delivery's: two hook runs reporting the same thing
     // (Gemini's repeated SessionEnd) are then one event, whatever keys their deliveries carry.
     const key = agent.hookKey?.(input.body) ?? delivery.key ?? fallbackKey(body, stampedMs);
-    const event = buildEvent({ session_id: input.sessionId, source: agent.id, cwd: input.cwd }, mapped, { key, receivedMs: delivery.receivedMs, stampedMs, host: delivery.host }, body, request.bodyBytes);
+    const event = buildEvent(
+      { session_id: input.sessionId, source: agent.id, cwd: input.cwd },
+      mapped,
+      { key, receivedMs: delivery.receivedMs, stampedMs, host: delivery.host },
+      body,
+      request.bodyBytes,
+    );
     refuseWhatTheWorkerWould([event]);
     await this.deps.enqueue([event], request.bodyBytes);
     return { accepted: 1, event_id: event.key };

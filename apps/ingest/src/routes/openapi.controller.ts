@@ -15,7 +15,9 @@ export class OpenApiController {
   @Get("openapi.json")
   openapi(): Record<string, unknown> {
     // Built on first use (tens of ms), not at boot: most ingest processes are never asked.
-    this.document ??= buildOpenApiDocument(JSON.parse(readFileSync(path.join(__dirname, "../../package.json"), "utf8")).version);
+    this.document ??= buildOpenApiDocument(
+      JSON.parse(readFileSync(path.join(__dirname, "../../package.json"), "utf8")).version,
+    );
     return this.document;
   }
 }

@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from "@nestjs/common";
-import { buildEvent, describeZodError, mapOtlpLogs, mapOtlpSpans, normalizedEventSchema, type OtlpMapping } from "@pulse/core";
+import {
+  buildEvent,
+  describeZodError,
+  mapOtlpLogs,
+  mapOtlpSpans,
+  normalizedEventSchema,
+  type OtlpMapping,
+} from "@pulse/core";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { badRequest } from "../http/api-error";
 import { readDelivery } from "../http/delivery";
@@ -37,20 +44,34 @@ export class OtlpController {
     return this.respond("metrics", reply, Buffer.isBuffer(body), {});
   }
 
-  private async export(signal: Signal, request: FastifyRequest, reply: FastifyReply, body: unknown, decode: (bytes: Buffer) => unknown, map: (request: unknown) => OtlpMapping) {
+  private async export(
+    signal: Signal,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: unknown,
+    decode: (bytes: Buffer) => unknown,
+    map: (request: unknown) => OtlpMapping,
+  ) {
     const protobuf = Buffer.isBuffer(body);
     let mapping: OtlpMapping;
     try {
       mapping = map(protobuf ? decode(body) : body);
     } catch (error) {
-      throw badRequest(`not a valid OTLP ${signal === "logs" ? "logs" : "trace"} export${protobuf ? " (protobuf)" : ""}: ${(error as Error).message}`);
+      throw badRequest(
+        `not a valid OTLP ${signal === "logs" ? "logs" : "trace"} export${protobuf ? " (protobuf)" : ""}: ${(error as Error).message}`,
+      );
     }
     const delivery = readDelivery(request, this.deps.now());
     const built = mapping.events.map((e) =>
       buildEvent(
         { session_id: e.sessionId, source: e.source, host: e.host, project: e.project },
         e.mapped,
-        { key: `otel-${createHash("sha256").update(e.identity).digest("base64url").slice(0, 32)}`, receivedMs: delivery.receivedMs, stampedMs: e.timeMs ?? undefined, host: delivery.host },
+        {
+          key: `otel-${createHash("sha256").update(e.identity).digest("base64url").slice(0, 32)}`,
+          receivedMs: delivery.receivedMs,
+          stampedMs: e.timeMs ?? undefined,
+          host: delivery.host,
+        },
         e.raw,
       ),
     );
@@ -64,8 +85,11 @@ export class OtlpController {
     if (events.length > 0) await this.deps.enqueue(events);
     const rejectedField = signal === "logs" ? "rejectedLogRecords" : "rejectedSpans";
     const rejected = mapping.rejected + refused;
-    const reason = firstRefusal ? `${refused} record(s) refused, e.g. ${describeZodError(firstRefusal)}` : mapping.rejectionReason;
-    const partialSuccess: PartialSuccess = rejected > 0 ? { [rejectedField]: rejected, errorMessage: reason ?? undefined } : {};
+    const reason = firstRefusal
+      ? `${refused} record(s) refused, e.g. ${describeZodError(firstRefusal)}`
+      : mapping.rejectionReason;
+    const partialSuccess: PartialSuccess =
+      rejected > 0 ? { [rejectedField]: rejected, errorMessage: reason ?? undefined } : {};
     return this.respond(signal, reply, protobuf, partialSuccess);
   }
 

@@ -34,6 +34,10 @@ export class QueuesController {
         };
       }),
     );
-    return { failed_total: queues.reduce((sum, q) => sum + q.counts.failed, 0), queues, retry: "PUT /queues/api/queues/<queue>/retry/failed (or Retry all on the queue board)" };
+    return {
+      failed_total: queues.reduce((sum, q) => sum + q.counts.failed, 0),
+      queues,
+      retry: "PUT /queues/api/queues/<queue>/retry/failed (or Retry all on the queue board)",
+    };
   }
 }

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from "@nestjs/common";
 import { type SessionJson, toSessionJson } from "@pulse/core";
-import { cleanupBody, type CleanupJson, MAX_CLEANUP, sessionListQuery, type SessionPageJson, type SessionWithEventsJson } from "@pulse/core/api";
+import {
+  cleanupBody,
+  type CleanupJson,
+  MAX_CLEANUP,
+  sessionListQuery,
+  type SessionPageJson,
+  type SessionWithEventsJson,
+} from "@pulse/core/api";
 import { decodeCursor, getSession, listSessionEvents, listSessions } from "@pulse/sessions";
 import { badRequest, notFound } from "../http/api-error";
 import { parseOr400, requireJsonObject } from "../http/validate";
@@ -16,7 +23,14 @@ export class SessionsController {
     const q = parseOr400(sessionListQuery, query);
     const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (cursor === null) throw badRequest("cursor: not a cursor returned by this API");
-    const page = await listSessions(this.deps.prisma, { statuses: q.status, project: q.project || undefined, source: q.source || undefined, q: q.q || undefined, limit: q.limit, cursor });
+    const page = await listSessions(this.deps.prisma, {
+      statuses: q.status,
+      project: q.project || undefined,
+      source: q.source || undefined,
+      q: q.q || undefined,
+      limit: q.limit,
+      cursor,
+    });
     return { items: page.items.map(toSessionJson), next_cursor: page.nextCursor };
   }
 
@@ -25,7 +39,12 @@ export class SessionsController {
   @HttpCode(200)
   async cleanup(@Body() body: unknown): Promise<CleanupJson> {
     const { older_than_minutes, dry_run, ids } = parseOr400(cleanupBody, requireJsonObject(body));
-    const sessions = await this.deps.store.cleanup({ cutoffMs: this.deps.now() - older_than_minutes * 60_000, dryRun: dry_run, limit: MAX_CLEANUP, ids });
+    const sessions = await this.deps.store.cleanup({
+      cutoffMs: this.deps.now() - older_than_minutes * 60_000,
+      dryRun: dry_run,
+      limit: MAX_CLEANUP,
+      ids,
+    });
     return { dry_run, older_than_minutes, count: sessions.length, sessions: sessions.map(toSessionJson) };
   }
 

@@ -1,6 +1,17 @@
 import { Controller, Get, Inject, Query } from "@nestjs/common";
 import type { Timeline } from "@pulse/core";
-import { canonicalTimeZone, type CostByProjectJson, costByProjectQuery, dailyQuery, type DailyStatsJson, statsQuery, type StatsReplyJson, timelineQuery, type TimelineJson, TZ_ERROR } from "@pulse/core/api";
+import {
+  canonicalTimeZone,
+  type CostByProjectJson,
+  costByProjectQuery,
+  dailyQuery,
+  type DailyStatsJson,
+  statsQuery,
+  type StatsReplyJson,
+  timelineQuery,
+  type TimelineJson,
+  TZ_ERROR,
+} from "@pulse/core/api";
 import { getCostByProject, getDailyStats, getStats, getTimeline } from "@pulse/sessions";
 import { badRequest } from "../http/api-error";
 import { parseOr400 } from "../http/validate";
@@ -16,7 +27,8 @@ async function inZone<T extends { tz: string }>(tz: string, run: (canonical: str
     return { ...(await run(canonicalTimeZone(tz) ?? tz)), tz };
   } catch (error) {
     // A zone Node knows and this Postgres's time zone data does not (older tzdata): the caller's to fix.
-    if (/time zone .* not recognized/i.test(String((error as Error).message))) throw badRequest(`tz: ${TZ_ERROR} (this database does not know "${tz.slice(0, 64)}")`);
+    if (/time zone .* not recognized/i.test(String((error as Error).message)))
+      throw badRequest(`tz: ${TZ_ERROR} (this database does not know "${tz.slice(0, 64)}")`);
     throw error;
   }
 }
@@ -41,7 +53,10 @@ export class StatsController {
   @Get()
   async stats(@Query() query: Record<string, unknown>): Promise<StatsReplyJson> {
     const { since } = parseOr400(statsQuery, query);
-    const [stats, failed] = await Promise.all([getStats(this.deps.prisma, this.deps.now(), since), this.deps.eventsQueue.getFailedCount()]);
+    const [stats, failed] = await Promise.all([
+      getStats(this.deps.prisma, this.deps.now(), since),
+      this.deps.eventsQueue.getFailedCount(),
+    ]);
     // The events' dead letters (GET /v1/queues lists them): accepted events that were never applied.
     return { ...stats, failed_jobs: failed };
   }

@@ -9,5 +9,11 @@ export function validateOpenApi(document: object): { valid: boolean; errors?: un
     let text = ""; for await (const chunk of process.stdin) text += chunk;
     const result = await new Validator().validate(JSON.parse(text));
     process.stdout.write(JSON.stringify({ valid: result.valid, errors: result.errors }));`;
-  return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { input: JSON.stringify(document), cwd: __dirname, encoding: "utf8" }));
+  return JSON.parse(
+    execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      input: JSON.stringify(document),
+      cwd: __dirname,
+      encoding: "utf8",
+    }),
+  );
 }

@@ -2,7 +2,11 @@ import type { NormalizedEvent } from "@pulse/core";
 import { findFailingEvents } from "./find-failing-events";
 
 const events = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `e${i}` }) as unknown as NormalizedEvent);
-const dataError = () => Object.assign(new Error("invalid input syntax for type json"), { code: "P2010", meta: { driverAdapterError: { cause: { originalCode: "22P02" } } } });
+const dataError = () =>
+  Object.assign(new Error("invalid input syntax for type json"), {
+    code: "P2010",
+    meta: { driverAdapterError: { cause: { originalCode: "22P02" } } },
+  });
 
 /** An apply that fails whenever the batch holds a bad event, and records what it committed. */
 function fakeApply(bad: Set<string>, fail: (batch: NormalizedEvent[]) => unknown = dataError) {
@@ -41,7 +45,11 @@ describe("findFailingEvents", () => {
 
   it("stops at an outage: nothing is marked failing, everything is retried", async () => {
     let calls = 0;
-    const found = await findFailingEvents(events(64), dataError(), async () => (++calls === 3 ? Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: "P1001" }) : dataError()));
+    const found = await findFailingEvents(events(64), dataError(), async () =>
+      ++calls === 3
+        ? Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: "P1001" })
+        : dataError(),
+    );
     expect(found.failing.size).toBe(0);
     expect(found.outage).toMatchObject({ code: "P1001" });
   });

@@ -21,7 +21,11 @@ export interface FailingEvents {
  * the batch as a whole is at fault, not an event in it: the search stops there instead of trying
  * every event alone.
  */
-export async function findFailingEvents(events: NormalizedEvent[], error: unknown, attempt: Attempt): Promise<FailingEvents> {
+export async function findFailingEvents(
+  events: NormalizedEvent[],
+  error: unknown,
+  attempt: Attempt,
+): Promise<FailingEvents> {
   const failing = new Map<NormalizedEvent, unknown>();
   const search = async (group: NormalizedEvent[], groupError: unknown): Promise<unknown> => {
     if (group.length === 1) {
@@ -36,7 +40,10 @@ export async function findFailingEvents(events: NormalizedEvent[], error: unknow
       if (halfError !== null && classifyFailure(halfError) === "outage") return halfError;
       errors.push(halfError);
     }
-    if (errors.every((e) => e !== null && classifyFailure(e) === "unknown") && classifyFailure(groupError) === "unknown") {
+    if (
+      errors.every((e) => e !== null && classifyFailure(e) === "unknown") &&
+      classifyFailure(groupError) === "unknown"
+    ) {
       for (const event of group) failing.set(event, groupError);
       return null;
     }

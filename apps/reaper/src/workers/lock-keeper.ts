@@ -28,7 +28,11 @@ export function keepLocks(worker: Worker, taken: readonly TakenJob[], lockMs: nu
               // Lost: the lock expired first (this process was frozen, Redis was away) and another
               // worker may apply these jobs too. Harmless (events are idempotent): one line a batch.
               const stillHeld = lost.filter((id) => pending.has(id));
-              if (stillHeld.length > 0 && !warned) logger.warn({ jobs: stillHeld.length }, "lost the lock of jobs taken into a batch: another worker may apply them too (idempotent)");
+              if (stillHeld.length > 0 && !warned)
+                logger.warn(
+                  { jobs: stillHeld.length },
+                  "lost the lock of jobs taken into a batch: another worker may apply them too (idempotent)",
+                );
               warned ||= stillHeld.length > 0;
             },
             () => {

@@ -36,13 +36,17 @@ export const MAX_STALLED_COUNT = 10;
 export const LOGGED = Symbol.for("pulse.reaper.logged");
 
 /** Starts every worker the same way: shared connection and prefix, locks, capped backoff, error logging. */
-export function registerWorkers(definitions: WorkerDefinition[], { connection, prefix, logger, lockMs, redisOutage }: WorkerContext): Worker[] {
+export function registerWorkers(
+  definitions: WorkerDefinition[],
+  { connection, prefix, logger, lockMs, redisOutage }: WorkerContext,
+): Worker[] {
   return definitions.map((definition) => {
     const log = logger.child({ queue: definition.queue });
     const worker: Worker = new Worker(
       definition.queue,
       async (job: Job, token?: string) => {
-        if (!definition.jobNames.includes(job.name)) throw new Error(`queue ${definition.queue} has no handler for job "${job.name}"`);
+        if (!definition.jobNames.includes(job.name))
+          throw new Error(`queue ${definition.queue} has no handler for job "${job.name}"`);
         return definition.process(job, token, worker);
       },
       {
@@ -57,18 +61,28 @@ export function registerWorkers(definitions: WorkerDefinition[], { connection, p
     );
     // A Postgres outage fails every job until it ends: said when it starts and when it ends, not
     // once per job (a 20 s outage was 18,695 lines with a stack each).
-    const outage = new OutageLog(log, { down: "jobs fail: a backing service is unavailable; they are retried with backoff (logged once until they succeed again)", up: "jobs succeed again" });
+    const outage = new OutageLog(log, {
+      down: "jobs fail: a backing service is unavailable; they are retried with backoff (logged once until they succeed again)",
+      up: "jobs succeed again",
+    });
     worker.on("failed", (job, error) => {
       if ((error as unknown as Record<symbol, unknown>)[LOGGED]) return;
-      if (error.message.startsWith(OUTAGE_REASON_PREFIX) || classifyFailure(error) === "outage") return outage.down(error.message, { jobId: job?.id });
+      if (error.message.startsWith(OUTAGE_REASON_PREFIX) || classifyFailure(error) === "outage")
+        return outage.down(error.message, { jobId: job?.id });
       log.error({ jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade, err: error }, "job failed");
     });
     worker.on("completed", () => outage.up());
-    worker.on("lockRenewalFailed", (jobIds: string[]) => log.warn({ jobs: jobIds.length }, "lost the lock of running jobs (this process was frozen or Redis was away): another worker may apply them too (idempotent)"));
+    worker.on("lockRenewalFailed", (jobIds: string[]) =>
+      log.warn(
+        { jobs: jobIds.length },
+        "lost the lock of running jobs (this process was frozen or Redis was away): another worker may apply them too (idempotent)",
+      ),
+    );
     worker.on("error", (error) => {
       // Said by lockRenewalFailed above, once for all of them.
       if (/^could not renew lock for job/.test(error.message)) return;
-      if (connection.status !== "ready" || isConnectionError(error) || classifyFailure(error) === "outage") return redisOutage.down(error.message, { queue: definition.queue });
+      if (connection.status !== "ready" || isConnectionError(error) || classifyFailure(error) === "outage")
+        return redisOutage.down(error.message, { queue: definition.queue });
       log.error({ err: error }, "worker error");
     });
     return worker;

@@ -28,7 +28,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <header className="topbar">
               <Link href="/" className="brand" aria-label="Pulse, all sessions">
                 <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true">
-                  <path d="M2 12h5l2-6 4 12 3-9 2 3h4" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+                  <path
+                    d="M2 12h5l2-6 4 12 3-9 2 3h4"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="2.2"
+                    strokeLinecap="round"
+                    strokeLinejoin="round"
+                  />
                 </svg>
                 Pulse
               </Link>

@@ -53,9 +53,21 @@ export function Ago({ iso }: { iso: string | null }) {
 }
 
 /** A session's duration: fixed once ended, growing with the clock while open. */
-export function LiveDuration({ startedAt, durationMs, open }: { startedAt: string | null; durationMs: number | null; open: boolean }) {
+export function LiveDuration({
+  startedAt,
+  durationMs,
+  open,
+}: {
+  startedAt: string | null;
+  durationMs: number | null;
+  open: boolean;
+}) {
   const start = startedAt ? Date.parse(startedAt) : NaN;
-  const text = useClockText((nowMs) => (open && !Number.isNaN(start) ? formatDuration(Math.max(durationMs ?? 0, nowMs - start)) : formatDuration(durationMs)));
+  const text = useClockText((nowMs) =>
+    open && !Number.isNaN(start)
+      ? formatDuration(Math.max(durationMs ?? 0, nowMs - start))
+      : formatDuration(durationMs),
+  );
   return <>{text}</>;
 }
 

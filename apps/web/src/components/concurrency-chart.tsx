@@ -1,7 +1,7 @@
 "use client";
 
 import { type KeyboardEvent, type PointerEvent, useRef, useState } from "react";
-import type { Timeline } from "@/lib/api-types";
+import type { Timeline } from "@pulse/core";
 import { integerTicks, niceMax, stackedAreaPaths } from "@/lib/chart-scale";
 import { LocalTime } from "./local-time";
 import { useWidth } from "./use-width";
@@ -39,9 +39,15 @@ export function ConcurrencyChart({ timeline, error }: { timeline: Timeline | nul
   );
   const spanHours = Math.round((Date.parse(timeline.to) - Date.parse(timeline.from)) / 3_600_000);
   // A phone has room for three labels, a laptop for five.
-  const xTicks = (plotW < 420 ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1]).map((f) => ({ x: MARGIN.left + f * plotW, label: f === 1 ? "now" : `${Math.round((1 - f) * spanHours)} h ago` }));
+  const xTicks = (plotW < 420 ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1]).map((f) => ({
+    x: MARGIN.left + f * plotW,
+    label: f === 1 ? "now" : `${Math.round((1 - f) * spanHours)} h ago`,
+  }));
   const last = points[points.length - 1];
-  const peakIndex = points.reduce((best, p, i) => (p.working + p.waiting > points[best].working + points[best].waiting ? i : best), 0);
+  const peakIndex = points.reduce(
+    (best, p, i) => (p.working + p.waiting > points[best].working + points[best].waiting ? i : best),
+    0,
+  );
   const peak = points[peakIndex];
   const shown = active !== null ? points[active] : null;
 
@@ -62,11 +68,13 @@ export function ConcurrencyChart({ timeline, error }: { timeline: Timeline | nul
       <p className="chart-readout" aria-live="polite">
         {shown ? (
           <>
-            <LocalTime iso={shown.t} />: <strong className="fg-working">{shown.working} working</strong>, <strong className="fg-waiting">{shown.waiting} waiting</strong>
+            <LocalTime iso={shown.t} />: <strong className="fg-working">{shown.working} working</strong>,{" "}
+            <strong className="fg-waiting">{shown.waiting} waiting</strong>
           </>
         ) : last ? (
           <>
-            Now <strong className="fg-working">{last.working} working</strong>, <strong className="fg-waiting">{last.waiting} waiting</strong>
+            Now <strong className="fg-working">{last.working} working</strong>,{" "}
+            <strong className="fg-waiting">{last.waiting} waiting</strong>
             {peak && maxTotal > 0 ? (
               <>
                 {" "}
@@ -99,16 +107,25 @@ export function ConcurrencyChart({ timeline, error }: { timeline: Timeline | nul
           </g>
         ))}
         {xTicks.map((t, i) => (
-          <text key={t.label} x={t.x} y={HEIGHT - 6} textAnchor={i === 0 ? "start" : i === xTicks.length - 1 ? "end" : "middle"} className="chart-axis">
+          <text
+            key={t.label}
+            x={t.x}
+            y={HEIGHT - 6}
+            textAnchor={i === 0 ? "start" : i === xTicks.length - 1 ? "end" : "middle"}
+            className="chart-axis"
+          >
             {t.label}
           </text>
         ))}
         <path d={bottom} className="area-working" />
         <path d={top} className="area-waiting" />
-        {active !== null ? <line x1={xAt(active)} x2={xAt(active)} y1={MARGIN.top} y2={MARGIN.top + plotH} className="chart-cursor" /> : null}
+        {active !== null ? (
+          <line x1={xAt(active)} x2={xAt(active)} y1={MARGIN.top} y2={MARGIN.top + plotH} className="chart-cursor" />
+        ) : null}
       </svg>
       <p className="chart-legend" aria-hidden="true">
-        <span className="legend-swatch swatch-working" /> working <span className="legend-swatch swatch-waiting" /> waiting
+        <span className="legend-swatch swatch-working" /> working <span className="legend-swatch swatch-waiting" />{" "}
+        waiting
       </p>
     </div>
   );

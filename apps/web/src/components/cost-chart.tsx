@@ -19,9 +19,11 @@ const OTHER_COLOUR = "#8b93a1";
  * "$0", "$50", "$100"; cents when the scale is that small, and finer still for the fractions of a
  * cent estimates often come to ("$0.005"), so no two ticks read the same.
  */
-const axisDollars = (v: number, max: number) => (max >= 10 ? `$${Math.round(v)}` : `$${v.toFixed(Math.min(6, Math.max(2, Math.ceil(-Math.log10(max)) + 1)))}`);
+const axisDollars = (v: number, max: number) =>
+  max >= 10 ? `$${Math.round(v)}` : `$${v.toFixed(Math.min(6, Math.max(2, Math.ceil(-Math.log10(max)) + 1)))}`;
 
-const dayLabel = (date: string) => new Date(`${date}T12:00:00`).toLocaleDateString("en-GB", { day: "numeric", month: "short" });
+const dayLabel = (date: string) =>
+  new Date(`${date}T12:00:00`).toLocaleDateString("en-GB", { day: "numeric", month: "short" });
 
 /**
  * Cost per project per day over the last two weeks, in the viewer's time zone (so fetched by the
@@ -48,8 +50,8 @@ export function CostChart() {
     return (
       <div className="chart chart-empty" ref={box} data-testid="cost-chart-empty">
         <p>
-          No cost reported or estimated in the last {DAYS} days. Pulse learns tokens and cost from the agents&apos; OpenTelemetry export (see
-          docs/dashboard.md).
+          No cost reported or estimated in the last {DAYS} days. Pulse learns tokens and cost from the agents&apos;
+          OpenTelemetry export (see docs/dashboard.md).
         </p>
       </div>
     );
@@ -61,7 +63,8 @@ export function CostChart() {
   const y = (v: number) => MARGIN.top + plotH - (v / yMax) * plotH;
   const slot = plotW / DAYS;
   const barW = Math.max(4, slot * 0.7);
-  const colour = (i: number) => (i < PALETTE.length && series.projects[i] !== OTHER_PROJECTS ? PALETTE[i] : OTHER_COLOUR);
+  const colour = (i: number) =>
+    i < PALETTE.length && series.projects[i] !== OTHER_PROJECTS ? PALETTE[i] : OTHER_COLOUR;
   const total = series.totals.reduce((a, b) => a + b, 0);
   const estimatedTotal = series.estimatedTotals.reduce((a, b) => a + b, 0);
   const hatch = (pi: number) => `${hatchId}-est-${pi}`;
@@ -80,7 +83,8 @@ export function CostChart() {
       <p className="chart-readout" aria-live="polite">
         {shown !== null ? (
           <>
-            <strong>{dayLabel(series.dates[shown])}</strong>: {formatCostWithEstimate(series.totals[shown], series.estimatedTotals[shown])}
+            <strong>{dayLabel(series.dates[shown])}</strong>:{" "}
+            {formatCostWithEstimate(series.totals[shown], series.estimatedTotals[shown])}
             {series.projects.map((p, i) =>
               series.cost[shown][i] > 0 || series.estimated[shown][i] > 0 ? (
                 <span key={p}>
@@ -96,7 +100,8 @@ export function CostChart() {
             {estimatedTotal > 0 ? (
               <span className="estimate" title={ESTIMATE_TITLE} data-estimate="">
                 {" "}
-                · {formatEstimate(estimatedTotal)} in {DAYS} days, today {formatEstimate(series.estimatedTotals[DAYS - 1])}
+                · {formatEstimate(estimatedTotal)} in {DAYS} days, today{" "}
+                {formatEstimate(series.estimatedTotals[DAYS - 1])}
               </span>
             ) : null}
           </>
@@ -115,7 +120,14 @@ export function CostChart() {
       >
         <defs>
           {series.projects.map((p, pi) => (
-            <pattern key={p} id={hatch(pi)} width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <pattern
+              key={p}
+              id={hatch(pi)}
+              width="4"
+              height="4"
+              patternUnits="userSpaceOnUse"
+              patternTransform="rotate(45)"
+            >
               <rect width="4" height="4" fill={colour(pi)} fillOpacity="0.18" />
               <rect width="2" height="4" fill={colour(pi)} />
             </pattern>
@@ -138,7 +150,9 @@ export function CostChart() {
               {series.cost[di].map((c, pi) => {
                 if (c <= 0) return null;
                 const top = y(base + c);
-                const rect = <rect key={pi} x={x} y={top} width={barW} height={Math.max(1, y(base) - top)} fill={colour(pi)} />;
+                const rect = (
+                  <rect key={pi} x={x} y={top} width={barW} height={Math.max(1, y(base) - top)} fill={colour(pi)} />
+                );
                 base += c;
                 return rect;
               })}
@@ -146,7 +160,17 @@ export function CostChart() {
               {series.estimated[di].map((c, pi) => {
                 if (c <= 0) return null;
                 const top = y(base + c);
-                const rect = <rect key={`est-${pi}`} x={x} y={top} width={barW} height={Math.max(1, y(base) - top)} fill={`url(#${hatch(pi)})`} data-estimate="" />;
+                const rect = (
+                  <rect
+                    key={`est-${pi}`}
+                    x={x}
+                    y={top}
+                    width={barW}
+                    height={Math.max(1, y(base) - top)}
+                    fill={`url(#${hatch(pi)})`}
+                    data-estimate=""
+                  />
+                );
                 base += c;
                 return rect;
               })}

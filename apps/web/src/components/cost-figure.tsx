@@ -18,7 +18,15 @@ export function Estimate({ usd }: { usd: number }) {
  * reported without a cost) beside it, marked, never added to it: "$0.42", "≈ $0.12 est.",
  * "$0.42 + ≈ $0.12 est."; `empty` when there is neither.
  */
-export function CostFigure({ reported, estimated, empty = "—" }: { reported: number | null | undefined; estimated: number | null | undefined; empty?: string }) {
+export function CostFigure({
+  reported,
+  estimated,
+  empty = "—",
+}: {
+  reported: number | null | undefined;
+  estimated: number | null | undefined;
+  empty?: string;
+}) {
   const hasReported = typeof reported === "number" && reported > 0;
   const hasEstimate = typeof estimated === "number" && estimated > 0;
   if (!hasReported && !hasEstimate) return <>{empty}</>;

@@ -12,8 +12,9 @@ export function EmptyState({ ingestUrl, withToken }: { ingestUrl: string; withTo
     <section className="empty" aria-labelledby="empty-heading" data-testid="empty-state">
       <h2 id="empty-heading">No sessions yet</h2>
       <p>
-        Pulse shows a session as soon as an agent reports to <code>{ingestUrl}</code>. To connect Claude Code, merge this into{" "}
-        <code>~/.claude/settings.json</code> (every project) or <code>.claude/settings.json</code> (one project), then start <code>claude</code>:
+        Pulse shows a session as soon as an agent reports to <code>{ingestUrl}</code>. To connect Claude Code, merge
+        this into <code>~/.claude/settings.json</code> (every project) or <code>.claude/settings.json</code> (one
+        project), then start <code>claude</code>:
       </p>
       <div className="snippet">
         <div className="snippet-bar">
@@ -25,8 +26,8 @@ export function EmptyState({ ingestUrl, withToken }: { ingestUrl: string; withTo
         </pre>
       </div>
       <p>
-        From a Pulse checkout you can let the <code>pulse</code> command do it instead (it also keeps events while Pulse is down):{" "}
-        <code>PULSE_URL={ingestUrl} npx pulse hooks install</code>.
+        From a Pulse checkout you can let the <code>pulse</code> command do it instead (it also keeps events while Pulse
+        is down): <code>PULSE_URL={ingestUrl} npx pulse hooks install</code>.
       </p>
       <p data-testid="other-agents">
         {OTHER_AGENTS.map((agent, i) => (
@@ -35,7 +36,11 @@ export function EmptyState({ ingestUrl, withToken }: { ingestUrl: string; withTo
             {agent.label}
           </span>
         ))}{" "}
-        connect the same way: <code>PULSE_URL={ingestUrl} npx pulse hooks install --agent {OTHER_AGENTS.map((a) => a.id).join("|")}</code>.
+        connect the same way:{" "}
+        <code>
+          PULSE_URL={ingestUrl} npx pulse hooks install --agent {OTHER_AGENTS.map((a) => a.id).join("|")}
+        </code>
+        .
       </p>
       {withToken ? (
         <p>
@@ -43,11 +48,12 @@ export function EmptyState({ ingestUrl, withToken }: { ingestUrl: string; withTo
         </p>
       ) : null}
       <p className="muted">
-        Each hook posts what Claude Code passes it and gives up after 2 s, so a stopped Pulse never slows Claude Code down. Try it without an
-        agent:{" "}
+        Each hook posts what Claude Code passes it and gives up after 2 s, so a stopped Pulse never slows Claude Code
+        down. Try it without an agent:{" "}
         <code>
-          curl -X POST {ingestUrl}/v1/events -H &apos;Content-Type: application/json&apos;{withToken ? ' -H "Authorization: Bearer $PULSE_TOKEN"' : ""} -d
-          &apos;{`{"session_id":"hello","source":"curl","kind":"start","project":"demo"}`}&apos;
+          curl -X POST {ingestUrl}/v1/events -H &apos;Content-Type: application/json&apos;
+          {withToken ? ' -H "Authorization: Bearer $PULSE_TOKEN"' : ""} -d &apos;
+          {`{"session_id":"hello","source":"curl","kind":"start","project":"demo"}`}&apos;
         </code>
       </p>
     </section>

@@ -1,11 +1,11 @@
-import type { Session, SessionEvent } from "@/lib/api-types";
+import type { SessionJson, SessionEventJson } from "@pulse/core";
 import { formatCount, formatGap } from "@/lib/format";
 import { EVENT_KIND_LABELS } from "@/lib/labels";
 import { timelineRows } from "@/lib/timeline-rows";
 import { LocalTime } from "./local-time";
 
 /** The session's events, oldest first, turns and ends marked (see timelineRows). */
-export function EventTimeline({ session, events }: { session: Session; events: SessionEvent[] }) {
+export function EventTimeline({ session, events }: { session: SessionJson; events: SessionEventJson[] }) {
   const rows = timelineRows(session, events);
   const truncated = session.event_count > events.length;
   if (rows.length === 0) return <p className="muted">No events stored for this session.</p>;

@@ -10,7 +10,15 @@ const TYPING_PAUSE_MS = 300;
  * Status, project, source and free text. The URL holds the state (`/?status=waiting&q=api`), so a
  * filtered view can be bookmarked, shared and reloaded. Works as a plain GET form without script.
  */
-export function FiltersBar({ filters, projects, sources }: { filters: Filters; projects: string[]; sources: string[] }) {
+export function FiltersBar({
+  filters,
+  projects,
+  sources,
+}: {
+  filters: Filters;
+  projects: string[];
+  sources: string[];
+}) {
   const router = useRouter();
   const [draft, setDraft] = useState(filters);
   const [pending, startTransition] = useTransition();
@@ -52,7 +60,15 @@ export function FiltersBar({ filters, projects, sources }: { filters: Filters; p
   };
 
   return (
-    <form className="filters" role="search" aria-label="Filter sessions" method="get" action="/" onSubmit={submit} aria-busy={pending}>
+    <form
+      className="filters"
+      role="search"
+      aria-label="Filter sessions"
+      method="get"
+      action="/"
+      onSubmit={submit}
+      aria-busy={pending}
+    >
       <label className="field">
         <span>Status</span>
         <select name="status" value={draft.status} onChange={(e) => change({ status: e.target.value as StatusFilter })}>
@@ -65,7 +81,14 @@ export function FiltersBar({ filters, projects, sources }: { filters: Filters; p
       </label>
       <label className="field">
         <span>Project</span>
-        <input name="project" list="known-projects" value={draft.project} placeholder="any" onChange={(e) => change({ project: e.target.value }, true)} autoComplete="off" />
+        <input
+          name="project"
+          list="known-projects"
+          value={draft.project}
+          placeholder="any"
+          onChange={(e) => change({ project: e.target.value }, true)}
+          autoComplete="off"
+        />
         <datalist id="known-projects">
           {projects.map((p) => (
             <option key={p} value={p} />
@@ -74,7 +97,14 @@ export function FiltersBar({ filters, projects, sources }: { filters: Filters; p
       </label>
       <label className="field">
         <span>Source</span>
-        <input name="source" list="known-sources" value={draft.source} placeholder="any" onChange={(e) => change({ source: e.target.value }, true)} autoComplete="off" />
+        <input
+          name="source"
+          list="known-sources"
+          value={draft.source}
+          placeholder="any"
+          onChange={(e) => change({ source: e.target.value }, true)}
+          autoComplete="off"
+        />
         <datalist id="known-sources">
           {sources.map((s) => (
             <option key={s} value={s} />
@@ -83,7 +113,13 @@ export function FiltersBar({ filters, projects, sources }: { filters: Filters; p
       </label>
       <label className="field field-grow">
         <span>Search</span>
-        <input name="q" type="search" value={draft.q} placeholder="title, project, folder, host or id" onChange={(e) => change({ q: e.target.value }, true)} />
+        <input
+          name="q"
+          type="search"
+          value={draft.q}
+          placeholder="title, project, folder, host or id"
+          onChange={(e) => change({ q: e.target.value }, true)}
+        />
       </label>
       <div className="filter-actions">
         <button type="submit" className="button">

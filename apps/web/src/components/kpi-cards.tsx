@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Stats } from "@/lib/api-types";
+import type { StatsJson } from "@pulse/core";
 import { formatCost, formatCount, formatDuration } from "@/lib/format";
 import { Estimate } from "./cost-figure";
 
@@ -14,19 +14,49 @@ interface Kpi {
   estimate?: number;
 }
 
-function kpisOf(stats: Stats | null): Kpi[] {
+function kpisOf(stats: StatsJson | null): Kpi[] {
   const today = stats?.since;
   return [
     // Status "active" only: a session waiting for any reason, or ended, is not working.
-    { label: "Working now", value: formatCount(stats?.active), hint: "agents busy right now", tone: "working", href: "/?status=active" },
-    { label: "Waiting on you", value: formatCount(stats?.waiting), hint: "permission, a question, an error, interrupted, idle or turn ended", tone: "waiting", href: "/?status=waiting" },
-    { label: "Ended today", value: formatCount(today?.ended), hint: "since local midnight", tone: "neutral", href: "/?status=ended" },
-    { label: "Avg. duration today", value: today ? formatDuration(today.avg_duration_ms) : "—", hint: "of sessions ended today", tone: "neutral" },
-    { label: "Timed out (24 h)", value: formatCount(stats?.stale_24h), hint: "ended stale: no event and no proof of life for the stale timeout", tone: "neutral" },
+    {
+      label: "Working now",
+      value: formatCount(stats?.active),
+      hint: "agents busy right now",
+      tone: "working",
+      href: "/?status=active",
+    },
+    {
+      label: "Waiting on you",
+      value: formatCount(stats?.waiting),
+      hint: "permission, a question, an error, interrupted, idle or turn ended",
+      tone: "waiting",
+      href: "/?status=waiting",
+    },
+    {
+      label: "Ended today",
+      value: formatCount(today?.ended),
+      hint: "since local midnight",
+      tone: "neutral",
+      href: "/?status=ended",
+    },
+    {
+      label: "Avg. duration today",
+      value: today ? formatDuration(today.avg_duration_ms) : "—",
+      hint: "of sessions ended today",
+      tone: "neutral",
+    },
+    {
+      label: "Timed out (24 h)",
+      value: formatCount(stats?.stale_24h),
+      hint: "ended stale: no event and no proof of life for the stale timeout",
+      tone: "neutral",
+    },
     {
       label: "Cost today",
       value: formatCost(today?.cost_usd),
-      hint: today?.estimated_cost_usd ? "reported since midnight; est. = from tokens at list price" : "API cost reported since midnight",
+      hint: today?.estimated_cost_usd
+        ? "reported since midnight; est. = from tokens at list price"
+        : "API cost reported since midnight",
       tone: "neutral",
       estimate: today?.estimated_cost_usd || undefined,
     },
@@ -34,7 +64,7 @@ function kpisOf(stats: Stats | null): Kpi[] {
 }
 
 /** The figures a person checks first. Each links to the sessions it counts, where that makes sense. */
-export function KpiCards({ stats }: { stats: Stats | null }) {
+export function KpiCards({ stats }: { stats: StatsJson | null }) {
   return (
     <ul className="kpis" aria-label="Key figures">
       {kpisOf(stats).map((kpi) => {

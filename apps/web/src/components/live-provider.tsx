@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
-import type { Session, SessionMessage } from "@/lib/api-types";
+import type { SessionJson, SessionMessageJson } from "@pulse/core";
 import { HEARTBEAT_MS } from "@/lib/sse";
 
 /** connecting: first connect; live: subscribed; reconnecting: the stream dropped; feed-down: Redis is unreachable. */
@@ -9,7 +9,7 @@ export type LiveState = "connecting" | "live" | "reconnecting" | "feed-down";
 
 export interface LiveHandlers {
   /** A session changed. */
-  onSession?(session: Session): void;
+  onSession?(session: SessionJson): void;
   /** The stream is (again) subscribed: refetch, since changes may have been missed until now. */
   onResync?(): void;
 }
@@ -26,11 +26,16 @@ const Live = createContext<LiveContext | null>(null);
 const SILENCE_LIMIT_MS = 2 * HEARTBEAT_MS + 5_000;
 const MAX_BACKOFF_MS = 10_000;
 
-function parseMessage(data: string): Session | null {
+function parseMessage(data: string): SessionJson | null {
   try {
-    const message = JSON.parse(data) as Partial<SessionMessage>;
+    const message = JSON.parse(data) as Partial<SessionMessageJson>;
     const session = message?.session;
-    return message?.type === "session" && session && typeof session.id === "string" && typeof session.status === "string" ? session : null;
+    return message?.type === "session" &&
+      session &&
+      typeof session.id === "string" &&
+      typeof session.status === "string"
+      ? session
+      : null;
   } catch {
     return null;
   }
@@ -127,7 +132,11 @@ export function useLive(handlers: LiveHandlers): LiveState {
   const live = useContext(Live);
   if (!live) throw new Error("useLive must be used inside <LiveProvider>");
   const latest = useRef(handlers);
-  latest.current = handlers;
+  // Written after each render (this effect is declared before the subscription, so it runs first),
+  // never during one.
+  useEffect(() => {
+    latest.current = handlers;
+  });
   const { subscribe } = live;
   useEffect(
     () =>

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useSession } from "@/hooks/use-session";
-import type { SessionWithEvents } from "@/lib/api-types";
+import type { SessionWithEventsJson } from "@pulse/core";
 import { formatCount, formatTokens } from "@/lib/format";
 import { sessionName, shortId } from "@/lib/labels";
 import { Ago, LiveDuration } from "./clock";
@@ -28,7 +28,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
  * One session, kept current by the client cache: a change on the stream updates the header at
  * once, then the events are refetched (a burst of changes costs one refetch; hooks/live-cache.ts).
  */
-export function SessionDetail({ initial }: { initial: SessionWithEvents }) {
+export function SessionDetail({ initial }: { initial: SessionWithEventsJson }) {
   const { session, error } = useSession(initial);
 
   const open = session.status !== "ended";

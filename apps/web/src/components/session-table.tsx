@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { memo } from "react";
-import type { Session } from "@/lib/api-types";
+import type { SessionJson } from "@pulse/core";
 import { formatCount, formatTokens } from "@/lib/format";
 import { sessionName, shortId } from "@/lib/labels";
 import type { ProjectGroup } from "@/lib/session-order";
@@ -16,8 +16,12 @@ export const sessionHref = (id: string) => `/sessions/${encodeURIComponent(id)}`
  * Cost, with the tokens it bought underneath: "$0.42" / "12.4K tok"; for agents that report no cost
  * (Codex, Gemini CLI) Pulse's estimate, marked: "≈ $0.12 est.". Dashes when ingest reports none.
  */
-function Usage({ session }: { session: Session }) {
-  const tokens = (session.input_tokens ?? 0) + (session.output_tokens ?? 0) + (session.cache_read_tokens ?? 0) + (session.cache_creation_tokens ?? 0);
+function Usage({ session }: { session: SessionJson }) {
+  const tokens =
+    (session.input_tokens ?? 0) +
+    (session.output_tokens ?? 0) +
+    (session.cache_read_tokens ?? 0) +
+    (session.cache_creation_tokens ?? 0);
   if (session.cost_usd === undefined && session.input_tokens === undefined) return <>—</>;
   const title = `input ${formatTokens(session.input_tokens)}, output ${formatTokens(session.output_tokens)}, cache read ${formatTokens(session.cache_read_tokens)}, cache write ${formatTokens(session.cache_creation_tokens)}`;
   return (
@@ -28,7 +32,7 @@ function Usage({ session }: { session: Session }) {
   );
 }
 
-const SessionRow = memo(function SessionRow({ session }: { session: Session }) {
+const SessionRow = memo(function SessionRow({ session }: { session: SessionJson }) {
   const open = session.status !== "ended";
   return (
     <tr className={`session-row row-${session.status}`} data-session-id={session.id}>
@@ -69,7 +73,18 @@ const SessionRow = memo(function SessionRow({ session }: { session: Session }) {
   );
 });
 
-const COLUMNS = ["Status", "Session", "Source", "Host", "Started", "Last seen", "Duration", "Events", "Cost", "Reopened"];
+const COLUMNS = [
+  "Status",
+  "Session",
+  "Source",
+  "Host",
+  "Started",
+  "Last seen",
+  "Duration",
+  "Events",
+  "Cost",
+  "Reopened",
+];
 const NUMERIC = new Set(["Duration", "Events", "Cost", "Reopened"]);
 
 /**
@@ -92,7 +107,8 @@ export function SessionsTable({ groups }: { groups: ProjectGroup[] }) {
         <tbody key={group.project ?? "\u0000none"} className="project-group" data-project={group.project ?? ""}>
           <tr className="group-row">
             <th scope="rowgroup" colSpan={COLUMNS.length} className="project-name">
-              {group.project ?? "No project"} <span className="project-count">{formatCount(group.sessions.length)}</span>
+              {group.project ?? "No project"}{" "}
+              <span className="project-count">{formatCount(group.sessions.length)}</span>
             </th>
           </tr>
           {group.sessions.map((s) => (

@@ -2,7 +2,7 @@
 
 import { useSessions } from "@/hooks/use-sessions";
 import { useStats } from "@/hooks/use-stats";
-import type { SessionPage, Stats } from "@/lib/api-types";
+import type { SessionPageJson, StatsJson } from "@pulse/core";
 import type { Filters } from "@/lib/filters";
 import { DashboardCharts } from "./dashboard-charts";
 import { IngestBanner } from "./ingest-banner";
@@ -10,8 +10,8 @@ import { KpiCards } from "./kpi-cards";
 import { SessionsPanel } from "./sessions-panel";
 
 export interface DashboardData {
-  page: SessionPage | null;
-  stats: Stats | null;
+  page: SessionPageJson | null;
+  stats: StatsJson | null;
   /** Why sessions could not be read (ingest down…); null when they were. */
   error: string | null;
 }
@@ -21,7 +21,17 @@ export interface DashboardData {
  * cache, which the live stream writes into (hooks/live-cache.ts). Its sections: the banner when
  * ingest cannot be read, the key figures, the charts, and the filtered list.
  */
-export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { filters: Filters; initial: DashboardData; ingestUrl: string; withToken: boolean }) {
+export function SessionsDashboard({
+  filters,
+  initial,
+  ingestUrl,
+  withToken,
+}: {
+  filters: Filters;
+  initial: DashboardData;
+  ingestUrl: string;
+  withToken: boolean;
+}) {
   const list = useSessions(filters, initial);
   const { stats, error: statsError } = useStats(initial.stats);
   const error = list.error ?? statsError;
@@ -30,7 +40,13 @@ export function SessionsDashboard({ filters, initial, ingestUrl, withToken }: { 
       {error ? <IngestBanner message={error} /> : null}
       <KpiCards stats={stats} />
       <DashboardCharts />
-      <SessionsPanel filters={filters} list={list} neverAnySession={!error && stats !== null && stats.total === 0 && list.sessions.length === 0} ingestUrl={ingestUrl} withToken={withToken} />
+      <SessionsPanel
+        filters={filters}
+        list={list}
+        neverAnySession={!error && stats !== null && stats.total === 0 && list.sessions.length === 0}
+        ingestUrl={ingestUrl}
+        withToken={withToken}
+      />
     </>
   );
 }

@@ -62,7 +62,8 @@ export function SessionsPanel({
 function NoMatch({ filtered }: { filtered: boolean }) {
   return (
     <p className="empty-filtered" role="status">
-      No sessions match {filtered ? "these filters" : "yet"}. {filtered ? <Link href="/">Show all sessions</Link> : null}
+      No sessions match {filtered ? "these filters" : "yet"}.{" "}
+      {filtered ? <Link href="/">Show all sessions</Link> : null}
     </p>
   );
 }

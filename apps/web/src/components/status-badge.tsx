@@ -1,11 +1,11 @@
-import type { Session } from "@/lib/api-types";
+import type { SessionJson } from "@pulse/core";
 import { STATUS_LABELS, statusDetail } from "@/lib/labels";
 
 /**
  * Working: green pulsing dot. Waiting: amber, with why. Ended: grey, with how. The words carry the
  * meaning; colour only repeats it (for colour-blind readers and screen readers alike).
  */
-export function StatusBadge({ session }: { session: Pick<Session, "status" | "waiting_reason" | "end_reason"> }) {
+export function StatusBadge({ session }: { session: Pick<SessionJson, "status" | "waiting_reason" | "end_reason"> }) {
   const detail = statusDetail(session);
   return (
     <span className={`badge badge-${session.status}`} data-status={session.status}>

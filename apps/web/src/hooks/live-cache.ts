@@ -1,5 +1,5 @@
 import { hashKey, type Query, type QueryClient, type QueryKey } from "@tanstack/react-query";
-import type { Session, SessionWithEvents } from "@/lib/api-types";
+import type { SessionJson, SessionWithEventsJson } from "@pulse/core";
 import { ChangeLog } from "@/lib/change-log";
 import { type Filters, matchesFilters } from "@/lib/filters";
 import { placeInPages, type SessionPages } from "@/lib/session-pages";
@@ -23,7 +23,7 @@ const isDetailKey = (key: QueryKey) => key[0] === queryKeys.details[0] && key[1]
  * (ChangeLog), so a reconnect's refetch never puts back an older copy.
  */
 export class LiveCache {
-  private readonly log = new ChangeLog<Session>();
+  private readonly log = new ChangeLog<SessionJson>();
   /** Query hash → when a fetch of it last started (throttle windows start there). */
   private readonly lastFetch = new Map<string, number>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -61,7 +61,7 @@ export class LiveCache {
   }
 
   /** A session changed (the stream, or an action of this tab such as closing it). */
-  applyChange(session: Session): void {
+  applyChange(session: SessionJson): void {
     this.log.record(session);
     const cache = this.client.getQueryCache();
     for (const query of cache.findAll({ queryKey: queryKeys.lists })) this.writeTo(query, session);
@@ -87,14 +87,20 @@ export class LiveCache {
     return isListKey(query.queryKey) || isDetailKey(query.queryKey);
   }
 
-  private writeTo(query: Query, session: Session): void {
+  private writeTo(query: Query, session: SessionJson): void {
     const key = query.queryKey;
     if (isListKey(key)) {
       const filters = key[2] as Filters;
-      this.client.setQueryData<SessionPages>(key, (data) => data && placeInPages(data, session, matchesFilters(session, filters)));
+      this.client.setQueryData<SessionPages>(
+        key,
+        (data) => data && placeInPages(data, session, matchesFilters(session, filters)),
+      );
     } else if (isDetailKey(key) && key[2] === session.id) {
       // The header changes at once; the events come with the refetch.
-      this.client.setQueryData<SessionWithEvents>(key, (data) => data && { ...data, ...session, events: data.events });
+      this.client.setQueryData<SessionWithEventsJson>(
+        key,
+        (data) => data && { ...data, ...session, events: data.events },
+      );
     }
   }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { CostByProject } from "@/lib/api-types";
+import type { CostByProjectJson } from "@pulse/core";
 import { fetchCostByProject } from "@/lib/browser-api";
 import { queryKeys } from "./query-keys";
 
@@ -9,7 +9,7 @@ import { queryKeys } from "./query-keys";
 const REFRESH_MS = 60_000;
 
 /** Cost per project per day over `days` days, in the viewer's time zone (which only the browser knows). */
-export function useCostByProject(days: number): { data: CostByProject | null; error: string | null } {
+export function useCostByProject(days: number): { data: CostByProjectJson | null; error: string | null } {
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const query = useQuery({
     queryKey: queryKeys.costByProjectIn(days, timeZone),

@@ -13,11 +13,15 @@ export function useRefetchWhenShown(queryKey: QueryKey): void {
   const client = useQueryClient();
   const live = useLiveState();
   const liveRef = useRef(live);
-  liveRef.current = live;
   const first = useRef(true);
   const hash = hashKey(queryKey);
   const keyRef = useRef(queryKey);
-  keyRef.current = queryKey;
+  // The latest values, for the effect below that runs only when the key changes. Written in an
+  // effect (declared first, so it runs first), never during render.
+  useEffect(() => {
+    liveRef.current = live;
+    keyRef.current = queryKey;
+  });
   useEffect(() => {
     const wasFirst = first.current;
     first.current = false;

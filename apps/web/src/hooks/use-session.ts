@@ -1,13 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { SessionWithEvents } from "@/lib/api-types";
+import type { SessionWithEventsJson } from "@pulse/core";
 import { ApiError, fetchSession } from "@/lib/browser-api";
 import { queryKeys } from "./query-keys";
 import { useRefetchWhenShown } from "./use-refetch-when-shown";
 
 /** One session with its newest events, from the server's render; LiveCache keeps it current. */
-export function useSession(initial: SessionWithEvents): { session: SessionWithEvents; error: string | null } {
+export function useSession(initial: SessionWithEventsJson): { session: SessionWithEventsJson; error: string | null } {
   const queryKey = queryKeys.detail(initial.id);
   const query = useQuery({
     queryKey,
@@ -19,6 +19,10 @@ export function useSession(initial: SessionWithEvents): { session: SessionWithEv
   const { error } = query;
   return {
     session: query.data,
-    error: error ? (error instanceof ApiError && error.status === 404 ? "this session no longer exists" : error.message) : null,
+    error: error
+      ? error instanceof ApiError && error.status === 404
+        ? "this session no longer exists"
+        : error.message
+      : null,
   };
 }

@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import type { Session, SessionPage } from "@/lib/api-types";
+import type { SessionJson, SessionPageJson } from "@pulse/core";
 import { ApiError, fetchSessions } from "@/lib/browser-api";
 import { type Filters, PAGE_SIZE } from "@/lib/filters";
 import { hasMorePages, type SessionPages, sessionsOfPages } from "@/lib/session-pages";
@@ -13,7 +13,7 @@ import { useRefetchWhenShown } from "./use-refetch-when-shown";
 const RETRY_MS = 5_000;
 
 export interface SessionsList {
-  sessions: Session[];
+  sessions: SessionJson[];
   /** More pages exist beyond the loaded ones. */
   hasMore: boolean;
   loadMore(): void;
@@ -26,7 +26,10 @@ export interface SessionsList {
  * The sessions list for one set of filters, page by page (the API's cursor), starting from the
  * server's first page. Live changes are written into it by LiveCache; a stream resync refetches it.
  */
-export function useSessions(filters: Filters, initial: { page: SessionPage | null; error: string | null }): SessionsList {
+export function useSessions(
+  filters: Filters,
+  initial: { page: SessionPageJson | null; error: string | null },
+): SessionsList {
   const queryKey = queryKeys.list(filters);
   const query = useInfiniteQuery({
     queryKey,
@@ -43,7 +46,11 @@ export function useSessions(filters: Filters, initial: { page: SessionPage | nul
   const { data, error, isFetchNextPageError, isFetchingNextPage, fetchNextPage } = query;
   const sessions = useMemo(() => sessionsOfPages(data), [data]);
   let message: string | null = null;
-  if (error) message = isFetchNextPageError && error instanceof ApiError && !error.unreachable ? `could not load more sessions: ${error.message}` : error.message;
+  if (error)
+    message =
+      isFetchNextPageError && error instanceof ApiError && !error.unreachable
+        ? `could not load more sessions: ${error.message}`
+        : error.message;
   // Not read yet in the browser: what the server could not read.
   else if (!data) message = initial.error;
   return {

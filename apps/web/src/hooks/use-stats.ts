@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { Stats } from "@/lib/api-types";
+import type { StatsJson } from "@pulse/core";
 import { fetchStats } from "@/lib/browser-api";
 import { localMidnightIso } from "@/lib/format";
 import { queryKeys } from "./query-keys";
@@ -14,7 +14,7 @@ const RETRY_MS = 5_000;
  * The key figures. The server rendered them for its own time zone's midnight: they are asked again
  * for the viewer's as soon as the page is shown (stale at once), then kept current by LiveCache.
  */
-export function useStats(initial: Stats | null): { stats: Stats | null; error: string | null } {
+export function useStats(initial: StatsJson | null): { stats: StatsJson | null; error: string | null } {
   const query = useQuery({
     queryKey: queryKeys.stats,
     queryFn: ({ signal }) => fetchStats(localMidnightIso(Date.now()), signal),

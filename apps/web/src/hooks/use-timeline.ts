@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { Timeline } from "@/lib/api-types";
+import type { Timeline } from "@pulse/core";
 import { fetchTimeline } from "@/lib/browser-api";
 import { TIMELINE_REFRESH_MS } from "./live-cache";
 import { queryKeys } from "./query-keys";

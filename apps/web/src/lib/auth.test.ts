@@ -2,8 +2,10 @@ import { isLoopbackHost, isValidLoginCookie, isValidToken, safeNextPath, loginCo
 
 describe("auth", () => {
   it("accepts only loopback host names when the dashboard has no token", () => {
-    for (const host of ["localhost:6821", "127.0.0.1:6821", "127.0.0.1", "[::1]:6821", "pulse.localhost"]) expect(isLoopbackHost(host)).toBe(true);
-    for (const host of ["192.168.1.10:6821", "pulse.example.com", "localhost.evil.com", "127.0.0.1.nip.io", null]) expect(isLoopbackHost(host)).toBe(false);
+    for (const host of ["localhost:6821", "127.0.0.1:6821", "127.0.0.1", "[::1]:6821", "pulse.localhost"])
+      expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ["192.168.1.10:6821", "pulse.example.com", "localhost.evil.com", "127.0.0.1.nip.io", null])
+      expect(isLoopbackHost(host)).toBe(false);
   });
 
   it("derives the cookie from the token without containing it, and checks both in constant time", () => {
@@ -18,7 +20,8 @@ describe("auth", () => {
 
   it("returns after login only to a path on this site", () => {
     expect(safeNextPath("/sessions/x?y=1")).toBe("/sessions/x?y=1");
-    for (const next of ["//evil.example", "https://evil.example", "/\\evil.example", "", null]) expect(safeNextPath(next)).toBe("/");
+    for (const next of ["//evil.example", "https://evil.example", "/\\evil.example", "", null])
+      expect(safeNextPath(next)).toBe("/");
   });
 
   it("reads next the way a browser reads a Location header, so no spelling of another host gets through", () => {

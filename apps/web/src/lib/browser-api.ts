@@ -1,6 +1,13 @@
 /** The browser's calls to this dashboard's own /api routes (which read ingest server side). */
 
-import type { CostByProject, Session, SessionPage, SessionWithEvents, Stats, Timeline } from "./api-types";
+import type {
+  CostByProjectJson,
+  SessionJson,
+  SessionPageJson,
+  SessionWithEventsJson,
+  StatsJson,
+  Timeline,
+} from "@pulse/core";
 import { type Filters, statusesOf } from "./filters";
 
 export class ApiError extends Error {
@@ -20,7 +27,11 @@ export class ApiError extends Error {
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { ...init, cache: "no-store", headers: { accept: "application/json", ...init.headers } });
+    response = await fetch(path, {
+      ...init,
+      cache: "no-store",
+      headers: { accept: "application/json", ...init.headers },
+    });
   } catch (error) {
     // Cancelled by the caller (the cache dropped a fetch it no longer needs): not an outage.
     if (init.signal?.aborted) throw error;
@@ -32,7 +43,10 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   }
   const body = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new ApiError((body as { message?: string } | null)?.message ?? `the dashboard server answered ${response.status}`, response.status);
+    throw new ApiError(
+      (body as { message?: string } | null)?.message ?? `the dashboard server answered ${response.status}`,
+      response.status,
+    );
   }
   return body as T;
 }
@@ -52,17 +66,22 @@ export function sessionsSearch(filters: Filters, page: { limit: number; cursor?:
 
 const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
 
-export const fetchSessions = (filters: Filters, page: { limit: number; cursor?: string | null }, signal?: AbortSignal) =>
-  api<SessionPage>(`/api/sessions?${sessionsSearch(filters, page)}`, { signal });
+export const fetchSessions = (
+  filters: Filters,
+  page: { limit: number; cursor?: string | null },
+  signal?: AbortSignal,
+) => api<SessionPageJson>(`/api/sessions?${sessionsSearch(filters, page)}`, { signal });
 
-export const fetchSession = (id: string, signal?: AbortSignal) => api<SessionWithEvents>(sessionPath(id), { signal });
+export const fetchSession = (id: string, signal?: AbortSignal) =>
+  api<SessionWithEventsJson>(sessionPath(id), { signal });
 
 /** Figures since `sinceIso` (the viewer's local midnight). */
-export const fetchStats = (sinceIso: string, signal?: AbortSignal) => api<Stats>(`/api/stats?since=${encodeURIComponent(sinceIso)}`, { signal });
+export const fetchStats = (sinceIso: string, signal?: AbortSignal) =>
+  api<StatsJson>(`/api/stats?since=${encodeURIComponent(sinceIso)}`, { signal });
 
 export const fetchTimeline = (signal?: AbortSignal) => api<Timeline>("/api/stats/timeline", { signal });
 
 export const fetchCostByProject = (days: number, timeZone: string, signal?: AbortSignal) =>
-  api<CostByProject>(`/api/stats/cost-by-project?days=${days}&tz=${encodeURIComponent(timeZone)}`, { signal });
+  api<CostByProjectJson>(`/api/stats/cost-by-project?days=${days}&tz=${encodeURIComponent(timeZone)}`, { signal });
 
-export const closeSession = (id: string) => api<Session>(`${sessionPath(id)}/close`, { method: "POST" });
+export const closeSession = (id: string) => api<SessionJson>(`${sessionPath(id)}/close`, { method: "POST" });

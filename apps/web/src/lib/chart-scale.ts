@@ -39,9 +39,13 @@ export interface StackedPoint {
  * SVG path data for two stacked areas: the bottom one from the baseline to `a`, the top one from
  * `a` to `a + b`. `y` maps a value to a pixel row.
  */
-export function stackedAreaPaths(points: readonly StackedPoint[], y: (value: number) => number): { bottom: string; top: string } {
+export function stackedAreaPaths(
+  points: readonly StackedPoint[],
+  y: (value: number) => number,
+): { bottom: string; top: string } {
   if (points.length === 0) return { bottom: "", top: "" };
-  const line = (ps: readonly StackedPoint[], value: (p: StackedPoint) => number) => ps.map((p) => `${p.x.toFixed(1)},${y(value(p)).toFixed(1)}`).join(" L");
+  const line = (ps: readonly StackedPoint[], value: (p: StackedPoint) => number) =>
+    ps.map((p) => `${p.x.toFixed(1)},${y(value(p)).toFixed(1)}`).join(" L");
   const reversed = [...points].reverse();
   const bottom = `M${line(points, (p) => p.a)} L${line(reversed, () => 0)} Z`;
   const top = `M${line(points, (p) => p.a + p.b)} L${line(reversed, (p) => p.a)} Z`;

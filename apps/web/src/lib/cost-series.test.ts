@@ -1,7 +1,12 @@
 import { costSeries, OTHER_PROJECTS } from "./cost-series";
 
 const today = new Date(2026, 10, 21, 15, 0);
-const day = (date: string, project: string | null, cost_usd: number, estimated_cost_usd = 0) => ({ date, project, cost_usd, estimated_cost_usd });
+const day = (date: string, project: string | null, cost_usd: number, estimated_cost_usd = 0) => ({
+  date,
+  project,
+  cost_usd,
+  estimated_cost_usd,
+});
 
 describe("costSeries", () => {
   it("fills every day of the window, oldest first", () => {
@@ -21,7 +26,11 @@ describe("costSeries", () => {
   });
 
   it("keeps the estimate apart from the reported cost: its own series and totals, stacked only for the scale", () => {
-    const s = costSeries({ tz: "UTC", days: [day("2026-11-21", "api", 1, 0.25), day("2026-11-21", "codex-only", 0, 2)] }, 2, today);
+    const s = costSeries(
+      { tz: "UTC", days: [day("2026-11-21", "api", 1, 0.25), day("2026-11-21", "codex-only", 0, 2)] },
+      2,
+      today,
+    );
     // A project with only estimated cost is on the chart, ranked by what it spent in all.
     expect(s.projects).toEqual(["codex-only", "api"]);
     expect(s.cost[1]).toEqual([0, 1]);

@@ -1,4 +1,4 @@
-import type { CostByProject } from "./api-types";
+import type { CostByProjectJson } from "@pulse/core";
 
 export interface CostSeries {
   /** Oldest first, one per day of the window, days without cost included. */
@@ -33,15 +33,18 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
  * leave out days without cost), at most `maxProjects` named projects, the rest summed as one. The
  * estimate is a series of its own (an older ingest sends none: 0), drawn apart from the reported cost.
  */
-export function costSeries(data: CostByProject, days: number, today: Date, maxProjects = 6): CostSeries {
+export function costSeries(data: CostByProjectJson, days: number, today: Date, maxProjects = 6): CostSeries {
   const dates = Array.from({ length: days }, (_, i) => isoDay(today, days - 1 - i));
-  const estimateOf = (row: CostByProject["days"][number]) => row.estimated_cost_usd ?? 0;
+  const estimateOf = (row: CostByProjectJson["days"][number]) => row.estimated_cost_usd ?? 0;
   const byProject = new Map<string, number>();
   for (const row of data.days) {
     const name = row.project ?? NO_PROJECT;
     byProject.set(name, (byProject.get(name) ?? 0) + row.cost_usd + estimateOf(row));
   }
-  const ranked = [...byProject].filter(([, total]) => total > 0).sort((a, b) => b[1] - a[1]).map(([name]) => name);
+  const ranked = [...byProject]
+    .filter(([, total]) => total > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name]) => name);
   const named = ranked.length > maxProjects ? ranked.slice(0, maxProjects - 1) : ranked;
   const projects = ranked.length > named.length ? [...named, OTHER_PROJECTS] : named;
   const column = new Map(named.map((name, i) => [name, i]));
@@ -58,5 +61,13 @@ export function costSeries(data: CostByProject, days: number, today: Date, maxPr
   }
   const totals = cost.map(sum);
   const estimatedTotals = estimated.map(sum);
-  return { dates, projects, cost, estimated, totals, estimatedTotals, max: Math.max(0, ...totals.map((t, i) => t + estimatedTotals[i])) };
+  return {
+    dates,
+    projects,
+    cost,
+    estimated,
+    totals,
+    estimatedTotals,
+    max: Math.max(0, ...totals.map((t, i) => t + estimatedTotals[i])),
+  };
 }

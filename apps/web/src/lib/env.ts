@@ -3,7 +3,9 @@ import { redisEnv } from "@pulse/queues/env";
 import { z } from "zod";
 import { parsePeerRange } from "./peer-address";
 
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).transform((u) => u.replace(/\/+$/, ""));
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .transform((u) => u.replace(/\/+$/, ""));
 
 const schema = z.object({
   ...redisEnv,
@@ -21,7 +23,12 @@ const schema = z.object({
    */
   PULSE_LOCAL_PEERS: z
     .string()
-    .transform((list) => list.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
     .refine((entries) => entries.length > 0 && entries.every((entry) => parsePeerRange(entry) !== null), {
       error: "must be IP addresses or CIDR ranges separated by commas (e.g. 172.16.0.0/12)",
     })

@@ -1,7 +1,7 @@
-import type { Session } from "./api-types";
+import type { SessionJson } from "@pulse/core";
 import { projectsOf, sourcesOf } from "./facets";
 
-const s = (project: string | null, source: string) => ({ project, source }) as Session;
+const s = (project: string | null, source: string) => ({ project, source }) as SessionJson;
 
 describe("facets", () => {
   it("suggests each project once, sorted, without the sessions that have none", () => {
@@ -9,6 +9,10 @@ describe("facets", () => {
   });
 
   it("suggests the known agents and any other source seen, once each, sorted", () => {
-    expect(sourcesOf([s("p", "curl"), s("p", "codex")], ["codex", "claude-code"])).toEqual(["claude-code", "codex", "curl"]);
+    expect(sourcesOf([s("p", "curl"), s("p", "codex")], ["codex", "claude-code"])).toEqual([
+      "claude-code",
+      "codex",
+      "curl",
+    ]);
   });
 });

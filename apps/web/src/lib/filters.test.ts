@@ -1,7 +1,7 @@
-import type { Session } from "./api-types";
+import type { SessionJson } from "@pulse/core";
 import { filtersToQuery, matchesFilters, NO_FILTERS, parseFilters } from "./filters";
 
-const session = (over: Partial<Session> = {}): Session => ({
+const session = (over: Partial<SessionJson> = {}): SessionJson => ({
   id: "abc-123",
   source: "claude-code",
   project: "acme-api",
@@ -29,9 +29,14 @@ describe("parseFilters", () => {
   });
 
   it("falls back to no filter for unknown or malformed values", () => {
-    expect(parseFilters({ status: "bogus", project: ["a", "b"], q: "  spaced  " })).toEqual({ ...NO_FILTERS, project: "a", q: "spaced" });
+    expect(parseFilters({ status: "bogus", project: ["a", "b"], q: "  spaced  " })).toEqual({
+      ...NO_FILTERS,
+      project: "a",
+      q: "spaced",
+    });
     expect(parseFilters({ q: "x".repeat(500) }).q).toHaveLength(200);
-    for (const inherited of ["hasOwnProperty", "__proto__", "constructor", "toString"]) expect(parseFilters({ status: inherited }).status).toBe("all");
+    for (const inherited of ["hasOwnProperty", "__proto__", "constructor", "toString"])
+      expect(parseFilters({ status: inherited }).status).toBe("all");
   });
 
   it("leaves defaults out of the query so no filter is plain /", () => {
@@ -53,7 +58,8 @@ describe("matchesFilters", () => {
   });
 
   it("matches free text in title, project, folder, host or id, ignoring case", () => {
-    for (const q of ["FLAKY", "acme", "/home/dev", "LAPTOP", "abc-1"]) expect(matchesFilters(session(), { ...NO_FILTERS, q })).toBe(true);
+    for (const q of ["FLAKY", "acme", "/home/dev", "LAPTOP", "abc-1"])
+      expect(matchesFilters(session(), { ...NO_FILTERS, q })).toBe(true);
     expect(matchesFilters(session({ title: null }), { ...NO_FILTERS, q: "flaky" })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { STATUS_ALIASES } from "@pulse/core/api-client";
-import type { Session, SessionStatus } from "./api-types";
+import type { SessionJson, SessionStatus } from "@pulse/core";
 
 /** The sessions page's filters, as kept in the URL (`?status=open&project=…&source=…&q=…`). */
 export interface Filters {
@@ -22,7 +22,8 @@ export type StatusFilter = keyof typeof STATUS_FILTERS;
 export const NO_FILTERS: Filters = { status: "all", project: "", source: "", q: "" };
 
 const MAX_TEXT = 200;
-const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? (value[0] ?? "") : (value ?? "")).trim().slice(0, MAX_TEXT);
+const param = (value: string | string[] | undefined): string =>
+  (Array.isArray(value) ? (value[0] ?? "") : (value ?? "")).trim().slice(0, MAX_TEXT);
 
 /** Reads filters from a URL's query; unknown or malformed values fall back to "no filter". */
 export function parseFilters(query: Record<string, string | string[] | undefined> | URLSearchParams): Filters {
@@ -56,7 +57,7 @@ export const statusesOf = (filters: Filters): SessionStatus[] => [...STATUS_FILT
  * source, free text in title, project, cwd, host or id, case-insensitive), so a live change can be
  * placed without asking the server.
  */
-export function matchesFilters(session: Session, filters: Filters): boolean {
+export function matchesFilters(session: SessionJson, filters: Filters): boolean {
   const statuses = statusesOf(filters);
   if (statuses.length && !statuses.includes(session.status)) return false;
   if (filters.project && session.project !== filters.project) return false;

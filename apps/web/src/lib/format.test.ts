@@ -1,4 +1,13 @@
-import { formatAgo, formatCost, formatCostWithEstimate, formatDuration, formatEstimate, formatGap, formatTokens, localMidnightIso } from "./format";
+import {
+  formatAgo,
+  formatCost,
+  formatCostWithEstimate,
+  formatDuration,
+  formatEstimate,
+  formatGap,
+  formatTokens,
+  localMidnightIso,
+} from "./format";
 
 describe("format", () => {
   it("writes durations a person reads at a glance", () => {

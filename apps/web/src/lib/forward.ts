@@ -33,13 +33,19 @@ const FORWARDS = {
   timeline: () => ingestApi.timeline({ hours: 24, buckets: 96 }),
   costByProject: (q) => {
     const days = Number(q.get("days") ?? DEFAULT_COST_DAYS);
-    return ingestApi.costByProject({ days: Number.isInteger(days) && days > 0 ? days : DEFAULT_COST_DAYS, tz: q.get("tz") ?? undefined });
+    return ingestApi.costByProject({
+      days: Number.isInteger(days) && days > 0 ? days : DEFAULT_COST_DAYS,
+      tz: q.get("tz") ?? undefined,
+    });
   },
 } satisfies Record<string, (query: URLSearchParams, id: string) => Promise<unknown>>;
 
 /** The route handler for one forwarded route; `id` is the `[id]` segment where the path has one. */
 export function forward(name: keyof typeof FORWARDS) {
-  return async (request: NextRequest, context?: { params?: Promise<Record<string, string | string[] | undefined>> }): Promise<Response> => {
+  return async (
+    request: NextRequest,
+    context?: { params?: Promise<Record<string, string | string[] | undefined>> },
+  ): Promise<Response> => {
     // Next passes no params to a route without dynamic segments.
     const { id } = (await context?.params) ?? {};
     return relay(() => FORWARDS[name](request.nextUrl.searchParams, typeof id === "string" ? id : ""));

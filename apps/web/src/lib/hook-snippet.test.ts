@@ -14,7 +14,9 @@ describe("claudeCodeHookSettings", () => {
     const settings = JSON.parse(claudeCodeHookSettings("http://127.0.0.1:6820", false));
     expect(Object.keys(settings.hooks)).toEqual([...AGENTS["claude-code"].hookEvents]);
     // The ones the old hand-kept list missed: the permission dialog at once, API errors, interrupts.
-    expect(Object.keys(settings.hooks)).toEqual(expect.arrayContaining(["PermissionRequest", "StopFailure", "PostToolUseFailure"]));
+    expect(Object.keys(settings.hooks)).toEqual(
+      expect.arrayContaining(["PermissionRequest", "StopFailure", "PostToolUseFailure"]),
+    );
     for (const [event, entries] of Object.entries<any[]>(settings.hooks)) {
       expect(entries).toHaveLength(1);
       expect(entries[0].matcher).toBeUndefined(); // every tool, notification type and source, as `pulse hooks install` writes it

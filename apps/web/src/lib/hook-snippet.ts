@@ -14,6 +14,8 @@ const CLAUDE_CODE = AGENTS["claude-code"];
 export function claudeCodeHookSettings(ingestUrl: string, withToken: boolean): string {
   const auth = withToken ? ` -H "Authorization: Bearer $PULSE_TOKEN"` : "";
   const command = `curl -sS -m 2 -X POST -H 'Content-Type: application/json'${auth} --data-binary @- ${ingestUrl}${CLAUDE_CODE.hookRoute} >/dev/null 2>&1 || true`;
-  const hooks = Object.fromEntries(CLAUDE_CODE.hookEvents.map((event) => [event, [{ hooks: [{ type: "command", command }] }]]));
+  const hooks = Object.fromEntries(
+    CLAUDE_CODE.hookEvents.map((event) => [event, [{ hooks: [{ type: "command", command }] }]]),
+  );
   return JSON.stringify({ hooks }, null, 2);
 }

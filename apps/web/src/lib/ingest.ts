@@ -24,10 +24,18 @@ export async function ingestFetch<T>(path: string, init: RequestInit = {}): Prom
   if (PULSE_TOKEN) headers.set("authorization", `Bearer ${PULSE_TOKEN}`);
   let response: Response;
   try {
-    response = await fetch(`${INGEST_URL}${path}`, { ...init, headers, cache: "no-store", signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(`${INGEST_URL}${path}`, {
+      ...init,
+      headers,
+      cache: "no-store",
+      signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = (error as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    const why =
+      (error as Error).name === "TimeoutError"
+        ? `no answer within ${TIMEOUT_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
     throw new IngestError(`cannot reach the ingest API at ${INGEST_URL} (${why})`, 0, "ingest_unreachable");
   }
   const text = await response.text();
@@ -39,7 +47,9 @@ export async function ingestFetch<T>(path: string, init: RequestInit = {}): Prom
   }
   if (response.status === 401) {
     // Not the viewer's fault: the dashboard's own PULSE_TOKEN is missing or differs from ingest's.
-    const why = PULSE_TOKEN ? "the dashboard's PULSE_TOKEN is not the one ingest was started with" : "ingest requires a token but the dashboard has no PULSE_TOKEN";
+    const why = PULSE_TOKEN
+      ? "the dashboard's PULSE_TOKEN is not the one ingest was started with"
+      : "ingest requires a token but the dashboard has no PULSE_TOKEN";
     throw new IngestError(`ingest refused the dashboard: ${why}`, 401, "ingest_unauthorized");
   }
   if (!response.ok) {
@@ -55,5 +65,10 @@ export async function ingestFetch<T>(path: string, init: RequestInit = {}): Prom
  * for the dashboard's server code: its pages and its /api forwarder.
  */
 export const ingestApi: ApiClient = createApiClient((method, path, body) =>
-  ingestFetch(path, body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+  ingestFetch(
+    path,
+    body === undefined
+      ? { method }
+      : { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } },
+  ),
 );

@@ -1,12 +1,14 @@
-import type { Session } from "./api-types";
+import type { SessionJson } from "@pulse/core";
 import { compareByActivity, groupByProject, upsertSession } from "./session-order";
 
-const s = (id: string, lastEventAt: string, project: string | null = "p"): Session =>
-  ({ id, project, last_event_at: lastEventAt, status: "active" }) as Session;
+const s = (id: string, lastEventAt: string, project: string | null = "p"): SessionJson =>
+  ({ id, project, last_event_at: lastEventAt, status: "active" }) as SessionJson;
 
 describe("session order", () => {
   it("puts the newest activity first, ties by id descending (the API's order)", () => {
-    const list = [s("a", "2026-01-01T10:00:00Z"), s("c", "2026-01-01T11:00:00Z"), s("b", "2026-01-01T11:00:00Z")].sort(compareByActivity);
+    const list = [s("a", "2026-01-01T10:00:00Z"), s("c", "2026-01-01T11:00:00Z"), s("b", "2026-01-01T11:00:00Z")].sort(
+      compareByActivity,
+    );
     expect(list.map((x) => x.id)).toEqual(["c", "b", "a"]);
   });
 

@@ -1,10 +1,19 @@
-import type { Session, SessionPage } from "./api-types";
+import type { SessionJson, SessionPageJson } from "@pulse/core";
 import { hasMorePages, placeInPages, type SessionPages, sessionsOfPages } from "./session-pages";
 
-const s = (id: string, minute: number, status: Session["status"] = "active"): Session =>
-  ({ id, project: "p", source: "claude-code", status, last_event_at: `2026-01-01T10:${String(minute).padStart(2, "0")}:00Z` }) as Session;
-const page = (items: Session[], next: string | null = null): SessionPage => ({ items, next_cursor: next });
-const data = (...pages: SessionPage[]): SessionPages => ({ pages, pageParams: pages.map((_, i) => (i === 0 ? null : `c${i}`)) });
+const s = (id: string, minute: number, status: SessionJson["status"] = "active"): SessionJson =>
+  ({
+    id,
+    project: "p",
+    source: "claude-code",
+    status,
+    last_event_at: `2026-01-01T10:${String(minute).padStart(2, "0")}:00Z`,
+  }) as SessionJson;
+const page = (items: SessionJson[], next: string | null = null): SessionPageJson => ({ items, next_cursor: next });
+const data = (...pages: SessionPageJson[]): SessionPages => ({
+  pages,
+  pageParams: pages.map((_, i) => (i === 0 ? null : `c${i}`)),
+});
 const ids = (d: SessionPages) => d.pages.map((p) => p.items.map((x) => x.id));
 
 describe("sessions pages", () => {
@@ -22,7 +31,10 @@ describe("sessions pages", () => {
     const moved = placeInPages(d, s("a", 50), true);
     expect(ids(moved)).toEqual([["a", "d", "c"], ["b"]]);
     const inPlace = placeInPages(d, s("b", 21), true);
-    expect(ids(inPlace)).toEqual([["d", "c"], ["b", "a"]]);
+    expect(ids(inPlace)).toEqual([
+      ["d", "c"],
+      ["b", "a"],
+    ]);
     expect(inPlace.pages[0]).toBe(d.pages[0]);
   });
 

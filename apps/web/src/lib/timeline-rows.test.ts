@@ -1,7 +1,7 @@
-import type { SessionEvent } from "./api-types";
+import type { SessionEventJson } from "@pulse/core";
 import { timelineRows } from "./timeline-rows";
 
-const ev = (id: string, kind: string, second: number, detail: string | null = null): SessionEvent => ({
+const ev = (id: string, kind: string, second: number, detail: string | null = null): SessionEventJson => ({
   id,
   kind,
   name: null,
@@ -30,6 +30,8 @@ describe("timelineRows", () => {
     const last = rows[rows.length - 1];
     expect(last.type === "end" && last.label).toMatch(/timed out/);
     // An explicit end event already says how it ended.
-    expect(timelineRows({ ...ended, end_reason: "closed" }, [ev("1", "end", 0)]).filter((r) => r.type === "end")).toHaveLength(1);
+    expect(
+      timelineRows({ ...ended, end_reason: "closed" }, [ev("1", "end", 0)]).filter((r) => r.type === "end"),
+    ).toHaveLength(1);
   });
 });

@@ -15,7 +15,10 @@ export const claudeCodeHooks: AgentHooks = {
   label: "Claude Code",
   scopes: ["user", "project", "local"],
   targets(scope, home, cwd) {
-    const path = scope === "user" ? join(home, ".claude", "settings.json") : join(cwd, ".claude", scope === "local" ? "settings.local.json" : "settings.json");
+    const path =
+      scope === "user"
+        ? join(home, ".claude", "settings.json")
+        : join(cwd, ".claude", scope === "local" ? "settings.local.json" : "settings.json");
     return [
       jsonHooksTarget({
         path,
@@ -23,7 +26,8 @@ export const claudeCodeHooks: AgentHooks = {
         // No matcher: Claude Code then runs the hook for every tool, notification type and source.
         entry: (_event, command) => ({ type: "command", command, timeout: HOOK_TIMEOUT_SECONDS }),
         command: (runtime) => pulseHookCommand(runtime.script, [], runtime.node),
-        disabled: (settings) => (settings.disableAllHooks === true ? ["disableAllHooks is true in this file: Claude Code runs no hooks"] : []),
+        disabled: (settings) =>
+          settings.disableAllHooks === true ? ["disableAllHooks is true in this file: Claude Code runs no hooks"] : [],
       }),
     ];
   },

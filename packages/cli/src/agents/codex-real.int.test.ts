@@ -61,7 +61,12 @@ beforeEach(async () => {
 afterEach(() => sandbox.cleanup());
 
 function env(extra: Record<string, string> = {}) {
-  return sandbox.env({ CODEX_HOME: codexHome, PATH: `${BIN}:${process.env.PATH}`, PULSE_URL: "http://127.0.0.1:1", ...extra });
+  return sandbox.env({
+    CODEX_HOME: codexHome,
+    PATH: `${BIN}:${process.env.PATH}`,
+    PULSE_URL: "http://127.0.0.1:1",
+    ...extra,
+  });
 }
 
 async function trustCheck(extra: Record<string, string> = {}): Promise<Array<{ level: string; message: string }>> {
@@ -73,14 +78,41 @@ async function trustCheck(extra: Record<string, string> = {}): Promise<Array<{ l
 async function trustInTui(): Promise<void> {
   const socket = `pulse-trust-${process.pid}-${Date.now()}`;
   const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-  const vars = [...Object.entries(env()).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`), "TERM=xterm-256color"];
-  tmux("new-session", "-d", "-s", "codex", "-x", "200", "-y", "50", "-c", project, "env", "-i", ...vars, join(BIN, "codex"), "--no-daemon");
+  const vars = [
+    ...Object.entries(env())
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`),
+    "TERM=xterm-256color",
+  ];
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    "codex",
+    "-x",
+    "200",
+    "-y",
+    "50",
+    "-c",
+    project,
+    "env",
+    "-i",
+    ...vars,
+    join(BIN, "codex"),
+    "--no-daemon",
+  );
   try {
-    await waitFor(() => (tmux("capture-pane", "-p", "-t", "codex").includes("Hooks need review") ? true : undefined), { what: "Codex's hook review", timeoutMs: 20_000 });
+    await waitFor(() => (tmux("capture-pane", "-p", "-t", "codex").includes("Hooks need review") ? true : undefined), {
+      what: "Codex's hook review",
+      timeoutMs: 20_000,
+    });
     tmux("send-keys", "-t", "codex", "2");
     await new Promise((r) => setTimeout(r, 300));
     tmux("send-keys", "-t", "codex", "Enter");
-    await waitFor(() => (readFileSync(join(codexHome, "config.toml"), "utf8").includes("trusted_hash") ? true : undefined), { what: "the trust in config.toml", timeoutMs: 10_000 });
+    await waitFor(
+      () => (readFileSync(join(codexHome, "config.toml"), "utf8").includes("trusted_hash") ? true : undefined),
+      { what: "the trust in config.toml", timeoutMs: 10_000 },
+    );
   } finally {
     try {
       tmux("kill-server");
@@ -93,14 +125,30 @@ async function trustInTui(): Promise<void> {
 describe("pulse doctor: are Pulse's Codex hooks trusted?", () => {
   it("fails on a fresh install (Codex runs no hook yet), passes once trusted, fails again when a command changed", async () => {
     const fresh = await trustCheck();
-    expect(fresh.filter((c) => c.level === "fail")).toEqual([{ name: "codex trust", level: "fail", message: expect.stringMatching(/^Codex does not run (\d+) of Pulse's \1 hooks \(not trusted yet: .*sessionStart.*\)$/), fix: expect.stringContaining("/hooks") }]);
+    expect(fresh.filter((c) => c.level === "fail")).toEqual([
+      {
+        name: "codex trust",
+        level: "fail",
+        message: expect.stringMatching(
+          /^Codex does not run (\d+) of Pulse's \1 hooks \(not trusted yet: .*sessionStart.*\)$/,
+        ),
+        fix: expect.stringContaining("/hooks"),
+      },
+    ]);
 
     await trustInTui();
     const trusted = await trustCheck();
-    expect(trusted).toContainEqual({ name: "codex trust", level: "ok", message: expect.stringMatching(/^Codex trusts Pulse's \d+ hooks$/) });
+    expect(trusted).toContainEqual({
+      name: "codex trust",
+      level: "ok",
+      message: expect.stringMatching(/^Codex trusts Pulse's \d+ hooks$/),
+    });
     // Events Codex does not know are said, not warned (0.171 has no StopFailure, whatever the adapter lists).
     expect(trusted.every((c) => c.level === "ok")).toBe(true);
-    for (const check of trusted.slice(1)) expect(check.message).toMatch(/^this Codex does not know the hook event\(s\) .* and never runs them \(nothing to do\)$/);
+    for (const check of trusted.slice(1))
+      expect(check.message).toMatch(
+        /^this Codex does not know the hook event\(s\) .* and never runs them \(nothing to do\)$/,
+      );
 
     // Any change of a hook's command line voids its trust without a word from Codex.
     const hooksPath = join(codexHome, "hooks.json");
@@ -108,15 +156,33 @@ describe("pulse doctor: are Pulse's Codex hooks trusted?", () => {
     hooks.hooks.Stop[0].hooks[0].command += " ";
     writeFileSync(hooksPath, JSON.stringify(hooks, null, 2));
     const changed = await trustCheck();
-    expect(changed.filter((c) => c.level === "fail")).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Codex does not run 1 of Pulse's \d+ hooks \(changed since trusted: stop\)$/) })]);
+    expect(changed.filter((c) => c.level === "fail")).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^Codex does not run 1 of Pulse's \d+ hooks \(changed since trusted: stop\)$/),
+      }),
+    ]);
   });
 
   it("without codex on PATH, reads config.toml: no trust entry is a failure, an entry cannot be verified", async () => {
     const noCodex = { PATH: "/usr/bin:/bin" };
-    expect(await trustCheck(noCodex)).toEqual([expect.objectContaining({ level: "fail", message: expect.stringMatching(/^Codex does not run (\d+) of Pulse's \1 hooks \(not trusted yet: session_start, /) })]);
+    expect(await trustCheck(noCodex)).toEqual([
+      expect.objectContaining({
+        level: "fail",
+        message: expect.stringMatching(
+          /^Codex does not run (\d+) of Pulse's \1 hooks \(not trusted yet: session_start, /,
+        ),
+      }),
+    ]);
     await trustInTui();
     // (Hooks of events Codex does not know get no trust entry, so they still count as untrusted here.)
-    expect(await trustCheck(noCodex)).toContainEqual(expect.objectContaining({ level: "warn", message: expect.stringMatching(/^config\.toml trusts \d+ of Pulse's hooks, but only Codex can tell whether that trust still matches them \(codex is not on PATH\)$/) }));
+    expect(await trustCheck(noCodex)).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        message: expect.stringMatching(
+          /^config\.toml trusts \d+ of Pulse's hooks, but only Codex can tell whether that trust still matches them \(codex is not on PATH\)$/,
+        ),
+      }),
+    );
   });
 });
 
@@ -130,15 +196,26 @@ describe("pulse run -- codex exec with Pulse's Codex hooks installed", () => {
   });
 
   it("is one session, Codex's own, even though the only report (notify: hooks are not trusted yet) comes after codex exited", async () => {
-    const run = await runCli(["run", "--", "codex", "exec", "--skip-git-repo-check", "say hello"], { cwd: project, env: env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }), timeoutMs: 90_000 });
+    const run = await runCli(["run", "--", "codex", "exec", "--skip-git-repo-check", "say hello"], {
+      cwd: project,
+      env: env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }),
+      timeoutMs: 90_000,
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("OK, done.");
-    const mine = await waitFor(async () => {
-      const items = ((await getJson(stack.url, "/v1/sessions?source=codex&limit=50")).body.items as any[]).filter((s) => s.cwd === project || (s.title ?? "").includes("codex exec"));
-      return items.length > 0 ? items : undefined;
-    }, { what: "the run's session" });
+    const mine = await waitFor(
+      async () => {
+        const items = ((await getJson(stack.url, "/v1/sessions?source=codex&limit=50")).body.items as any[]).filter(
+          (s) => s.cwd === project || (s.title ?? "").includes("codex exec"),
+        );
+        return items.length > 0 ? items : undefined;
+      },
+      { what: "the run's session" },
+    );
     await new Promise((r) => setTimeout(r, 500)); // a second one would be in by now
-    const again = ((await getJson(stack.url, "/v1/sessions?source=codex&limit=50")).body.items as any[]).filter((s) => s.cwd === project || (s.title ?? "").includes("codex exec"));
+    const again = ((await getJson(stack.url, "/v1/sessions?source=codex&limit=50")).body.items as any[]).filter(
+      (s) => s.cwd === project || (s.title ?? "").includes("codex exec"),
+    );
     expect(again).toHaveLength(1);
     expect(again[0]).toMatchObject({ id: mine[0].id, title: "say hello" }); // titled by the prompt: Codex's notify, not pulse run
     expect(again[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/); // Codex's thread id (UUIDv7)

@@ -5,7 +5,15 @@ const hooksJson = JSON.stringify({
   hooks: {
     SessionStart: [{ hooks: [{ type: "command", command: PULSE, timeout: 5 }] }],
     // A foreign group first: Pulse's entry is group 1, handler 1 of PreToolUse.
-    PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "/usr/local/bin/guard.sh" }] }, { hooks: [{ type: "command", command: "echo x" }, { type: "command", command: PULSE }] }],
+    PreToolUse: [
+      { matcher: "Bash", hooks: [{ type: "command", command: "/usr/local/bin/guard.sh" }] },
+      {
+        hooks: [
+          { type: "command", command: "echo x" },
+          { type: "command", command: PULSE },
+        ],
+      },
+    ],
     Stop: [{ hooks: [{ type: "command", command: PULSE }] }],
   },
 });
@@ -38,8 +46,14 @@ describe("Codex hook trust from config.toml (without a codex binary)", () => {
   });
 
   it("a trust entry elsewhere (another table, another file's key) does not count", () => {
-    const elsewhere = configToml.replace(/hooks\.json:session_start/, "other.json:session_start").replace('[hooks.state."/home/dev/.codex/hooks.json:pre_tool_use:1:1"]', "[other]");
-    expect(pulseHooksFromConfigToml("/home/dev/.codex/hooks.json", hooksJson, elsewhere).map((h) => h.status)).toEqual(["untrusted", "untrusted", "untrusted"]);
+    const elsewhere = configToml
+      .replace(/hooks\.json:session_start/, "other.json:session_start")
+      .replace('[hooks.state."/home/dev/.codex/hooks.json:pre_tool_use:1:1"]', "[other]");
+    expect(pulseHooksFromConfigToml("/home/dev/.codex/hooks.json", hooksJson, elsewhere).map((h) => h.status)).toEqual([
+      "untrusted",
+      "untrusted",
+      "untrusted",
+    ]);
   });
 
   it("a hooks.json that is not JSON, or empty files, give no hooks rather than an error", () => {

@@ -48,7 +48,11 @@ export function findCodexBinary(env: NodeJS.ProcessEnv = process.env): string | 
 const APP_SERVER_TIMEOUT_MS = 10_000;
 
 /** Pulse's hooks as Codex sees them for `cwd`, by asking `codex app-server`. Rejects when it cannot. */
-export function listPulseHooksViaAppServer(codex: string, cwd: string, env: NodeJS.ProcessEnv): Promise<PulseHookTrust[]> {
+export function listPulseHooksViaAppServer(
+  codex: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<PulseHookTrust[]> {
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
   return new Promise((resolve, reject) => {
     const child = spawn(codex, ["app-server"], { cwd, env, stdio: ["pipe", "pipe", "ignore"] });
@@ -64,7 +68,10 @@ export function listPulseHooksViaAppServer(codex: string, cwd: string, env: Node
       if (error) reject(error);
       else resolve(hooks!);
     };
-    const timer = setTimeout(() => finish(new Error(`codex app-server did not answer within ${APP_SERVER_TIMEOUT_MS / 1000} s`)), APP_SERVER_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Error(`codex app-server did not answer within ${APP_SERVER_TIMEOUT_MS / 1000} s`)),
+      APP_SERVER_TIMEOUT_MS,
+    );
     const send = (message: unknown) => child.stdin?.write(JSON.stringify(message) + "\n");
     child.on("error", (error) => finish(error));
     child.on("exit", (code) => finish(new Error(`codex app-server exited (${code}) before answering`)));
@@ -83,16 +90,23 @@ export function listPulseHooksViaAppServer(codex: string, cwd: string, env: Node
           continue; // not JSON-RPC
         }
         if (message?.id === 1) {
-          if (message.error) return finish(new Error(`codex app-server refused initialize: ${message.error.message ?? "error"}`));
+          if (message.error)
+            return finish(new Error(`codex app-server refused initialize: ${message.error.message ?? "error"}`));
           send({ method: "initialized" });
           send({ method: "hooks/list", id: 2, params: { cwds: [cwd] } });
         } else if (message?.id === 2) {
-          if (message.error) return finish(new Error(`codex app-server: hooks/list failed: ${message.error.message ?? "error"}`));
+          if (message.error)
+            return finish(new Error(`codex app-server: hooks/list failed: ${message.error.message ?? "error"}`));
           const hooks: PulseHookTrust[] = [];
           const data = message.result?.data;
           for (const entry of Array.isArray(data) ? data : []) {
             for (const hook of Array.isArray(entry?.hooks) ? entry.hooks : []) {
-              if (isPulseCommand(hook?.command) && typeof hook.key === "string") hooks.push({ key: hook.key, event: String(hook.eventName ?? ""), status: String(hook.trustStatus ?? "unknown") });
+              if (isPulseCommand(hook?.command) && typeof hook.key === "string")
+                hooks.push({
+                  key: hook.key,
+                  event: String(hook.eventName ?? ""),
+                  status: String(hook.trustStatus ?? "unknown"),
+                });
             }
           }
           finish(null, hooks);
@@ -110,7 +124,11 @@ const snakeCase = (event: string): string => event.replace(/([a-z0-9])([A-Z])/g,
  * a trust entry for each. A missing entry means "not trusted" for sure; a present one may still be
  * stale (only Codex can tell).
  */
-export function pulseHooksFromConfigToml(hooksJsonPath: string, hooksJsonText: string, configTomlText: string): PulseHookTrust[] {
+export function pulseHooksFromConfigToml(
+  hooksJsonPath: string,
+  hooksJsonText: string,
+  configTomlText: string,
+): PulseHookTrust[] {
   let settings: { hooks?: Record<string, unknown> } | null;
   try {
     settings = JSON.parse(hooksJsonText);
@@ -130,18 +148,24 @@ export function pulseHooksFromConfigToml(hooksJsonPath: string, hooksJsonText: s
   for (const [event, groups] of Object.entries(settings?.hooks ?? {})) {
     if (!Array.isArray(groups)) continue;
     groups.forEach((group, g: number) => {
-      (Array.isArray(group?.hooks) ? (group.hooks as Array<{ command?: unknown } | null>) : []).forEach((handler, h: number) => {
-        if (!isPulseCommand(handler?.command)) return;
-        const key = `${hooksJsonPath}:${snakeCase(event)}:${g}:${h}`;
-        hooks.push({ key, event: snakeCase(event), status: trusted.has(key) ? "recorded" : "untrusted" });
-      });
+      (Array.isArray(group?.hooks) ? (group.hooks as Array<{ command?: unknown } | null>) : []).forEach(
+        (handler, h: number) => {
+          if (!isPulseCommand(handler?.command)) return;
+          const key = `${hooksJsonPath}:${snakeCase(event)}:${g}:${h}`;
+          hooks.push({ key, event: snakeCase(event), status: trusted.has(key) ? "recorded" : "untrusted" });
+        },
+      );
     });
   }
   return hooks;
 }
 
 /** Pulse's Codex hooks for `cwd` and whether Codex trusts them: from Codex when it can be asked. */
-export async function codexHookTrust(codexHome: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<CodexTrustReport> {
+export async function codexHookTrust(
+  codexHome: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CodexTrustReport> {
   const codex = findCodexBinary(env);
   let note = "codex is not on PATH";
   if (codex) {
@@ -159,5 +183,9 @@ export async function codexHookTrust(codexHome: string, cwd: string, env: NodeJS
     }
   };
   const hooksJson = join(codexHome, "hooks.json");
-  return { via: "config.toml", hooks: pulseHooksFromConfigToml(hooksJson, read(hooksJson), read(join(codexHome, "config.toml"))), note };
+  return {
+    via: "config.toml",
+    hooks: pulseHooksFromConfigToml(hooksJson, read(hooksJson), read(join(codexHome, "config.toml"))),
+    note,
+  };
 }

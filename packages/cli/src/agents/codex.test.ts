@@ -3,13 +3,27 @@ import { codexNotifyTarget, notifyArgv } from "./codex";
 import { findTopLevelKey, scanToml, tableValue } from "./toml-lines";
 
 const runtime = { node: "/usr/bin/node", script: "/opt/pulse/dist/pulse.js" };
-const NOTIFY = 'notify = ["/usr/bin/env", "NODE_EXTRA_CA_CERTS=", "/usr/bin/node", "/opt/pulse/dist/pulse.js", "hook", "--agent", "codex"]';
+const NOTIFY =
+  'notify = ["/usr/bin/env", "NODE_EXTRA_CA_CERTS=", "/usr/bin/node", "/opt/pulse/dist/pulse.js", "hook", "--agent", "codex"]';
 const file = (text: string): LoadedFile => ({ path: "/home/u/.codex/config.toml", exists: text !== "", text });
 const target = codexNotifyTarget("/home/u/.codex/config.toml");
 
 describe("scanToml", () => {
   it("finds the first table and top-level keys, not lines inside multi-line values", () => {
-    const text = ['model = "o3"', "notify = [", '  "say",', '  "[done]",', "]", 'prompt = """', "[not a table]", '"""', "", "# the profile", "[profiles.fast]", 'model = "o4-mini"'].join("\n");
+    const text = [
+      'model = "o3"',
+      "notify = [",
+      '  "say",',
+      '  "[done]",',
+      "]",
+      'prompt = """',
+      "[not a table]",
+      '"""',
+      "",
+      "# the profile",
+      "[profiles.fast]",
+      'model = "o4-mini"',
+    ].join("\n");
     const toml = scanToml(text);
     expect(toml.firstTable).toBe(10);
     expect(findTopLevelKey(toml, "notify")).toEqual({ start: 1, end: 4, text: 'notify = [\n  "say",\n  "[done]",\n]' });
@@ -18,7 +32,7 @@ describe("scanToml", () => {
   });
 
   it("does not take a key inside a table for a top-level one", () => {
-    expect(findTopLevelKey(scanToml('[tui]\nnotify = true\n'), "notify")).toBeNull();
+    expect(findTopLevelKey(scanToml("[tui]\nnotify = true\n"), "notify")).toBeNull();
   });
 
   it("reads a switch in a table", () => {
@@ -64,6 +78,9 @@ describe("codex notify in config.toml", () => {
 
   it("reports hooks switched off in [features]", () => {
     const text = `${NOTIFY}\n[features]\nhooks = false\n`;
-    expect(target.status(file(text), runtime)).toMatchObject({ installed: ["notify"], problems: [expect.stringMatching(/switched off/)] });
+    expect(target.status(file(text), runtime)).toMatchObject({
+      installed: ["notify"],
+      problems: [expect.stringMatching(/switched off/)],
+    });
   });
 });

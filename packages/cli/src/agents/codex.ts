@@ -33,7 +33,8 @@ export const isPulseNotify = (value: string): boolean => /pulse(\.js)?"\s*,\s*"h
 
 function hooksSwitchedOff(text: string): string[] {
   const toml = scanToml(text);
-  const off = tableValue(toml, "features", "hooks") === "false" || tableValue(toml, "features", "codex_hooks") === "false";
+  const off =
+    tableValue(toml, "features", "hooks") === "false" || tableValue(toml, "features", "codex_hooks") === "false";
   return off ? ["Codex hooks are switched off here ([features] hooks = false): only notify reports to Pulse"] : [];
 }
 
@@ -47,7 +48,11 @@ export function codexNotifyTarget(path: string): ConfigTarget {
       const existing = findTopLevelKey(toml, "notify");
       const line = notifyLine(runtime);
       if (existing && !isPulseNotify(existing.text)) {
-        return { text: file.text, changed: false, note: `${path} has a notify program of its own; left as it is (Codex's hooks still report turn ends)` };
+        return {
+          text: file.text,
+          changed: false,
+          note: `${path} has a notify program of its own; left as it is (Codex's hooks still report turn ends)`,
+        };
       }
       if (existing) {
         if (existing.text === line) return { text: file.text, changed: false };
@@ -74,7 +79,8 @@ export function codexNotifyTarget(path: string): ConfigTarget {
       const lines = [...toml.lines];
       let count = existing.end - existing.start + 1;
       // Do not leave two blank lines where the key was.
-      if (lines[existing.end + 1]?.trim() === "" && (existing.start === 0 || lines[existing.start - 1].trim() === "")) count++;
+      if (lines[existing.end + 1]?.trim() === "" && (existing.start === 0 || lines[existing.start - 1].trim() === ""))
+        count++;
       lines.splice(existing.start, count);
       return { text: lines.join("\n"), changed: true, removed: 1 };
     },
@@ -83,7 +89,10 @@ export function codexNotifyTarget(path: string): ConfigTarget {
       const problems = hooksSwitchedOff(file.text);
       if (!existing) return { installed: [], missing: ["notify"], foreign: 0, problems };
       if (!isPulseNotify(existing.text)) return { installed: [], missing: [], foreign: 1, problems };
-      if (existing.text !== notifyLine(runtime)) problems.push("notify runs another Pulse checkout or node: `pulse hooks install --agent codex` points it at this one");
+      if (existing.text !== notifyLine(runtime))
+        problems.push(
+          "notify runs another Pulse checkout or node: `pulse hooks install --agent codex` points it at this one",
+        );
       return { installed: ["notify"], missing: [], foreign: 0, problems };
     },
   };
@@ -93,13 +102,18 @@ export const codexHooks: AgentHooks = {
   agent: "codex",
   label: "Codex",
   scopes: ["user", "project"],
-  afterInstall: "Codex runs new hooks only once you trust them: start `codex` and trust them when it asks (or in /hooks); `codex exec` never asks. `pulse doctor` says whether Codex trusts them.",
+  afterInstall:
+    "Codex runs new hooks only once you trust them: start `codex` and trust them when it asks (or in /hooks); `codex exec` never asks. `pulse doctor` says whether Codex trusts them.",
   targets(scope, _home, cwd, env) {
     const dir = scope === "user" ? codexHome(env) : join(cwd, ".codex");
     const hooks = jsonHooksTarget({
       path: join(dir, "hooks.json"),
       events: CODEX_EVENTS,
-      entry: (event, command) => ({ type: "command", command, timeout: SHORT_TIMEOUT_EVENTS[event] ?? HOOK_TIMEOUT_SECONDS }),
+      entry: (event, command) => ({
+        type: "command",
+        command,
+        timeout: SHORT_TIMEOUT_EVENTS[event] ?? HOOK_TIMEOUT_SECONDS,
+      }),
       command: (runtime) => pulseHookCommand(runtime.script, ["--agent", "codex"], runtime.node),
     });
     // notify is a user-level setting: one program for every Codex session.

@@ -15,14 +15,17 @@ function hooksSwitchedOff(settings: Record<string, unknown>): string[] {
     const section = settings[a];
     return section && typeof section === "object" ? (section as Record<string, unknown>)[b] : undefined;
   };
-  return get("hooksConfig", "enabled") === false || get("tools", "enableHooks") === false ? ["hooks are switched off in this file (hooksConfig.enabled / tools.enableHooks)"] : [];
+  return get("hooksConfig", "enabled") === false || get("tools", "enableHooks") === false
+    ? ["hooks are switched off in this file (hooksConfig.enabled / tools.enableHooks)"]
+    : [];
 }
 
 export const geminiHooks: AgentHooks = {
   agent: "gemini",
   label: "Gemini CLI",
   scopes: ["user", "project"],
-  afterInstall: "Gemini CLI versions where hooks are still experimental also need `\"hooksConfig\": {\"enabled\": true}` in settings.json.",
+  afterInstall:
+    'Gemini CLI versions where hooks are still experimental also need `"hooksConfig": {"enabled": true}` in settings.json.',
   targets(scope, home, cwd) {
     return [
       jsonHooksTarget({

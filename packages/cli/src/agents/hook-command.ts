@@ -10,7 +10,9 @@ export function shellQuote(word: string): string {
  * an https PULSE_URL with a private CA uses PULSE_CA_FILE instead.
  */
 export function pulseHookCommand(script: string, hookArgs: string[] = [], nodePath: string = process.execPath): string {
-  return ["NODE_EXTRA_CA_CERTS=", shellQuote(nodePath), shellQuote(script), "hook", ...hookArgs.map(shellQuote)].join(" ");
+  return ["NODE_EXTRA_CA_CERTS=", shellQuote(nodePath), shellQuote(script), "hook", ...hookArgs.map(shellQuote)].join(
+    " ",
+  );
 }
 
 /** The built `pulse.js` this process runs from (resolved through npm's bin symlink by node). */

@@ -17,28 +17,46 @@ export interface JsonHooksTargetOptions {
 
 /** A JSON settings file with Claude-Code-shaped hooks (Claude Code, Codex hooks.json, Gemini CLI). */
 export function jsonHooksTarget(options: JsonHooksTargetOptions): ConfigTarget {
-  const spec = (command: string): JsonHooksSpec => ({ file: options.path, events: options.events, entry: (event) => options.entry(event, command) });
+  const spec = (command: string): JsonHooksSpec => ({
+    file: options.path,
+    events: options.events,
+    entry: (event) => options.entry(event, command),
+  });
   return {
     what: "hooks",
     path: options.path,
     install(file, runtime) {
       const result = installJsonHooks(parseJsonSettings(file), spec(options.command(runtime)));
-      return { text: result.changed ? renderJson(result.settings, detectIndent(file.text)) : file.text, changed: result.changed };
+      return {
+        text: result.changed ? renderJson(result.settings, detectIndent(file.text)) : file.text,
+        changed: result.changed,
+      };
     },
     uninstall(file) {
       const result = uninstallJsonHooks(parseJsonSettings(file), { file: file.path });
-      return { text: result.changed ? renderJson(result.settings, detectIndent(file.text)) : file.text, changed: result.changed, removed: result.removed };
+      return {
+        text: result.changed ? renderJson(result.settings, detectIndent(file.text)) : file.text,
+        changed: result.changed,
+        removed: result.removed,
+      };
     },
     status(file, runtime): TargetStatus {
       const settings = parseJsonSettings(file);
       const status = jsonHooksStatus(settings, { file: file.path, events: options.events });
       const problems = [...(options.disabled?.(settings) ?? [])];
       for (const command of status.commands) {
-        for (const path of commandPaths(command)) if (!existsSync(path)) problems.push(`the hook runs ${path}, which does not exist: run \`pulse hooks install\` again`);
+        for (const path of commandPaths(command))
+          if (!existsSync(path))
+            problems.push(`the hook runs ${path}, which does not exist: run \`pulse hooks install\` again`);
       }
-      if (status.commands.length > 1) problems.push(`${status.commands.length} different Pulse commands: \`pulse hooks install\` replaces them with one`);
-      else if (status.commands.length === 1 && status.commands[0] !== options.command(runtime)) problems.push("the hook runs another Pulse checkout or node: `pulse hooks install` points it at this one");
-      if (status.installed.length > 0 && status.missing.length > 0) problems.push(`no hook for ${status.missing.join(", ")}: run \`pulse hooks install\` again`);
+      if (status.commands.length > 1)
+        problems.push(
+          `${status.commands.length} different Pulse commands: \`pulse hooks install\` replaces them with one`,
+        );
+      else if (status.commands.length === 1 && status.commands[0] !== options.command(runtime))
+        problems.push("the hook runs another Pulse checkout or node: `pulse hooks install` points it at this one");
+      if (status.installed.length > 0 && status.missing.length > 0)
+        problems.push(`no hook for ${status.missing.join(", ")}: run \`pulse hooks install\` again`);
       return { installed: status.installed, missing: status.missing, foreign: status.foreign, problems };
     },
   };

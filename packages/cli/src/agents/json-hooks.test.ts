@@ -1,7 +1,17 @@
-import { installJsonHooks, isPulseCommand, type JsonHooksSpec, jsonHooksStatus, uninstallJsonHooks } from "./json-hooks";
+import {
+  installJsonHooks,
+  isPulseCommand,
+  type JsonHooksSpec,
+  jsonHooksStatus,
+  uninstallJsonHooks,
+} from "./json-hooks";
 
 const COMMAND = "NODE_EXTRA_CA_CERTS= /usr/bin/node /opt/pulse/packages/cli/dist/pulse.js hook";
-const spec = (command = COMMAND): JsonHooksSpec => ({ file: "settings.json", events: ["SessionStart", "Stop"], entry: () => ({ type: "command", command, timeout: 5 }) });
+const spec = (command = COMMAND): JsonHooksSpec => ({
+  file: "settings.json",
+  events: ["SessionStart", "Stop"],
+  entry: () => ({ type: "command", command, timeout: 5 }),
+});
 
 const foreign = () => ({
   theme: "dark",
@@ -52,23 +62,44 @@ describe("installJsonHooks", () => {
   });
 
   it("replaces an outdated Pulse entry, even one inside a foreign group, without touching the foreign entry", () => {
-    const input = { hooks: { Stop: [{ hooks: [{ type: "command", command: "say done" }, { type: "command", command: "node /old/pulse.js hook" }] }] } };
+    const input = {
+      hooks: {
+        Stop: [
+          {
+            hooks: [
+              { type: "command", command: "say done" },
+              { type: "command", command: "node /old/pulse.js hook" },
+            ],
+          },
+        ],
+      },
+    };
     const { settings } = installJsonHooks(input, spec());
     expect(settings.hooks).toMatchObject({
-      Stop: [{ hooks: [{ type: "command", command: "say done" }] }, { hooks: [{ type: "command", command: COMMAND, timeout: 5 }] }],
+      Stop: [
+        { hooks: [{ type: "command", command: "say done" }] },
+        { hooks: [{ type: "command", command: COMMAND, timeout: 5 }] },
+      ],
     });
     expect(installJsonHooks(settings, spec()).changed).toBe(false);
   });
 
   it("creates hooks in an empty file", () => {
     expect(installJsonHooks({}, spec()).settings).toEqual({
-      hooks: { SessionStart: [{ hooks: [{ type: "command", command: COMMAND, timeout: 5 }] }], Stop: [{ hooks: [{ type: "command", command: COMMAND, timeout: 5 }] }] },
+      hooks: {
+        SessionStart: [{ hooks: [{ type: "command", command: COMMAND, timeout: 5 }] }],
+        Stop: [{ hooks: [{ type: "command", command: COMMAND, timeout: 5 }] }],
+      },
     });
   });
 
   it("refuses shapes it cannot merge into safely", () => {
-    expect(() => installJsonHooks({ hooks: [] }, spec())).toThrow('settings.json: "hooks" is not an object; fix it by hand first');
-    expect(() => installJsonHooks({ hooks: { Stop: {} } }, spec())).toThrow('settings.json: "hooks.Stop" is not a list; fix it by hand first');
+    expect(() => installJsonHooks({ hooks: [] }, spec())).toThrow(
+      'settings.json: "hooks" is not an object; fix it by hand first',
+    );
+    expect(() => installJsonHooks({ hooks: { Stop: {} } }, spec())).toThrow(
+      'settings.json: "hooks.Stop" is not a list; fix it by hand first',
+    );
   });
 });
 
@@ -95,7 +126,14 @@ describe("uninstallJsonHooks", () => {
 
 describe("jsonHooksStatus", () => {
   it("lists installed and missing events, Pulse's commands and the number of foreign hooks", () => {
-    const partly = { hooks: { ...foreign().hooks, SessionStart: [{ hooks: [{ type: "command", command: COMMAND }] }] } };
-    expect(jsonHooksStatus(partly, spec())).toEqual({ installed: ["SessionStart"], missing: ["Stop"], commands: [COMMAND], foreign: 2 });
+    const partly = {
+      hooks: { ...foreign().hooks, SessionStart: [{ hooks: [{ type: "command", command: COMMAND }] }] },
+    };
+    expect(jsonHooksStatus(partly, spec())).toEqual({
+      installed: ["SessionStart"],
+      missing: ["Stop"],
+      commands: [COMMAND],
+      foreign: 2,
+    });
   });
 });

@@ -28,7 +28,8 @@ export function isPulseCommand(command: unknown): boolean {
 
 type Group = { hooks?: unknown } & Record<string, unknown>;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function hooksOf(settings: Settings, file: string): Record<string, unknown> | undefined {
   const hooks = settings.hooks;
@@ -49,7 +50,11 @@ const isPulseEntry = (entry: unknown): boolean => isObject(entry) && isPulseComm
 
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(",")}}`;
+  if (isObject(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
+      .join(",")}}`;
   return JSON.stringify(value);
 }
 
@@ -95,7 +100,10 @@ export function installJsonHooks(input: Settings, spec: JsonHooksSpec): MergeRes
 }
 
 /** Removes only Pulse's entries; keys Pulse emptied are removed, foreign ones stay as they were. */
-export function uninstallJsonHooks(input: Settings, spec: Pick<JsonHooksSpec, "file">): MergeResult & { removed: number } {
+export function uninstallJsonHooks(
+  input: Settings,
+  spec: Pick<JsonHooksSpec, "file">,
+): MergeResult & { removed: number } {
   const settings = structuredClone(input);
   const hooks = hooksOf(settings, spec.file);
   if (!hooks) return { settings: input, changed: false, removed: 0 };
@@ -145,6 +153,14 @@ export function jsonHooksStatus(settings: Settings, spec: Pick<JsonHooksSpec, "f
     if (has) installed.push(event);
   }
   // In the spec's order, so outputs are stable whatever order the file lists events in.
-  const ordered = [...spec.events.filter((e) => installed.includes(e)), ...installed.filter((e) => !spec.events.includes(e))];
-  return { installed: ordered, missing: spec.events.filter((e) => !installed.includes(e)), commands: [...commands], foreign };
+  const ordered = [
+    ...spec.events.filter((e) => installed.includes(e)),
+    ...installed.filter((e) => !spec.events.includes(e)),
+  ];
+  return {
+    installed: ordered,
+    missing: spec.events.filter((e) => !installed.includes(e)),
+    commands: [...commands],
+    foreign,
+  };
 }

@@ -7,15 +7,28 @@ import { CliError, EXIT } from "./errors";
 const API_TIMEOUT_MS = 10_000;
 
 /** Calls the ingest API and returns its JSON; every failure becomes one clear CliError with its exit code. */
-export async function callApi<T>(config: ClientConfig, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+export async function callApi<T>(
+  config: ClientConfig,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const badUrl = describeBadUrl(config.url);
   if (badUrl) throw new CliError(badUrl, EXIT.USAGE);
   let response;
   try {
-    response = await httpRequest(config, { method, path, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: API_TIMEOUT_MS });
+    response = await httpRequest(config, {
+      method,
+      path,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: API_TIMEOUT_MS,
+    });
   } catch (error) {
     const code = error instanceof TransportError ? error.code : "ERROR";
-    throw new CliError(`cannot reach ingest at ${config.url} (${code}); is Pulse running? \`pulse doctor\` checks the setup`, EXIT.UNREACHABLE);
+    throw new CliError(
+      `cannot reach ingest at ${config.url} (${code}); is Pulse running? \`pulse doctor\` checks the setup`,
+      EXIT.UNREACHABLE,
+    );
   }
   if (response.status === 401) {
     const hint = config.token ? "PULSE_TOKEN does not match the server's" : "the server needs a token: set PULSE_TOKEN";
@@ -28,7 +41,10 @@ export async function callApi<T>(config: ClientConfig, method: "GET" | "POST", p
   try {
     return JSON.parse(response.body) as T;
   } catch {
-    throw new CliError(`ingest at ${config.url} answered with something that is not JSON; is PULSE_URL right?`, EXIT.FAILURE);
+    throw new CliError(
+      `ingest at ${config.url} answered with something that is not JSON; is PULSE_URL right?`,
+      EXIT.FAILURE,
+    );
   }
 }
 
@@ -38,4 +54,4 @@ export function apiClient(config: ClientConfig): ApiClient {
 }
 
 /** The API's JSON, as ingest defines it (type-only: nothing of its schemas is loaded at run time). */
-export type { SessionJson, SessionWithEventsJson } from "@pulse/core/api";
+export type { SessionJson } from "@pulse/core/api";

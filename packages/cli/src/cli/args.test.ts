@@ -17,7 +17,11 @@ describe("parseArgs", () => {
   });
 
   it("keeps everything after -- verbatim", () => {
-    expect(parseArgs(["--json", "--", "sh", "-c", "exit 3", "--scope"], specs)).toEqual({ options: { json: true }, positionals: [], rest: ["sh", "-c", "exit 3", "--scope"] });
+    expect(parseArgs(["--json", "--", "sh", "-c", "exit 3", "--scope"], specs)).toEqual({
+      options: { json: true },
+      positionals: [],
+      rest: ["sh", "-c", "exit 3", "--scope"],
+    });
   });
 
   it.each([

@@ -25,7 +25,11 @@ export interface ParsedArgs {
  */
 export function parseArgs(argv: string[], specs: OptionSpecs): ParsedArgs {
   const parsed: ParsedArgs = { options: {}, positionals: [], rest: null };
-  const byShort = new Map(Object.entries(specs).filter(([, s]) => s.short).map(([name, s]) => [s.short as string, name]));
+  const byShort = new Map(
+    Object.entries(specs)
+      .filter(([, s]) => s.short)
+      .map(([name, s]) => [s.short as string, name]),
+  );
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") {
@@ -55,8 +59,10 @@ export function parseArgs(argv: string[], specs: OptionSpecs): ParsedArgs {
       continue;
     }
     const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value${spec.valueName ? ` (${spec.valueName})` : ""}`);
-    if (spec.choices && !spec.choices.includes(value)) throw new UsageError(`--${name} must be one of ${spec.choices.join(", ")} (got "${value}")`);
+    if (value === undefined || (inline === undefined && value.startsWith("--")))
+      throw new UsageError(`--${name} needs a value${spec.valueName ? ` (${spec.valueName})` : ""}`);
+    if (spec.choices && !spec.choices.includes(value))
+      throw new UsageError(`--${name} must be one of ${spec.choices.join(", ")} (got "${value}")`);
     parsed.options[name] = value;
   }
   return parsed;

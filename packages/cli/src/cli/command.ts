@@ -27,4 +27,6 @@ export interface Command {
   run(args: ParsedArgs, ctx: CommandContext): Promise<number>;
 }
 
-export const JSON_OPTION = { json: { type: "boolean", description: "print JSON for scripts instead of a table" } } as const;
+export const JSON_OPTION = {
+  json: { type: "boolean", description: "print JSON for scripts instead of a table" },
+} as const;

@@ -1,4 +1,17 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { CliError } from "./errors";
 
@@ -31,9 +44,12 @@ export function parseJsonSettings(file: LoadedFile): Record<string, unknown> {
   try {
     data = JSON.parse(file.text);
   } catch (error) {
-    throw new CliError(`${file.path} is not valid JSON (${(error as Error).message}); fix it first, Pulse will not overwrite it`);
+    throw new CliError(
+      `${file.path} is not valid JSON (${(error as Error).message}); fix it first, Pulse will not overwrite it`,
+    );
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new CliError(`${file.path} is not a JSON object; fix it first, Pulse will not overwrite it`);
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new CliError(`${file.path} is not a JSON object; fix it first, Pulse will not overwrite it`);
   return data as Record<string, unknown>;
 }
 

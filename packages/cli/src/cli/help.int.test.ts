@@ -1,6 +1,20 @@
 import { assertBuilt, runCli, Sandbox } from "../test-support/cli-process";
 
-const COMMANDS = ["hooks install", "hooks uninstall", "hooks status", "hook", "run", "sessions", "sessions show", "sessions close", "cleanup", "stats", "doctor", "spool", "otel env"];
+const COMMANDS = [
+  "hooks install",
+  "hooks uninstall",
+  "hooks status",
+  "hook",
+  "run",
+  "sessions",
+  "sessions show",
+  "sessions close",
+  "cleanup",
+  "stats",
+  "doctor",
+  "spool",
+  "otel env",
+];
 
 let sandbox: Sandbox;
 beforeAll(() => {

@@ -1,7 +1,10 @@
 import type { Command } from "./command";
 
 function optionLines(command: Command): string[] {
-  const rows = Object.entries(command.options).map(([name, spec]) => [`${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : ""}`, spec.description]);
+  const rows = Object.entries(command.options).map(([name, spec]) => [
+    `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` ${spec.valueName ?? "VALUE"}` : ""}`,
+    spec.description,
+  ]);
   rows.push(["-h, --help", "show this help"]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, description]) => `  ${label.padEnd(width)}  ${description}`);
@@ -37,5 +40,13 @@ export function mainHelp(commands: Command[]): string {
 
 /** Help for a group of commands such as `pulse hooks`. */
 export function groupHelp(group: string, commands: Command[]): string {
-  return [`Usage: pulse ${group} <command> [options]`, "", "Commands:", ...commandList(commands), "", `Run \`pulse ${group} <command> --help\` for a command's options.`, ""].join("\n");
+  return [
+    `Usage: pulse ${group} <command> [options]`,
+    "",
+    "Commands:",
+    ...commandList(commands),
+    "",
+    `Run \`pulse ${group} <command> --help\` for a command's options.`,
+    "",
+  ].join("\n");
 }

@@ -8,15 +8,36 @@ import { colorEnabled, painter } from "./output";
 
 /** Every command, loaded only when chosen so `pulse sessions` does not pay for `pulse run`. */
 const COMMANDS: Array<{ name: string; load: () => Command }> = [
-  { name: "hooks install", load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).installCommand },
-  { name: "hooks uninstall", load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).uninstallCommand },
-  { name: "hooks status", load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).statusCommand },
+  {
+    name: "hooks install",
+    load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).installCommand,
+  },
+  {
+    name: "hooks uninstall",
+    load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).uninstallCommand,
+  },
+  {
+    name: "hooks status",
+    load: () => (require("../commands/hooks") as typeof import("../commands/hooks")).statusCommand,
+  },
   { name: "hook", load: () => (require("../commands/hook") as typeof import("../commands/hook")).hookCommand },
   { name: "run", load: () => (require("../commands/run") as typeof import("../commands/run")).runCommand },
-  { name: "sessions show", load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).showCommand },
-  { name: "sessions close", load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).closeCommand },
-  { name: "sessions", load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).listCommand },
-  { name: "cleanup", load: () => (require("../commands/cleanup") as typeof import("../commands/cleanup")).cleanupCommand },
+  {
+    name: "sessions show",
+    load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).showCommand,
+  },
+  {
+    name: "sessions close",
+    load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).closeCommand,
+  },
+  {
+    name: "sessions",
+    load: () => (require("../commands/sessions") as typeof import("../commands/sessions")).listCommand,
+  },
+  {
+    name: "cleanup",
+    load: () => (require("../commands/cleanup") as typeof import("../commands/cleanup")).cleanupCommand,
+  },
   { name: "stats", load: () => (require("../commands/stats") as typeof import("../commands/stats")).statsCommand },
   { name: "doctor", load: () => (require("../commands/doctor") as typeof import("../commands/doctor")).doctorCommand },
   { name: "spool", load: () => (require("../commands/spool") as typeof import("../commands/spool")).spoolCommand },
@@ -64,7 +85,11 @@ async function dispatch(argv: string[]): Promise<number> {
       process.stdout.write(help);
       return argv.length === 1 ? EXIT.USAGE : EXIT.OK;
     }
-    throw new UsageError(help ? `unknown command "${argv.slice(0, 2).join(" ")}"; see \`pulse ${argv[0]} --help\`` : `unknown command "${argv[0]}"; see \`pulse --help\``);
+    throw new UsageError(
+      help
+        ? `unknown command "${argv.slice(0, 2).join(" ")}"; see \`pulse ${argv[0]} --help\``
+        : `unknown command "${argv[0]}"; see \`pulse --help\``,
+    );
   }
   const { command, rest } = found;
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -80,7 +105,8 @@ async function dispatch(argv: string[]): Promise<number> {
     args = parseArgs(rest, command.options);
     const [min, max] = command.positionals ?? [0, 0];
     if (args.positionals.length < min) throw new UsageError(`missing argument; usage: pulse ${command.usage}`);
-    if (args.positionals.length > max) throw new UsageError(`unexpected argument "${args.positionals[max]}"; usage: pulse ${command.usage}`);
+    if (args.positionals.length > max)
+      throw new UsageError(`unexpected argument "${args.positionals[max]}"; usage: pulse ${command.usage}`);
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`${command.name}: ${error.message}`);
     throw error;
@@ -107,7 +133,8 @@ async function dispatch(argv: string[]): Promise<number> {
     return await command.run(args, ctx);
   } catch (error) {
     // Usage errors name the command, wherever they were found.
-    if (error instanceof UsageError && !error.message.startsWith(`${command.name}:`)) throw new UsageError(`${command.name}: ${error.message}`);
+    if (error instanceof UsageError && !error.message.startsWith(`${command.name}:`))
+      throw new UsageError(`${command.name}: ${error.message}`);
     throw error;
   }
 }
@@ -123,7 +150,9 @@ export function main(argv: string[]): void {
         process.exitCode = error.exitCode;
       } else {
         const err = error as Error;
-        process.stderr.write(`pulse: internal error: ${err?.message ?? String(error)}${process.env.PULSE_DEBUG ? `\n${err?.stack}` : " (PULSE_DEBUG=1 shows the stack)"}\n`);
+        process.stderr.write(
+          `pulse: internal error: ${err?.message ?? String(error)}${process.env.PULSE_DEBUG ? `\n${err?.stack}` : " (PULSE_DEBUG=1 shows the stack)"}\n`,
+        );
         process.exitCode = EXIT.FAILURE;
       }
     },

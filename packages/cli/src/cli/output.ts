@@ -43,8 +43,14 @@ function truncate(text: string, width: number): string {
  * Aligned columns separated by two spaces. When `maxWidth` is given (a terminal), the shrinkable
  * column is truncated so lines do not wrap.
  */
-export function renderTable(columns: Column[], rows: string[][], options: { maxWidth?: number; paint?: Painter } = {}): string {
-  const widths = columns.map((column, i) => Math.max(visibleLength(column.header), ...rows.map((row) => visibleLength(row[i] ?? ""))));
+export function renderTable(
+  columns: Column[],
+  rows: string[][],
+  options: { maxWidth?: number; paint?: Painter } = {},
+): string {
+  const widths = columns.map((column, i) =>
+    Math.max(visibleLength(column.header), ...rows.map((row) => visibleLength(row[i] ?? ""))),
+  );
   const total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
   const shrinkIndex = columns.findIndex((c) => c.shrink);
   let cells = rows;

@@ -9,12 +9,25 @@ describe("unifiedDiff", () => {
     const before = ["{", '  "a": 1,', '  "b": 2', "}"].join("\n") + "\n";
     const after = ["{", '  "a": 1,', '  "b": 2,', '  "c": 3', "}"].join("\n") + "\n";
     expect(unifiedDiff(before, after, { from: "f (now)", to: "f (after)" })).toBe(
-      ["--- f (now)", "+++ f (after)", "@@ -1,4 +1,5 @@", " {", '   "a": 1,', '-  "b": 2', '+  "b": 2,', '+  "c": 3', " }", ""].join("\n"),
+      [
+        "--- f (now)",
+        "+++ f (after)",
+        "@@ -1,4 +1,5 @@",
+        " {",
+        '   "a": 1,',
+        '-  "b": 2',
+        '+  "b": 2,',
+        '+  "c": 3',
+        " }",
+        "",
+      ].join("\n"),
     );
   });
 
   it("diffs a new file against nothing", () => {
-    expect(unifiedDiff("", "{}\n", { from: "a", to: "b" })).toBe(["--- a", "+++ b", "@@ -0,0 +1,1 @@", "+{}", ""].join("\n"));
+    expect(unifiedDiff("", "{}\n", { from: "a", to: "b" })).toBe(
+      ["--- a", "+++ b", "@@ -0,0 +1,1 @@", "+{}", ""].join("\n"),
+    );
   });
 
   it("splits far-apart changes into separate hunks", () => {

@@ -6,7 +6,8 @@ export function unifiedDiff(before: string, after: string, labels: { from: strin
   // lcs[i][j] = length of the longest common subsequence of a[i:] and b[j:].
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (let j = b.length - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   }
   type Op = { kind: " " | "-" | "+"; text: string; ai: number; bi: number };
   const ops: Op[] = [];
@@ -15,7 +16,8 @@ export function unifiedDiff(before: string, after: string, labels: { from: strin
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ kind: " ", text: a[i], ai: i++, bi: j++ });
     // Deletions before insertions, as diff(1) prints them.
-    else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ kind: "-", text: a[i], ai: i++, bi: j });
+    else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1]))
+      ops.push({ kind: "-", text: a[i], ai: i++, bi: j });
     else ops.push({ kind: "+", text: b[j], ai: i, bi: j++ });
   }
   const changed = ops.map((op, k) => (op.kind !== " " ? k : -1)).filter((k) => k >= 0);

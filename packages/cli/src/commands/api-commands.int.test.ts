@@ -22,10 +22,17 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.cleanup());
 
-const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { env: sandbox.env({ PULSE_URL: stack.url, ...extra }) });
+const cli = (args: string[], extra: Record<string, string> = {}) =>
+  runCli(args, { env: sandbox.env({ PULSE_URL: stack.url, ...extra }) });
 
 /** A session made of events at given minutes ago (the last one may be an end). */
-async function seed(id: string, project: string, minutesAgo: number[], end = false, extra: Record<string, unknown> = {}) {
+async function seed(
+  id: string,
+  project: string,
+  minutesAgo: number[],
+  end = false,
+  extra: Record<string, unknown> = {},
+) {
   const now = Date.now();
   const events = minutesAgo.map((m, i) => ({
     session_id: id,
@@ -43,10 +50,13 @@ async function seed(id: string, project: string, minutesAgo: number[], end = fal
 const session = async (id: string) => (await getJson(stack.url, `/v1/sessions/${id}`)).body;
 
 async function settle(ids: string[], counts: number[]) {
-  await waitFor(async () => {
-    for (let i = 0; i < ids.length; i++) if ((await session(ids[i])).event_count !== counts[i]) return undefined;
-    return true;
-  }, { what: "seeded sessions" });
+  await waitFor(
+    async () => {
+      for (let i = 0; i < ids.length; i++) if ((await session(ids[i])).event_count !== counts[i]) return undefined;
+      return true;
+    },
+    { what: "seeded sessions" },
+  );
 }
 
 describe("pulse cleanup", () => {
@@ -74,20 +84,33 @@ describe("pulse cleanup", () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(old1);
     expect(table.stdout).not.toContain(old2); // 90 minutes silent: under 100 m
-    expect(table.stdout).toContain("1 session(s) silent for more than 100 min would be ended (dry run: nothing changed).");
+    expect(table.stdout).toContain(
+      "1 session(s) silent for more than 100 min would be ended (dry run: nothing changed).",
+    );
     for (const id of [old1, old2, fresh]) expect((await session(id)).status).not.toBe("ended");
   });
 
   it("refuses to act without a terminal unless --force, and refuses a bad threshold", async () => {
     const noForce = await cli(["cleanup"]);
-    expect(noForce).toMatchObject({ code: 2, stdout: "", stderr: "pulse: cleanup: not on a terminal, so there is nobody to confirm: add --force (or --dry-run to only list)\n" });
+    expect(noForce).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr:
+        "pulse: cleanup: not on a terminal, so there is nobody to confirm: add --force (or --dry-run to only list)\n",
+    });
     const bad = await cli(["cleanup", "--older-than", "60"]);
-    expect(bad).toMatchObject({ code: 2, stderr: 'pulse: cleanup: --older-than must be a duration like 30m, 1h, 2d or 1h30m (got "60")\n' });
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: 'pulse: cleanup: --older-than must be a duration like 30m, 1h, 2d or 1h30m (got "60")\n',
+    });
     for (const id of [old1, old2]) expect((await session(id)).status).not.toBe("ended");
   });
 
   it("asks on a terminal; answering no changes nothing", async () => {
-    const result = await runProcess("script", ["-qefc", `${process.execPath} ${PULSE_JS} cleanup`, "/dev/null"], { input: "n\n", env: sandbox.env({ PULSE_URL: stack.url }) });
+    const result = await runProcess("script", ["-qefc", `${process.execPath} ${PULSE_JS} cleanup`, "/dev/null"], {
+      input: "n\n",
+      env: sandbox.env({ PULSE_URL: stack.url }),
+    });
     expect(result.stdout).toContain(old1);
     expect(result.stdout).toContain("End these 2 session(s)? [y/N]");
     expect(result.stdout).toContain("Nothing changed.");
@@ -96,7 +119,9 @@ describe("pulse cleanup", () => {
   });
 
   it("--force ends exactly the listed sessions, at their last event, with end_reason closed", async () => {
-    const listed = JSON.parse((await cli(["cleanup", "--dry-run", "--json"])).stdout).sessions.map((s: any) => s.id).sort();
+    const listed = JSON.parse((await cli(["cleanup", "--dry-run", "--json"])).stdout)
+      .sessions.map((s: any) => s.id)
+      .sort();
     const before = await Promise.all([old1, old2].map(session));
     const result = await cli(["cleanup", "--force"]);
     expect(result.code).toBe(0);
@@ -104,7 +129,11 @@ describe("pulse cleanup", () => {
     const endedNow = [old1, old2, fresh, endedOld].filter((id) => result.stdout.includes(id)).sort();
     expect(endedNow).toEqual(listed);
     for (const [i, id] of [old1, old2].entries()) {
-      expect(await session(id)).toMatchObject({ status: "ended", end_reason: "closed", ended_at: before[i].last_event_at });
+      expect(await session(id)).toMatchObject({
+        status: "ended",
+        end_reason: "closed",
+        ended_at: before[i].last_event_at,
+      });
     }
     expect((await session(fresh)).status).toBe("active");
     expect(await session(endedOld)).toMatchObject({ status: "ended", end_reason: "session_end" });
@@ -119,12 +148,20 @@ describe("pulse cleanup", () => {
     await seed(yes2, "acme", [400, 250]);
     await settle([yes1, yes2], [2, 2]);
     const before = await Promise.all([yes1, yes2].map(session));
-    const result = await runProcess("script", ["-qefc", `${process.execPath} ${PULSE_JS} cleanup --older-than 4h`, "/dev/null"], { input: "y\n", env: sandbox.env({ PULSE_URL: stack.url }) });
+    const result = await runProcess(
+      "script",
+      ["-qefc", `${process.execPath} ${PULSE_JS} cleanup --older-than 4h`, "/dev/null"],
+      { input: "y\n", env: sandbox.env({ PULSE_URL: stack.url }) },
+    );
     expect(result.stdout).toContain("End these 2 session(s)? [y/N]");
     expect(result.stdout).toContain("2 session(s) silent for more than 240 min ended.");
     expect(result.code).toBe(0);
     for (const [i, id] of [yes1, yes2].entries()) {
-      expect(await session(id)).toMatchObject({ status: "ended", end_reason: "closed", ended_at: before[i].last_event_at });
+      expect(await session(id)).toMatchObject({
+        status: "ended",
+        end_reason: "closed",
+        ended_at: before[i].last_event_at,
+      });
     }
   });
 });
@@ -142,7 +179,9 @@ describe("pulse sessions", () => {
     const lines = all.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ID\s+STATUS\s+AGENT\s+PROJECT\s+STARTED\s+LAST EVENT\s+DURATION\s+TITLE$/);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^list-a\s+active\s+claude-code\s+alpha\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+40m ago\s+10m 00s\s+work on list-a$/);
+    expect(lines[1]).toMatch(
+      /^list-a\s+active\s+claude-code\s+alpha\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+40m ago\s+10m 00s\s+work on list-a$/,
+    );
     // Columns line up: every row's STATUS starts where the header's does.
     expect(lines[1].indexOf("active")).toBe(lines[0].indexOf("STATUS"));
     expect(all.stdout).not.toContain("\u001b["); // no colour off a terminal
@@ -171,11 +210,17 @@ describe("pulse sessions", () => {
   });
 
   it("shows the session a /clear replaced", async () => {
-    const hook = (name: string, id: string) => runCli(["hook"], { input: JSON.stringify({ ...require(`../../../../test/fixtures/claude-code/${name}.json`), session_id: id }), env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }) });
+    const hook = (name: string, id: string) =>
+      runCli(["hook"], {
+        input: JSON.stringify({ ...require(`../../../../test/fixtures/claude-code/${name}.json`), session_id: id }),
+        env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }),
+      });
     await hook("session-start", "clear-parent");
     await hook("session-end-clear", "clear-parent");
     await hook("session-start-after-clear", "clear-child");
-    await waitFor(async () => (await session("clear-child")).parent_session_id === "clear-parent", { what: "the link" });
+    await waitFor(async () => (await session("clear-child")).parent_session_id === "clear-parent", {
+      what: "the link",
+    });
     const show = await cli(["sessions", "show", "clear-child"]);
     expect(show.stdout).toMatch(/^After \/clear of\s+clear-parent$/m);
     const json = JSON.parse((await cli(["sessions", "show", "clear-child", "--json"])).stdout);
@@ -186,17 +231,31 @@ describe("pulse sessions", () => {
     const missing = await cli(["sessions", "show", "no-such-session"]);
     expect(missing).toMatchObject({ code: 5, stdout: "", stderr: 'pulse: no session with id "no-such-session"\n' });
     const down = await cli(["sessions"], { PULSE_URL: "http://127.0.0.1:1" });
-    expect(down).toMatchObject({ code: 3, stderr: "pulse: cannot reach ingest at http://127.0.0.1:1 (ECONNREFUSED); is Pulse running? `pulse doctor` checks the setup\n" });
+    expect(down).toMatchObject({
+      code: 3,
+      stderr:
+        "pulse: cannot reach ingest at http://127.0.0.1:1 (ECONNREFUSED); is Pulse running? `pulse doctor` checks the setup\n",
+    });
     const badUrl = await cli(["sessions"], { PULSE_URL: "localhost:6820" });
-    expect(badUrl).toMatchObject({ code: 2, stderr: 'pulse: PULSE_URL "localhost:6820" must start with http:// or https://\n' });
+    expect(badUrl).toMatchObject({
+      code: 2,
+      stderr: 'pulse: PULSE_URL "localhost:6820" must start with http:// or https://\n',
+    });
     const badStatus = await cli(["sessions", "--status", "running"]);
-    expect(badStatus).toMatchObject({ code: 2, stderr: 'pulse: sessions: --status: unknown status "running"; use active, waiting, ended or open (comma-separated)\n' });
+    expect(badStatus).toMatchObject({
+      code: 2,
+      stderr:
+        'pulse: sessions: --status: unknown status "running"; use active, waiting, ended or open (comma-separated)\n',
+    });
     const badLimit = await cli(["sessions", "--limit", "0"]);
     expect(badLimit.code).toBe(2);
     const unknown = await cli(["sesions"]);
     expect(unknown).toMatchObject({ code: 2, stderr: 'pulse: unknown command "sesions"; see `pulse --help`\n' });
     const noId = await cli(["sessions", "show"]);
-    expect(noId).toMatchObject({ code: 2, stderr: "pulse: sessions show: missing argument; usage: pulse sessions show ID [--events N] [--json]\n" });
+    expect(noId).toMatchObject({
+      code: 2,
+      stderr: "pulse: sessions show: missing argument; usage: pulse sessions show ID [--events N] [--json]\n",
+    });
   });
 
   it("exits 4 when the server refuses the token, and works with the right one", async () => {
@@ -204,7 +263,11 @@ describe("pulse sessions", () => {
     const url = `http://127.0.0.1:${(guarded.app.getHttpServer().address() as { port: number }).port}`;
     try {
       const none = await cli(["sessions"], { PULSE_URL: url });
-      expect(none).toMatchObject({ code: 4, stderr: "pulse: ingest refused the request: missing Authorization: Bearer <token> header (the server needs a token: set PULSE_TOKEN)\n" });
+      expect(none).toMatchObject({
+        code: 4,
+        stderr:
+          "pulse: ingest refused the request: missing Authorization: Bearer <token> header (the server needs a token: set PULSE_TOKEN)\n",
+      });
       const wrong = await cli(["sessions"], { PULSE_URL: url, PULSE_TOKEN: "wrong-token-456" });
       expect(wrong.code).toBe(4);
       expect(wrong.stderr).toContain("PULSE_TOKEN does not match the server's");
@@ -227,7 +290,12 @@ describe("pulse stats and doctor", () => {
     expect(result.code).toBe(0);
     const stats = JSON.parse(result.stdout);
     const counts = (await getJson(stack.url, "/v1/stats")).body;
-    expect(stats).toMatchObject({ active: counts.active, waiting: counts.waiting, ended: counts.ended, total: counts.total });
+    expect(stats).toMatchObject({
+      active: counts.active,
+      waiting: counts.waiting,
+      ended: counts.ended,
+      total: counts.total,
+    });
     expect(stats.cleanup_candidates.session_ids).toContain("stats-candidate");
     expect(stats.days).toHaveLength(7);
     const table = await cli(["stats"]);
@@ -244,11 +312,15 @@ describe("pulse stats and doctor", () => {
     const ok = await cli(["doctor", "--json"]);
     const report = JSON.parse(ok.stdout);
     expect(ok.code).toBe(0);
-    expect(report.checks.map((c: any) => `${c.name}:${c.level}`)).toEqual(expect.arrayContaining(["ingest:ok", "ready:ok", "token:ok", "hooks:ok", "spool:ok", "watchers:ok"]));
+    expect(report.checks.map((c: any) => `${c.name}:${c.level}`)).toEqual(
+      expect.arrayContaining(["ingest:ok", "ready:ok", "token:ok", "hooks:ok", "spool:ok", "watchers:ok"]),
+    );
 
     const down = await cli(["doctor"], { PULSE_URL: "http://127.0.0.1:1" });
     expect(down.code).toBe(1);
-    expect(down.stdout).toMatch(/^✗ ingest not reachable at http:\/\/127\.0\.0\.1:1 \(from PULSE_URL\): ECONNREFUSED$/m);
+    expect(down.stdout).toMatch(
+      /^✗ ingest not reachable at http:\/\/127\.0\.0\.1:1 \(from PULSE_URL\): ECONNREFUSED$/m,
+    );
   });
 
   it("doctor: checks the very route hooks post to, and passes only when nothing needs a look", async () => {
@@ -261,14 +333,26 @@ describe("pulse stats and doctor", () => {
     expect(clean.stdout.trimEnd().split("\n").pop()).toBe("All checks passed.");
 
     // An event from two minutes ago (Gemini stamps its own time) that a hook could not deliver.
-    const event = JSON.stringify({ session_id: "doctor-stuck-1", hook_event_name: "AfterAgent", cwd: "/home/dev/x", timestamp: new Date(Date.now() - 2 * MIN).toISOString() });
-    const hook = await runCli(["hook", "--agent", "gemini"], { input: event, env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1", PULSE_NO_WATCH: "1" }) });
+    const event = JSON.stringify({
+      session_id: "doctor-stuck-1",
+      hook_event_name: "AfterAgent",
+      cwd: "/home/dev/x",
+      timestamp: new Date(Date.now() - 2 * MIN).toISOString(),
+    });
+    const hook = await runCli(["hook", "--agent", "gemini"], {
+      input: event,
+      env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1", PULSE_NO_WATCH: "1" }),
+    });
     expect(hook).toMatchObject({ code: 0, stderr: "" });
     const stuck = await cli(["doctor"]);
     expect(stuck.code).toBe(1);
-    expect(stuck.stdout).toMatch(/^✗ 1 event\(s\) not delivered in .*spool, the oldest from 2m ago, though ingest answers$/m);
+    expect(stuck.stdout).toMatch(
+      /^✗ 1 event\(s\) not delivered in .*spool, the oldest from 2m ago, though ingest answers$/m,
+    );
     expect(stuck.stdout).toContain("→ `pulse spool flush` delivers them now");
-    expect(stuck.stdout).toMatch(/^! 1 hook problem\(s\) in the last hour; the last, .*: ingest unreachable at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\); 1 event\(s\) kept in .* until it answers$/m);
+    expect(stuck.stdout).toMatch(
+      /^! 1 hook problem\(s\) in the last hour; the last, .*: ingest unreachable at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\); 1 event\(s\) kept in .* until it answers$/m,
+    );
 
     // Delivered: nothing fails, but the logged problem is still worth a look — not "All checks passed".
     expect((await cli(["spool", "flush"])).code).toBe(0);
@@ -285,7 +369,11 @@ describe("pulse stats and doctor", () => {
     const redis = new Redis(stack.env.redisUrl, { maxRetriesPerRequest: null });
     const events = new Queue(QUEUE_NAMES.events, { connection: redis, prefix: stack.env.redisPrefix });
     try {
-      const job = await events.add(applyEventsJob.name, { events: [{ session_id: "x", kind: "nap" }] }, applyEventsJob.options);
+      const job = await events.add(
+        applyEventsJob.name,
+        { events: [{ session_id: "x", kind: "nap" }] },
+        applyEventsJob.options,
+      );
       await waitFor(async () => ((await job.getState()) === "failed" ? true : undefined), { what: "the job to fail" });
       const warned = await cli(["doctor"]);
       expect(warned.code).toBe(0);
@@ -304,8 +392,15 @@ describe("pulse stats and doctor", () => {
     const result = await cli(["doctor"]); // this shell: PULSE_URL = the running stack
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`✓ ingest reachable at ${stack.url} (from PULSE_URL)`);
-    expect(result.stdout).toMatch(new RegExp(`^✗ PULSE_URL here is ${stack.url.replace(/[.]/g, "\\.")}, but hooks of agents started without it post to http://127\\.0\\.0\\.1:1 \\(saved in .*config\\.json\\), which does not answer \\(ECONNREFUSED\\)$`, "m"));
-    expect(result.stdout).toContain("→ run `pulse hooks install` with PULSE_URL (and PULSE_TOKEN) set to save them for the hooks");
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^✗ PULSE_URL here is ${stack.url.replace(/[.]/g, "\\.")}, but hooks of agents started without it post to http://127\\.0\\.0\\.1:1 \\(saved in .*config\\.json\\), which does not answer \\(ECONNREFUSED\\)$`,
+        "m",
+      ),
+    );
+    expect(result.stdout).toContain(
+      "→ run `pulse hooks install` with PULSE_URL (and PULSE_TOKEN) set to save them for the hooks",
+    );
     // Saved again from this shell: one server, nothing to say.
     await cli(["hooks", "install"]);
     expect((await cli(["doctor"])).stdout).not.toContain("PULSE_URL here is");
@@ -318,15 +413,23 @@ describe("pulse stats and doctor", () => {
     const url = `http://127.0.0.1:${(hole.address() as { port: number }).port}`;
     try {
       await cli(["hooks", "install"], { PULSE_URL: url });
-      await runCli(["hook"], { input: JSON.stringify({ session_id: "doctor-hung-1", hook_event_name: "Stop" }), env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1" }) });
+      await runCli(["hook"], {
+        input: JSON.stringify({ session_id: "doctor-hung-1", hook_event_name: "Stop" }),
+        env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1" }),
+      });
       // The hook gives up after 50 ms and leaves the event to a background delivery, whose longer try
       // (seconds, no answer) pauses the hooks.
       const { existsSync } = await import("node:fs");
       const { join } = await import("node:path");
-      await waitFor(() => existsSync(join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json")) || undefined, { what: "the hooks' pause", timeoutMs: 15_000 });
+      await waitFor(() => existsSync(join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json")) || undefined, {
+        what: "the hooks' pause",
+        timeoutMs: 15_000,
+      });
       const result = await cli(["doctor"], { PULSE_URL: url });
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/^! hooks only spool until .*: ingest did not answer them \(ingest unreachable at http:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)\), first .*$/m);
+      expect(result.stdout).toMatch(
+        /^! hooks only spool until .*: ingest did not answer them \(ingest unreachable at http:\/\/127\.0\.0\.1:\d+ \(ETIMEDOUT\)\), first .*$/m,
+      );
     } finally {
       hole.close();
     }

@@ -7,13 +7,21 @@ import { CliError, EXIT } from "../cli/errors";
 import { formatDuration, formatLocalTime } from "../cli/format";
 import { print, printJson, renderTable } from "../cli/output";
 
-
 /**
  * POST /v1/sessions/cleanup: the server decides (and, unless dry_run, ends) the sessions; with `ids`,
  * only those (the ones the user was shown and confirmed), if still silent that long.
  */
-export function cleanupCall(ctx: Parameters<Command["run"]>[1], olderThanMinutes: number, dryRun: boolean, ids?: string[]): Promise<CleanupJson> {
-  return apiClient(ctx.config).cleanup({ older_than_minutes: olderThanMinutes, dry_run: dryRun, ...(ids ? { ids } : {}) });
+export function cleanupCall(
+  ctx: Parameters<Command["run"]>[1],
+  olderThanMinutes: number,
+  dryRun: boolean,
+  ids?: string[],
+): Promise<CleanupJson> {
+  return apiClient(ctx.config).cleanup({
+    older_than_minutes: olderThanMinutes,
+    dry_run: dryRun,
+    ...(ids ? { ids } : {}),
+  });
 }
 
 export const cleanupCommand: Command = {
@@ -21,7 +29,11 @@ export const cleanupCommand: Command = {
   summary: "End open sessions whose last event is older than a threshold (end_reason closed)",
   usage: "cleanup [--older-than 1h] [--dry-run] [--force] [--json]",
   options: {
-    "older-than": { type: "string", valueName: "DURATION", description: "silence before an open session is cleaned up, e.g. 30m, 1h, 2d (default 1h)" },
+    "older-than": {
+      type: "string",
+      valueName: "DURATION",
+      description: "silence before an open session is cleaned up, e.g. 30m, 1h, 2d (default 1h)",
+    },
     "dry-run": { type: "boolean", description: "list what would be ended and change nothing" },
     force: { type: "boolean", description: "do not ask for confirmation (needed when not on a terminal)" },
     ...JSON_OPTION,
@@ -35,7 +47,10 @@ Exit codes: 0 done (or nothing to do), 1 declined, 2 bad usage.`,
     const dryRun = flag(args, "dry-run");
     const force = flag(args, "force");
     if (!dryRun && !force && !ctx.interactive) {
-      throw new CliError("cleanup: not on a terminal, so there is nobody to confirm: add --force (or --dry-run to only list)", EXIT.USAGE);
+      throw new CliError(
+        "cleanup: not on a terminal, so there is nobody to confirm: add --force (or --dry-run to only list)",
+        EXIT.USAGE,
+      );
     }
     // With --force nothing is shown before acting, so one call ends them and lists exactly those.
     const preview = force && !dryRun ? null : await cleanupCall(ctx, minutes, true);
@@ -52,7 +67,12 @@ Exit codes: 0 done (or nothing to do), 1 declined, 2 bad usage.`,
       }
     }
     // Exactly the listed sessions are ended (those that had no new event meanwhile).
-    const result = await cleanupCall(ctx, minutes, false, preview?.sessions.map((s) => s.id));
+    const result = await cleanupCall(
+      ctx,
+      minutes,
+      false,
+      preview?.sessions.map((s) => s.id),
+    );
     if (json) {
       printJson(result);
       return EXIT.OK;
@@ -62,7 +82,8 @@ Exit codes: 0 done (or nothing to do), 1 declined, 2 bad usage.`,
       // Time passed while the question was on screen: a listed session may have come back to life.
       const ended = new Set(result.sessions.map((s) => s.id));
       const skipped = preview.sessions.filter((s) => !ended.has(s.id)).map((s) => s.id);
-      if (skipped.length) print(ctx.paint("yellow", `Not ended (they had new events meanwhile): ${skipped.join(", ")}`));
+      if (skipped.length)
+        print(ctx.paint("yellow", `Not ended (they had new events meanwhile): ${skipped.join(", ")}`));
     }
     return EXIT.OK;
   },
@@ -74,7 +95,27 @@ function report(result: CleanupJson, ctx: Parameters<Command["run"]>[1], verb: s
     print(`No open session has been silent for more than ${threshold}; nothing to clean up.`);
     return;
   }
-  const rows = result.sessions.map((s) => [s.id, s.source, s.project ?? "-", formatLocalTime(s.last_event_at), s.last_event_at ? formatDuration(Date.now() - Date.parse(s.last_event_at)) : "-", s.title ?? ""]);
-  process.stdout.write(renderTable([{ header: "ID" }, { header: "AGENT" }, { header: "PROJECT" }, { header: "LAST EVENT" }, { header: "SILENT FOR" }, { header: "TITLE", shrink: true }], rows, { maxWidth: ctx.columns, paint: ctx.paint }));
+  const rows = result.sessions.map((s) => [
+    s.id,
+    s.source,
+    s.project ?? "-",
+    formatLocalTime(s.last_event_at),
+    s.last_event_at ? formatDuration(Date.now() - Date.parse(s.last_event_at)) : "-",
+    s.title ?? "",
+  ]);
+  process.stdout.write(
+    renderTable(
+      [
+        { header: "ID" },
+        { header: "AGENT" },
+        { header: "PROJECT" },
+        { header: "LAST EVENT" },
+        { header: "SILENT FOR" },
+        { header: "TITLE", shrink: true },
+      ],
+      rows,
+      { maxWidth: ctx.columns, paint: ctx.paint },
+    ),
+  );
   print(`${result.count} session(s) silent for more than ${threshold} ${verb}.`);
 }

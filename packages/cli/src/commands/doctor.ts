@@ -26,7 +26,10 @@ interface Check {
   fix?: string;
 }
 
-async function probe(config: ClientConfig, path: string): Promise<{ status: number; body: string } | { error: string }> {
+async function probe(
+  config: ClientConfig,
+  path: string,
+): Promise<{ status: number; body: string } | { error: string }> {
   try {
     return await httpRequest(config, { method: "GET", path, timeoutMs: 3000 });
   } catch (error) {
@@ -37,18 +40,43 @@ async function probe(config: ClientConfig, path: string): Promise<{ status: numb
 async function connectionChecks(ctx: CommandContext): Promise<Check[]> {
   const { url } = ctx.config;
   const badUrl = describeBadUrl(url);
-  if (badUrl) return [{ name: "ingest", level: "fail", message: badUrl, fix: "set PULSE_URL to the ingest's address, e.g. http://127.0.0.1:6820" }];
-  const origin = ctx.config.origin.url === "default" ? "default" : ctx.config.origin.url === "env" ? "from PULSE_URL" : "from $PULSE_HOME/config.json";
+  if (badUrl)
+    return [
+      {
+        name: "ingest",
+        level: "fail",
+        message: badUrl,
+        fix: "set PULSE_URL to the ingest's address, e.g. http://127.0.0.1:6820",
+      },
+    ];
+  const origin =
+    ctx.config.origin.url === "default"
+      ? "default"
+      : ctx.config.origin.url === "env"
+        ? "from PULSE_URL"
+        : "from $PULSE_HOME/config.json";
   const health = await probe(ctx.config, "/healthz");
   if ("error" in health || health.status !== 200) {
     const why = "error" in health ? health.error : `HTTP ${health.status}`;
-    return [{ name: "ingest", level: "fail", message: `ingest not reachable at ${url} (${origin}): ${why}`, fix: "start Pulse (`npm start` in the Pulse checkout) or set PULSE_URL; hooks keep events in the spool meanwhile" }];
+    return [
+      {
+        name: "ingest",
+        level: "fail",
+        message: `ingest not reachable at ${url} (${origin}): ${why}`,
+        fix: "start Pulse (`npm start` in the Pulse checkout) or set PULSE_URL; hooks keep events in the spool meanwhile",
+      },
+    ];
   }
   const checks: Check[] = [{ name: "ingest", level: "ok", message: `ingest reachable at ${url} (${origin})` }];
   const ready = await probe(ctx.config, "/readyz");
   if ("error" in ready || ready.status !== 200) {
     const why = "error" in ready ? ready.error : apiErrorMessage(ready.body);
-    checks.push({ name: "ready", level: "fail", message: `ingest is not ready: ${why}`, fix: "check that Redis and PostgreSQL run (events are spooled or queued meanwhile)" });
+    checks.push({
+      name: "ready",
+      level: "fail",
+      message: `ingest is not ready: ${why}`,
+      fix: "check that Redis and PostgreSQL run (events are spooled or queued meanwhile)",
+    });
   } else {
     checks.push({ name: "ready", level: "ok", message: "Redis and PostgreSQL answer" });
   }
@@ -61,7 +89,12 @@ async function connectionChecks(ctx: CommandContext): Promise<Check[]> {
       message: ctx.config.token ? "the token is refused" : "the server requires a token and none is set",
       fix: "set PULSE_TOKEN to the server's token and run `pulse hooks install` again to save it for the hooks",
     });
-  } else if (stats.status !== 200) checks.push({ name: "token", level: "fail", message: `GET /v1/stats answered ${stats.status}: ${apiErrorMessage(stats.body)}` });
+  } else if (stats.status !== 200)
+    checks.push({
+      name: "token",
+      level: "fail",
+      message: `GET /v1/stats answered ${stats.status}: ${apiErrorMessage(stats.body)}`,
+    });
   else {
     checks.push({ name: "token", level: "ok", message: ctx.config.token ? "token accepted" : "no token needed" });
     checks.push(await deadLetterCheck(ctx.config));
@@ -72,7 +105,12 @@ async function connectionChecks(ctx: CommandContext): Promise<Check[]> {
 /** Jobs that failed for good (GET /v1/queues): their events were accepted and are not applied. */
 async function deadLetterCheck(config: ClientConfig): Promise<Check> {
   const reply = await probe(config, "/v1/queues");
-  if ("error" in reply || reply.status !== 200) return { name: "dead letters", level: "warn", message: `could not read GET /v1/queues: ${"error" in reply ? reply.error : `HTTP ${reply.status}`}` };
+  if ("error" in reply || reply.status !== 200)
+    return {
+      name: "dead letters",
+      level: "warn",
+      message: `could not read GET /v1/queues: ${"error" in reply ? reply.error : `HTTP ${reply.status}`}`,
+    };
   // Partial: an older ingest may answer less.
   let body: Partial<QueuesJson>;
   try {
@@ -82,7 +120,9 @@ async function deadLetterCheck(config: ClientConfig): Promise<Check> {
   }
   const failed = body.failed_total ?? 0;
   if (failed === 0) return { name: "dead letters", level: "ok", message: "no failed jobs" };
-  const first = body.queues?.flatMap((q) => (q.failed ?? []).map((f) => `${q.name}: ${f.failed_reason ?? "no reason"}`))[0];
+  const first = body.queues?.flatMap((q) =>
+    (q.failed ?? []).map((f) => `${q.name}: ${f.failed_reason ?? "no reason"}`),
+  )[0];
   return {
     name: "dead letters",
     level: "warn",
@@ -107,9 +147,20 @@ async function hookRouteChecks(config: ClientConfig, agents: string[]): Promise<
     } catch (error) {
       outcome = { error: error instanceof TransportError ? error.code : (error as Error).message };
     }
-    if ("error" in outcome) checks.push({ name: "hook route", level: "fail", message: `POST ${path} failed: ${outcome.error}` });
-    else if (outcome.status === 400 || (outcome.status >= 200 && outcome.status < 300)) checks.push({ name: "hook route", level: "ok", message: `${config.url}${path} takes ${agent} hooks` });
-    else checks.push({ name: "hook route", level: "fail", message: `POST ${config.url}${path} answered ${outcome.status}: ${apiErrorMessage(outcome.body)}`, fix: outcome.status === 401 ? "set PULSE_TOKEN and run `pulse hooks install` again to save it" : "is this the Pulse ingest, and is it up to date?" });
+    if ("error" in outcome)
+      checks.push({ name: "hook route", level: "fail", message: `POST ${path} failed: ${outcome.error}` });
+    else if (outcome.status === 400 || (outcome.status >= 200 && outcome.status < 300))
+      checks.push({ name: "hook route", level: "ok", message: `${config.url}${path} takes ${agent} hooks` });
+    else
+      checks.push({
+        name: "hook route",
+        level: "fail",
+        message: `POST ${config.url}${path} answered ${outcome.status}: ${apiErrorMessage(outcome.body)}`,
+        fix:
+          outcome.status === 401
+            ? "set PULSE_TOKEN and run `pulse hooks install` again to save it"
+            : "is this the Pulse ingest, and is it up to date?",
+      });
   }
   return checks;
 }
@@ -141,7 +192,12 @@ async function savedTargetChecks(ctx: CommandContext): Promise<Check[]> {
     });
   }
   if (ctx.config.origin.token === "env" && saved.token !== ctx.config.token) {
-    checks.push({ name: "hook target", level: "warn", message: `PULSE_TOKEN here is not the token ${saved.token ? "saved" : "(none) saved"} for the hooks in ${configFile(ctx.home)}`, fix });
+    checks.push({
+      name: "hook target",
+      level: "warn",
+      message: `PULSE_TOKEN here is not the token ${saved.token ? "saved" : "(none) saved"} for the hooks in ${configFile(ctx.home)}`,
+      fix,
+    });
   }
   return checks;
 }
@@ -150,30 +206,65 @@ async function savedTargetChecks(ctx: CommandContext): Promise<Check[]> {
 async function codexTrustChecks(ctx: CommandContext, statuses: ReturnType<typeof collectHookStatus>): Promise<Check[]> {
   if (!statuses.some((s) => s.agent === "codex" && s.what === "hooks" && s.installed.length > 0)) return [];
   const report = await codexHookTrust(codexHome(process.env), ctx.cwd);
-  const fix = "start `codex` and trust them when it asks (or in /hooks); `codex exec` never asks, so trust them once in the TUI. Any change of the hook command needs trusting again";
+  const fix =
+    "start `codex` and trust them when it asks (or in /hooks); `codex exec` never asks, so trust them once in the TUI. Any change of the hook command needs trusting again";
   if (report.hooks.length === 0) {
-    return [{ name: "codex trust", level: "warn", message: `Codex (${report.via}) lists none of Pulse's hooks here: hooks switched off, or another CODEX_HOME`, fix: "check `[features] hooks` in config.toml and CODEX_HOME" }];
+    return [
+      {
+        name: "codex trust",
+        level: "warn",
+        message: `Codex (${report.via}) lists none of Pulse's hooks here: hooks switched off, or another CODEX_HOME`,
+        fix: "check `[features] hooks` in config.toml and CODEX_HOME",
+      },
+    ];
   }
   // Codex lists only the events it knows; a Pulse hook it does not list never runs (seen: StopFailure on 0.171).
   const known = new Set(report.hooks.map((h) => h.event.toLowerCase().replace(/_/g, "")));
-  const installed = new Set(statuses.filter((s) => s.agent === "codex" && s.what === "hooks").flatMap((s) => s.installed));
-  const unknownEvents = report.via === "codex app-server" ? [...installed].filter((e) => !known.has(e.toLowerCase())) : [];
+  const installed = new Set(
+    statuses.filter((s) => s.agent === "codex" && s.what === "hooks").flatMap((s) => s.installed),
+  );
+  const unknownEvents =
+    report.via === "codex app-server" ? [...installed].filter((e) => !known.has(e.toLowerCase())) : [];
   const untrusted = report.hooks.filter((h) => h.status === "untrusted");
   const modified = report.hooks.filter((h) => h.status === "modified");
   const unknown = report.hooks.filter((h) => !["trusted", "untrusted", "modified", "recorded"].includes(h.status));
   const events = (list: typeof report.hooks) => list.map((h) => h.event).join(", ");
   const checks: Check[] = [];
   if (untrusted.length || modified.length) {
-    const parts = [untrusted.length ? `not trusted yet: ${events(untrusted)}` : "", modified.length ? `changed since trusted: ${events(modified)}` : ""].filter(Boolean);
+    const parts = [
+      untrusted.length ? `not trusted yet: ${events(untrusted)}` : "",
+      modified.length ? `changed since trusted: ${events(modified)}` : "",
+    ].filter(Boolean);
     const source = report.via === "config.toml" ? `; read from config.toml: ${report.note}` : "";
-    checks.push({ name: "codex trust", level: "fail", message: `Codex does not run ${untrusted.length + modified.length} of Pulse's ${report.hooks.length} hooks (${parts.join("; ")})${source}`, fix });
+    checks.push({
+      name: "codex trust",
+      level: "fail",
+      message: `Codex does not run ${untrusted.length + modified.length} of Pulse's ${report.hooks.length} hooks (${parts.join("; ")})${source}`,
+      fix,
+    });
   }
-  if (unknown.length) checks.push({ name: "codex trust", level: "warn", message: `Codex reports an unknown trust state for ${events(unknown)}` });
+  if (unknown.length)
+    checks.push({
+      name: "codex trust",
+      level: "warn",
+      message: `Codex reports an unknown trust state for ${events(unknown)}`,
+    });
   // Not the user's to fix (an event a newer Codex has, or the adapter lists ahead): said, not warned.
-  if (unknownEvents.length) checks.push({ name: "codex trust", level: "ok", message: `this Codex does not know the hook event(s) ${unknownEvents.join(", ")} and never runs them (nothing to do)` });
+  if (unknownEvents.length)
+    checks.push({
+      name: "codex trust",
+      level: "ok",
+      message: `this Codex does not know the hook event(s) ${unknownEvents.join(", ")} and never runs them (nothing to do)`,
+    });
   const recorded = report.hooks.filter((h) => h.status === "recorded");
-  if (recorded.length) checks.push({ name: "codex trust", level: "warn", message: `config.toml trusts ${recorded.length} of Pulse's hooks, but only Codex can tell whether that trust still matches them (${report.note})` });
-  if (!untrusted.length && !modified.length && !recorded.length && !unknown.length) checks.unshift({ name: "codex trust", level: "ok", message: `Codex trusts Pulse's ${report.hooks.length} hooks` });
+  if (recorded.length)
+    checks.push({
+      name: "codex trust",
+      level: "warn",
+      message: `config.toml trusts ${recorded.length} of Pulse's hooks, but only Codex can tell whether that trust still matches them (${report.note})`,
+    });
+  if (!untrusted.length && !modified.length && !recorded.length && !unknown.length)
+    checks.unshift({ name: "codex trust", level: "ok", message: `Codex trusts Pulse's ${report.hooks.length} hooks` });
   return checks;
 }
 
@@ -181,10 +272,24 @@ function hookChecks(ctx: CommandContext, statuses: ReturnType<typeof collectHook
   const complete = statuses.filter((s) => s.complete);
   const checks: Check[] = [];
   const claude = complete.filter((s) => s.agent === "claude-code");
-  if (claude.length) checks.push({ name: "hooks", level: "ok", message: `Claude Code hooks installed (${claude.map((s) => `${s.scope}: ${s.path}`).join("; ")})` });
-  if (complete.length === 0) checks.push({ name: "hooks", level: "fail", message: "no agent has Pulse's hooks installed", fix: "run `pulse hooks install` (Claude Code; --agent codex|gemini for the others)" });
-  for (const s of complete.filter((s) => s.agent !== "claude-code")) checks.push({ name: "hooks", level: "ok", message: `${s.agent} ${s.what} installed (${s.scope}: ${s.path})` });
-  for (const s of statuses) for (const problem of s.problems) checks.push({ name: "hooks", level: "warn", message: `${s.agent} ${s.scope} ${s.what} (${s.path}): ${problem}` });
+  if (claude.length)
+    checks.push({
+      name: "hooks",
+      level: "ok",
+      message: `Claude Code hooks installed (${claude.map((s) => `${s.scope}: ${s.path}`).join("; ")})`,
+    });
+  if (complete.length === 0)
+    checks.push({
+      name: "hooks",
+      level: "fail",
+      message: "no agent has Pulse's hooks installed",
+      fix: "run `pulse hooks install` (Claude Code; --agent codex|gemini for the others)",
+    });
+  for (const s of complete.filter((s) => s.agent !== "claude-code"))
+    checks.push({ name: "hooks", level: "ok", message: `${s.agent} ${s.what} installed (${s.scope}: ${s.path})` });
+  for (const s of statuses)
+    for (const problem of s.problems)
+      checks.push({ name: "hooks", level: "warn", message: `${s.agent} ${s.scope} ${s.what} (${s.path}): ${problem}` });
   return checks;
 }
 
@@ -197,23 +302,68 @@ function localChecks(ctx: CommandContext, ingestAnswers: boolean): Check[] {
   const spool = summarizeSpool(ctx.home);
   const stuck = ingestAnswers && spool.oldest !== null && Date.now() - Date.parse(spool.oldest) > STUCK_SPOOL_MS;
   if (spool.count === 0) checks.push({ name: "spool", level: "ok", message: "spool empty" });
-  else if (stuck) checks.push({ name: "spool", level: "fail", message: `${spool.count} event(s) not delivered in ${spool.dir}, the oldest from ${formatAgo(spool.oldest)}, though ingest answers`, fix: "`pulse spool flush` delivers them now" });
-  else checks.push({ name: "spool", level: "warn", message: `${spool.count} event(s) waiting in ${spool.dir}, the oldest from ${formatAgo(spool.oldest)}`, fix: "once ingest answers, `pulse spool flush` delivers them (watchers and the next hook do too)" });
+  else if (stuck)
+    checks.push({
+      name: "spool",
+      level: "fail",
+      message: `${spool.count} event(s) not delivered in ${spool.dir}, the oldest from ${formatAgo(spool.oldest)}, though ingest answers`,
+      fix: "`pulse spool flush` delivers them now",
+    });
+  else
+    checks.push({
+      name: "spool",
+      level: "warn",
+      message: `${spool.count} event(s) waiting in ${spool.dir}, the oldest from ${formatAgo(spool.oldest)}`,
+      fix: "once ingest answers, `pulse spool flush` delivers them (watchers and the next hook do too)",
+    });
   const breaker = openBreaker(spoolDir(ctx.home), ctx.config.url);
-  if (breaker) checks.push({ name: "spool", level: "warn", message: `hooks only spool until ${new Date(breaker.until).toLocaleTimeString()}: ingest did not answer them (${breaker.reason}), first ${formatAgo(new Date(breaker.since).toISOString())}`, fix: "watchers keep delivering; the first hook after that tries again" });
+  if (breaker)
+    checks.push({
+      name: "spool",
+      level: "warn",
+      message: `hooks only spool until ${new Date(breaker.until).toLocaleTimeString()}: ingest did not answer them (${breaker.reason}), first ${formatAgo(new Date(breaker.since).toISOString())}`,
+      fix: "watchers keep delivering; the first hook after that tries again",
+    });
   const problems = readHookProblems(ctx.home, Date.now() - LOG_WINDOW_MS);
   if (problems.length) {
     const last = problems[problems.length - 1];
-    checks.push({ name: "hook log", level: "warn", message: `${problems.length} hook problem(s) in the last hour; the last, ${formatAgo(new Date(last.time).toISOString())}: ${last.message}`, fix: `see ${hookLogFile(ctx.home)}` });
+    checks.push({
+      name: "hook log",
+      level: "warn",
+      message: `${problems.length} hook problem(s) in the last hour; the last, ${formatAgo(new Date(last.time).toISOString())}: ${last.message}`,
+      fix: `see ${hookLogFile(ctx.home)}`,
+    });
   }
-  if (spool.rejected) checks.push({ name: "spool", level: "warn", message: `${spool.rejected} event(s) refused by the API as invalid`, fix: `look at ${spool.dir.replace(/spool$/, "rejected")}` });
+  if (spool.rejected)
+    checks.push({
+      name: "spool",
+      level: "warn",
+      message: `${spool.rejected} event(s) refused by the API as invalid`,
+      fix: `look at ${spool.dir.replace(/spool$/, "rejected")}`,
+    });
   const watchers = listWatchers(ctx.home);
   const alive = watchers.filter((w) => w.alive);
   const dead = watchers.length - alive.length;
-  checks.push({ name: "watchers", level: "ok", message: `${alive.length} process watcher(s) running${alive.length ? `: ${alive.map((w) => `${w.record.source} pid ${w.record.agent_pid}`).join(", ")}` : ""}` });
-  if (dead) checks.push({ name: "watchers", level: "warn", message: `${dead} watcher record(s) whose watcher is gone (killed, or the machine rebooted)`, fix: "the next hook event of those sessions restarts them; sessions already over are ended by the server's timeout" });
+  checks.push({
+    name: "watchers",
+    level: "ok",
+    message: `${alive.length} process watcher(s) running${alive.length ? `: ${alive.map((w) => `${w.record.source} pid ${w.record.agent_pid}`).join(", ")}` : ""}`,
+  });
+  if (dead)
+    checks.push({
+      name: "watchers",
+      level: "warn",
+      message: `${dead} watcher record(s) whose watcher is gone (killed, or the machine rebooted)`,
+      fix: "the next hook event of those sessions restarts them; sessions already over are ended by the server's timeout",
+    });
   const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 20 || (major === 20 && minor < 11)) checks.push({ name: "node", level: "fail", message: `node ${process.versions.node} is too old`, fix: "install Node 20.11 or newer" });
+  if (major < 20 || (major === 20 && minor < 11))
+    checks.push({
+      name: "node",
+      level: "fail",
+      message: `node ${process.versions.node} is too old`,
+      fix: "install Node 20.11 or newer",
+    });
   return checks;
 }
 
@@ -233,7 +383,14 @@ nothing an agent would show). Exit code 0 when nothing failed (warnings allowed)
     const statuses = collectHookStatus(ctx.cwd);
     const hooked = [...new Set(statuses.filter((s) => s.installed.length > 0).map((s) => s.agent))];
     const routes = ingestAnswers ? await hookRouteChecks(ctx.config, hooked) : [];
-    const checks = [...connection, ...routes, ...(await savedTargetChecks(ctx)), ...hookChecks(ctx, statuses), ...(await codexTrustChecks(ctx, statuses)), ...localChecks(ctx, ingestAnswers)];
+    const checks = [
+      ...connection,
+      ...routes,
+      ...(await savedTargetChecks(ctx)),
+      ...hookChecks(ctx, statuses),
+      ...(await codexTrustChecks(ctx, statuses)),
+      ...localChecks(ctx, ingestAnswers),
+    ];
     const failed = checks.some((c) => c.level === "fail");
     const warnings = checks.filter((c) => c.level === "warn").length;
     if (flag(args, "json")) {
@@ -247,7 +404,13 @@ nothing an agent would show). Exit code 0 when nothing failed (warnings allowed)
     }
     // "All checks passed" only when nothing needs a look: undelivered events or a second server are
     // not a pass even though they do not fail the exit code.
-    print(failed ? ctx.paint("red", "Some checks failed.") : warnings ? ctx.paint("yellow", `No check failed; ${warnings} warning(s) above.`) : "All checks passed.");
+    print(
+      failed
+        ? ctx.paint("red", "Some checks failed.")
+        : warnings
+          ? ctx.paint("yellow", `No check failed; ${warnings} warning(s) above.`)
+          : "All checks passed.",
+    );
     return failed ? EXIT.FAILURE : EXIT.OK;
   },
 };

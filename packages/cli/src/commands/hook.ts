@@ -5,7 +5,14 @@ export const hookCommand: Command = {
   name: "hook",
   summary: "What installed hooks run: send the agent's hook JSON (stdin) to Pulse; never fails the agent",
   usage: "hook [--agent claude-code|codex|gemini] [PAYLOAD]",
-  options: { agent: { type: "string", choices: ["claude-code", "codex", "gemini"], valueName: "claude-code|codex|gemini", description: "whose hook payload this is (default claude-code)" } },
+  options: {
+    agent: {
+      type: "string",
+      choices: ["claude-code", "codex", "gemini"],
+      valueName: "claude-code|codex|gemini",
+      description: "whose hook payload this is (default claude-code)",
+    },
+  },
   positionals: [0, 1],
   details: `Reads the hook JSON on stdin (Codex's notify program passes it as the last argument: PAYLOAD),
 stamps the event time and an idempotency key, writes it to the spool ($PULSE_HOME/spool, one file per

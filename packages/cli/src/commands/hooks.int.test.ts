@@ -15,7 +15,9 @@ const FOREIGN = {
   permissions: { allow: ["Bash(npm test:*)"], deny: [] },
   env: { FOO: "bar" },
   hooks: {
-    PostToolUse: [{ matcher: "Edit|Write", hooks: [{ type: "command", command: "npx prettier --write \"$CLAUDE_FILE\"" }] }],
+    PostToolUse: [
+      { matcher: "Edit|Write", hooks: [{ type: "command", command: 'npx prettier --write "$CLAUDE_FILE"' }] },
+    ],
     PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "/usr/local/bin/guard.sh", timeout: 3 }] }],
     TeammateIdle: [{ hooks: [{ type: "command", command: "notify-send idle" }] }],
   },
@@ -36,7 +38,9 @@ afterEach(() => sandbox.cleanup());
 
 const readSettings = () => JSON.parse(readFileSync(settingsPath, "utf8"));
 const pulseCommands = (settings: any, event: string): string[] =>
-  (settings.hooks?.[event] ?? []).flatMap((g: any) => g.hooks.map((h: any) => h.command)).filter((c: string) => c.includes("pulse.js"));
+  (settings.hooks?.[event] ?? [])
+    .flatMap((g: any) => g.hooks.map((h: any) => h.command))
+    .filter((c: string) => c.includes("pulse.js"));
 
 describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () => {
   it("merges Pulse's hook for every event, keeping every foreign setting and hook, with a backup", async () => {
@@ -93,7 +97,9 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
     const result = await runCli(["hooks", "install", "--dry-run"], { env: sandbox.env() });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`--- ~/.claude/settings.json (now)`);
-    expect(result.stdout).toContain(`+                        "command": "NODE_EXTRA_CA_CERTS= ${process.execPath} ${PULSE_JS} hook",`);
+    expect(result.stdout).toContain(
+      `+                        "command": "NODE_EXTRA_CA_CERTS= ${process.execPath} ${PULSE_JS} hook",`,
+    );
     expect(result.stdout).toContain("Dry run: nothing was written.");
     expect(result.stdout).not.toMatch(/^-.*"model"/m); // foreign lines are context, not changes
     expect(readFileSync(settingsPath, "utf8")).toBe(before);
@@ -118,10 +124,25 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
     expect(some.code).toBe(0);
     const statuses = JSON.parse(some.stdout);
     const user = statuses.find((s: any) => s.agent === "claude-code" && s.scope === "user");
-    expect(user).toMatchObject({ what: "hooks", complete: true, installed: EVENTS, missing: [], foreign_hooks: 3, problems: [] });
-    expect(statuses.find((s: any) => s.agent === "claude-code" && s.scope === "project")).toMatchObject({ exists: false, complete: false });
+    expect(user).toMatchObject({
+      what: "hooks",
+      complete: true,
+      installed: EVENTS,
+      missing: [],
+      foreign_hooks: 3,
+      problems: [],
+    });
+    expect(statuses.find((s: any) => s.agent === "claude-code" && s.scope === "project")).toMatchObject({
+      exists: false,
+      complete: false,
+    });
     const table = await runCli(["hooks", "status"], { env: sandbox.env(), cwd: sandbox.root });
-    expect(table.stdout).toMatch(new RegExp(`^claude-code\\s+user\\s+hooks\\s+~/\\.claude/settings\\.json\\s+installed \\(${EVENTS.length} events\\)\\s+3$`, "m"));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^claude-code\\s+user\\s+hooks\\s+~/\\.claude/settings\\.json\\s+installed \\(${EVENTS.length} events\\)\\s+3$`,
+        "m",
+      ),
+    );
     expect(table.stdout).toMatch(/^codex\s+user\s+notify\s+~\/\.codex\/config\.toml\s+no file\s+0$/m);
   });
 
@@ -134,7 +155,9 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
   });
 
   it("saves PULSE_URL and PULSE_TOKEN for the hooks, readable by the user only", async () => {
-    await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.5:6820", PULSE_TOKEN: "s3cret-token" }) });
+    await runCli(["hooks", "install"], {
+      env: sandbox.env({ PULSE_URL: "http://10.0.0.5:6820", PULSE_TOKEN: "s3cret-token" }),
+    });
     const config = join(sandbox.pulseHome, "config.json");
     expect(JSON.parse(readFileSync(config, "utf8"))).toEqual({ url: "http://10.0.0.5:6820", token: "s3cret-token" });
     expect(statSync(config).mode & 0o777).toBe(0o600);
@@ -143,13 +166,18 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
   it("re-installing with another PULSE_URL saves it and says so, though the hooks are already there", async () => {
     await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.5:6820" }) });
     const settings = readFileSync(settingsPath, "utf8");
-    const again = await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.9:7000", PULSE_TOKEN: "new-token-789" }) });
+    const again = await runCli(["hooks", "install"], {
+      env: sandbox.env({ PULSE_URL: "http://10.0.0.9:7000", PULSE_TOKEN: "new-token-789" }),
+    });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("Pulse's Claude Code hooks are already installed");
     expect(again.stdout).toContain("✓ Saved PULSE_URL and PULSE_TOKEN in ");
     expect(again.stdout).toContain("events now go to http://10.0.0.9:7000");
     expect(again.stdout).not.toContain("new-token-789"); // never printed
-    expect(JSON.parse(readFileSync(join(sandbox.pulseHome, "config.json"), "utf8"))).toEqual({ url: "http://10.0.0.9:7000", token: "new-token-789" });
+    expect(JSON.parse(readFileSync(join(sandbox.pulseHome, "config.json"), "utf8"))).toEqual({
+      url: "http://10.0.0.9:7000",
+      token: "new-token-789",
+    });
     expect(readFileSync(settingsPath, "utf8")).toBe(settings); // the hooks themselves are unchanged
     // The same values again: truly nothing to do.
     const same = await runCli(["hooks", "install"], { env: sandbox.env({ PULSE_URL: "http://10.0.0.9:7000" }) });
@@ -160,12 +188,12 @@ describe("pulse hooks install / uninstall / status (user scope, temp HOME)", () 
   });
 
   it("refuses a settings file that is not JSON, in one line, without touching it", async () => {
-    writeFileSync(settingsPath, "{ \"model\": \"opus\", // a comment\n}");
+    writeFileSync(settingsPath, '{ "model": "opus", // a comment\n}');
     const result = await runCli(["hooks", "install"], { env: sandbox.env() });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/^pulse: .*settings\.json is not valid JSON .*Pulse will not overwrite it/);
-    expect(readFileSync(settingsPath, "utf8")).toBe("{ \"model\": \"opus\", // a comment\n}");
+    expect(readFileSync(settingsPath, "utf8")).toBe('{ "model": "opus", // a comment\n}');
   });
 
   it("refuses bad options with a usage error (exit 2)", async () => {
@@ -197,6 +225,8 @@ describe("pulse hooks install: the saved URL is where hooks post", () => {
     const hook = await runCli(["hook"], { input: payload, env: sandbox.env({ PULSE_NO_WATCH: "1" }) });
     expect(hook).toMatchObject({ code: 0, stderr: "" });
     expect(sandbox.spoolFiles()).toEqual([]);
-    await waitFor(async () => ((await getJson(stack.url, `/v1/sessions/${id}`)).status === 200 ? true : undefined), { what: "the session on the new server" });
+    await waitFor(async () => ((await getJson(stack.url, `/v1/sessions/${id}`)).status === 200 ? true : undefined), {
+      what: "the session on the new server",
+    });
   });
 });

@@ -12,12 +12,18 @@ import { saveConnection } from "../env/save-connection";
 
 const SCOPES: Scope[] = ["user", "project", "local"];
 
-const agentOption = { type: "string", choices: AGENT_NAMES, valueName: AGENT_NAMES.join("|"), description: "which agent (default claude-code)" } as const;
+const agentOption = {
+  type: "string",
+  choices: AGENT_NAMES,
+  valueName: AGENT_NAMES.join("|"),
+  description: "which agent (default claude-code)",
+} as const;
 const scopeOption = {
   type: "string",
   choices: SCOPES,
   valueName: "user|project|local",
-  description: "user: your settings in ~ (default); project: ./.claude (./.codex, ./.gemini); local: ./.claude/settings.local.json",
+  description:
+    "user: your settings in ~ (default); project: ./.claude (./.codex, ./.gemini); local: ./.claude/settings.local.json",
 } as const;
 const dryRunOption = { type: "boolean", description: "print the change as a diff and write nothing" } as const;
 
@@ -26,7 +32,8 @@ const runtime = (): HookRuntime => ({ node: process.execPath, script: pulseScrip
 function chosen(args: ParsedArgs): { agent: AgentHooks; scope: Scope } {
   const agent = AGENTS[stringOption(args, "agent") ?? "claude-code"];
   const scope = (stringOption(args, "scope") ?? "user") as Scope;
-  if (!agent.scopes.includes(scope)) throw new UsageError(`--scope ${scope} is not available for ${agent.label}; use ${agent.scopes.join(" or ")}`);
+  if (!agent.scopes.includes(scope))
+    throw new UsageError(`--scope ${scope} is not available for ${agent.label}; use ${agent.scopes.join(" or ")}`);
   return { agent, scope };
 }
 
@@ -85,20 +92,30 @@ When PULSE_URL, PULSE_TOKEN or PULSE_CA_FILE are set, they are saved in $PULSE_H
     const pending = changes.filter((c) => c.changed);
     if (flag(args, "dry-run")) {
       if (pending.length) return showDryRun(pending, ctx);
-      print(`Pulse's ${agent.label} hooks are already installed (${changes.map((c) => tilde(c.file.path)).join(", ")}); nothing to do.`);
+      print(
+        `Pulse's ${agent.label} hooks are already installed (${changes.map((c) => tilde(c.file.path)).join(", ")}); nothing to do.`,
+      );
       return EXIT.OK;
     }
     // Saved whether or not the hooks change: re-running install with a new PULSE_URL is how a user
     // points the hooks at another server.
     const saved = saveConnection(ctx.home);
     if (pending.length === 0) {
-      print(`Pulse's ${agent.label} hooks are already installed (${changes.map((c) => tilde(c.file.path)).join(", ")}).`);
-      print(saved?.changed.length ? `${ctx.paint("green", "✓")} Saved ${describeSaved(saved.changed)} in ${tilde(saved.path)}: events now go to ${ctx.config.url}` : `Nothing to do; events go to ${ctx.config.url}.`);
+      print(
+        `Pulse's ${agent.label} hooks are already installed (${changes.map((c) => tilde(c.file.path)).join(", ")}).`,
+      );
+      print(
+        saved?.changed.length
+          ? `${ctx.paint("green", "✓")} Saved ${describeSaved(saved.changed)} in ${tilde(saved.path)}: events now go to ${ctx.config.url}`
+          : `Nothing to do; events go to ${ctx.config.url}.`,
+      );
       return EXIT.OK;
     }
     for (const change of pending) {
       const { backup } = writeFileAtomically(change.file, change.text);
-      print(`${ctx.paint("green", "✓")} Installed Pulse's ${agent.label} ${change.target.what} in ${tilde(change.file.path)}`);
+      print(
+        `${ctx.paint("green", "✓")} Installed Pulse's ${agent.label} ${change.target.what} in ${tilde(change.file.path)}`,
+      );
       if (backup) print(`  previous version kept in ${tilde(backup)}`);
     }
     print(`  events go to ${ctx.config.url}${saved ? ` (saved in ${tilde(saved.path)})` : ""}`);
@@ -167,9 +184,23 @@ export function collectHookStatus(cwd: string, agentName?: string): TargetReport
         const base = { agent: agent.agent, scope, what: target.what, path: file.path, exists: file.exists };
         try {
           const status = target.status(file, runtime());
-          reports.push({ ...base, installed: status.installed, missing: status.missing, complete: status.installed.length > 0 && status.missing.length === 0, foreign_hooks: status.foreign, problems: status.problems });
+          reports.push({
+            ...base,
+            installed: status.installed,
+            missing: status.missing,
+            complete: status.installed.length > 0 && status.missing.length === 0,
+            foreign_hooks: status.foreign,
+            problems: status.problems,
+          });
         } catch (error) {
-          reports.push({ ...base, installed: [], missing: [], complete: false, foreign_hooks: 0, problems: [(error as Error).message] });
+          reports.push({
+            ...base,
+            installed: [],
+            missing: [],
+            complete: false,
+            foreign_hooks: 0,
+            problems: [(error as Error).message],
+          });
         }
       }
     }
@@ -195,11 +226,32 @@ export const statusCommand: Command = {
       r.scope,
       r.what,
       tilde(r.path),
-      !r.exists ? ctx.paint("dim", "no file") : r.complete ? ctx.paint("green", r.what === "hooks" ? `installed (${r.installed.length} events)` : "installed") : r.installed.length ? ctx.paint("yellow", `partial (${r.installed.length}/${r.installed.length + r.missing.length})`) : ctx.paint("dim", "not installed"),
+      !r.exists
+        ? ctx.paint("dim", "no file")
+        : r.complete
+          ? ctx.paint("green", r.what === "hooks" ? `installed (${r.installed.length} events)` : "installed")
+          : r.installed.length
+            ? ctx.paint("yellow", `partial (${r.installed.length}/${r.installed.length + r.missing.length})`)
+            : ctx.paint("dim", "not installed"),
       String(r.foreign_hooks),
     ]);
-    process.stdout.write(renderTable([{ header: "AGENT" }, { header: "SCOPE" }, { header: "WHAT" }, { header: "FILE", shrink: true }, { header: "PULSE" }, { header: "OTHERS", align: "right" }], rows, { maxWidth: ctx.columns, paint: ctx.paint }));
-    for (const r of reports) for (const problem of r.problems) print(`${ctx.paint("yellow", "!")} ${r.agent} ${r.scope} ${r.what}: ${problem}`);
+    process.stdout.write(
+      renderTable(
+        [
+          { header: "AGENT" },
+          { header: "SCOPE" },
+          { header: "WHAT" },
+          { header: "FILE", shrink: true },
+          { header: "PULSE" },
+          { header: "OTHERS", align: "right" },
+        ],
+        rows,
+        { maxWidth: ctx.columns, paint: ctx.paint },
+      ),
+    );
+    for (const r of reports)
+      for (const problem of r.problems)
+        print(`${ctx.paint("yellow", "!")} ${r.agent} ${r.scope} ${r.what}: ${problem}`);
     if (!ok) print("Pulse's hooks are not installed: run `pulse hooks install`.");
     return ok ? EXIT.OK : EXIT.FAILURE;
   },

@@ -8,7 +8,9 @@ describe("pulse otel env", () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:6820",
     });
-    expect(claudeCodeOtelEnv("https://pulse.example", "t0ken").OTEL_EXPORTER_OTLP_HEADERS).toBe("Authorization=Bearer t0ken");
+    expect(claudeCodeOtelEnv("https://pulse.example", "t0ken").OTEL_EXPORTER_OTLP_HEADERS).toBe(
+      "Authorization=Bearer t0ken",
+    );
   });
 
   it("writes Codex's [otel] table with the logs endpoint", () => {
@@ -24,6 +26,8 @@ describe("pulse otel env", () => {
       GEMINI_TELEMETRY_OTLP_ENDPOINT: "http://127.0.0.1:6820",
       GEMINI_TELEMETRY_OTLP_PROTOCOL: "http",
     });
-    expect(geminiOtelEnv("https://pulse.example", "t0ken").OTEL_EXPORTER_OTLP_HEADERS).toBe("Authorization=Bearer t0ken");
+    expect(geminiOtelEnv("https://pulse.example", "t0ken").OTEL_EXPORTER_OTLP_HEADERS).toBe(
+      "Authorization=Bearer t0ken",
+    );
   });
 });

@@ -41,11 +41,16 @@ export function geminiOtelEnv(url: string, token: string | null): Record<string,
 /** Codex's `[otel]` table (config.toml): OTLP/HTTP JSON log export to Pulse's /v1/logs. */
 export function codexOtelToml(url: string, token: string | null): string {
   const headers = token ? `, headers = { "Authorization" = ${tomlString(`Bearer ${token}`)} }` : "";
-  return ["[otel]", `exporter = { otlp-http = { endpoint = ${tomlString(`${url}/v1/logs`)}, protocol = "json"${headers} } }`].join("\n");
+  return [
+    "[otel]",
+    `exporter = { otlp-http = { endpoint = ${tomlString(`${url}/v1/logs`)}, protocol = "json"${headers} } }`,
+  ].join("\n");
 }
 
 function renderEnv(env: Record<string, string>, shell: string): string[] {
-  return Object.entries(env).map(([name, value]) => (shell === "fish" ? `set -gx ${name} ${shellQuote(value)}` : `export ${name}=${shellQuote(value)}`));
+  return Object.entries(env).map(([name, value]) =>
+    shell === "fish" ? `set -gx ${name} ${shellQuote(value)}` : `export ${name}=${shellQuote(value)}`,
+  );
 }
 
 export const otelEnvCommand: Command = {
@@ -53,8 +58,18 @@ export const otelEnvCommand: Command = {
   summary: "Print the settings that point Claude Code's, Codex's or Gemini CLI's OpenTelemetry export at Pulse",
   usage: "otel env [--agent claude-code|codex|gemini] [--shell sh|fish] [--json]",
   options: {
-    agent: { type: "string", choices: ["claude-code", "codex", "gemini"], valueName: "claude-code|codex|gemini", description: "whose export (default claude-code)" },
-    shell: { type: "string", choices: ["sh", "fish"], valueName: "sh|fish", description: "syntax of the environment lines (default sh: bash, zsh…)" },
+    agent: {
+      type: "string",
+      choices: ["claude-code", "codex", "gemini"],
+      valueName: "claude-code|codex|gemini",
+      description: "whose export (default claude-code)",
+    },
+    shell: {
+      type: "string",
+      choices: ["sh", "fish"],
+      valueName: "sh|fish",
+      description: "syntax of the environment lines (default sh: bash, zsh…)",
+    },
     ...JSON_OPTION,
   },
   details: `Claude Code: environment lines, e.g. \`eval "$(pulse otel env)"\` before starting claude, or put
@@ -72,7 +87,10 @@ Uses PULSE_URL and PULSE_TOKEN (or $PULSE_HOME/config.json). With telemetry, Pul
       else print(`# add to ${codexHome(process.env)}/config.toml (replacing any [otel] table there)\n${toml}`);
       return EXIT.OK;
     }
-    const env = agent === "gemini" ? geminiOtelEnv(ctx.config.url, ctx.config.token) : claudeCodeOtelEnv(ctx.config.url, ctx.config.token);
+    const env =
+      agent === "gemini"
+        ? geminiOtelEnv(ctx.config.url, ctx.config.token)
+        : claudeCodeOtelEnv(ctx.config.url, ctx.config.token);
     if (flag(args, "json")) printJson({ agent, env });
     else for (const line of renderEnv(env, stringOption(args, "shell") ?? "sh")) print(line);
     return EXIT.OK;

@@ -30,27 +30,43 @@ async function sessionsOf(source: string) {
 describe("pulse run", () => {
   it("returns the command's exit code and ends the session with it", async () => {
     const before = Date.now();
-    const result = await runCli(["run", "--agent", "exit3", "--", "sh", "-c", "echo out; echo err >&2; exit 3"], { env: sandbox.env({ PULSE_URL: stack.url }) });
+    const result = await runCli(["run", "--agent", "exit3", "--", "sh", "-c", "echo out; echo err >&2; exit 3"], {
+      env: sandbox.env({ PULSE_URL: stack.url }),
+    });
     expect(result.code).toBe(3);
     expect(result.stdout).toBe("out\n"); // the child's output, untouched; pulse adds nothing
     expect(result.stderr).toBe("err\n");
-    const [session] = await waitFor(async () => {
-      const items = await sessionsOf("exit3");
-      return items.length && items[0].status === "ended" ? items : undefined;
-    }, { what: "the ended session" });
+    const [session] = await waitFor(
+      async () => {
+        const items = await sessionsOf("exit3");
+        return items.length && items[0].status === "ended" ? items : undefined;
+      },
+      { what: "the ended session" },
+    );
     // Titled by its command line, unless --title says otherwise (next test).
-    expect(session).toMatchObject({ source: "exit3", end_reason: "process_exit", end_detail: "exit code 3", event_count: 2, title: "sh -c echo out; echo err >&2; exit 3" });
+    expect(session).toMatchObject({
+      source: "exit3",
+      end_reason: "process_exit",
+      end_detail: "exit code 3",
+      event_count: 2,
+      title: "sh -c echo out; echo err >&2; exit 3",
+    });
     expect(Date.parse(session.started_at)).toBeGreaterThanOrEqual(before);
     expect(sandbox.spoolFiles()).toEqual([]);
   });
 
   it("passes stdin through and gives the child its session id", async () => {
-    const result = await runCli(["run", "--agent", "cat", "--title", "Copy stdin", "--", "sh", "-c", 'cat; echo "id=$PULSE_SESSION_ID"'], { input: "hello\n", env: sandbox.env({ PULSE_URL: stack.url }) });
+    const result = await runCli(
+      ["run", "--agent", "cat", "--title", "Copy stdin", "--", "sh", "-c", 'cat; echo "id=$PULSE_SESSION_ID"'],
+      { input: "hello\n", env: sandbox.env({ PULSE_URL: stack.url }) },
+    );
     expect(result.code).toBe(0);
     const [line1, line2] = result.stdout.split("\n");
     expect(line1).toBe("hello");
     const id = line2.replace("id=", "");
-    await waitFor(async () => (await getJson(stack.url, `/v1/sessions/${id}`)).body.end_detail === "exit code 0", { what: "the session to end with exit code 0" });
+    await waitFor(async () => (await getJson(stack.url, `/v1/sessions/${id}`)).body.end_detail === "exit code 0", {
+      what: "the session to end with exit code 0",
+    });
     expect((await getJson(stack.url, `/v1/sessions/${id}`)).body.title).toBe("Copy stdin");
   });
 
@@ -68,7 +84,9 @@ describe("pulse run", () => {
       let stderr = "";
       child.stderr!.on("data", (c) => (stderr += c));
       await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
-      const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)));
+      const exited = new Promise<number | string | null>((resolve) =>
+        child.on("exit", (code, signal) => resolve(code ?? signal)),
+      );
       // Ctrl+C without a terminal: SIGINT to pulse, then to the whole group, then pulse again (a racing second signal).
       process.kill(child.pid!, "SIGINT");
       process.kill(-child.pid!, "SIGINT");
@@ -77,11 +95,17 @@ describe("pulse run", () => {
       expect(stderr).toBe("");
       const ends = proxy.requests.filter((r) => JSON.parse(r.body).kind === "end");
       expect(ends).toHaveLength(1);
-      expect(JSON.parse(ends[0].body)).toMatchObject({ end_reason: "process_exit", end_detail: "killed by SIGINT (exit code 130)" });
-      const [session] = await waitFor(async () => {
-        const items = await sessionsOf("ctrlc");
-        return items.length && items[0].status === "ended" ? items : undefined;
-      }, { what: "the ended session" });
+      expect(JSON.parse(ends[0].body)).toMatchObject({
+        end_reason: "process_exit",
+        end_detail: "killed by SIGINT (exit code 130)",
+      });
+      const [session] = await waitFor(
+        async () => {
+          const items = await sessionsOf("ctrlc");
+          return items.length && items[0].status === "ended" ? items : undefined;
+        },
+        { what: "the ended session" },
+      );
       expect(session).toMatchObject({ end_reason: "process_exit", event_count: 2 });
     } finally {
       await proxy.close();
@@ -90,27 +114,46 @@ describe("pulse run", () => {
 
   it("forwards SIGTERM and returns 143", async () => {
     const agent = [process.execPath, "-e", "console.log('ready'); setInterval(() => {}, 1000)"];
-    const child = spawn(process.execPath, [PULSE_JS, "run", "--agent", "term", "--", ...agent], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [PULSE_JS, "run", "--agent", "term", "--", ...agent], {
+      env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(143);
-    await waitFor(async () => (await sessionsOf("term"))[0]?.end_detail === "killed by SIGTERM (exit code 143)", { what: "the end" });
+    await waitFor(async () => (await sessionsOf("term"))[0]?.end_detail === "killed by SIGTERM (exit code 143)", {
+      what: "the end",
+    });
   });
 
   it("when pulse itself is killed with SIGKILL, its watcher still ends the session", async () => {
     const agent = [process.execPath, "-e", "console.log(process.env.PULSE_SESSION_ID); setInterval(() => {}, 1000)"];
-    const child = spawn(process.execPath, [PULSE_JS, "run", "--agent", "killed", "--", ...agent], { env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [PULSE_JS, "run", "--agent", "killed", "--", ...agent], {
+      env: sandbox.env({ PULSE_URL: stack.url }) as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     try {
       const id = await new Promise<string>((resolve) => child.stdout!.once("data", (d) => resolve(String(d).trim())));
-      await waitFor(async () => (await getJson(stack.url, `/v1/sessions/${id}`)).status === 200 && sandbox.watcherRecords().length === 1, { what: "the session and its watcher" });
+      await waitFor(
+        async () =>
+          (await getJson(stack.url, `/v1/sessions/${id}`)).status === 200 && sandbox.watcherRecords().length === 1,
+        { what: "the session and its watcher" },
+      );
       const killedAt = Date.now();
       process.kill(child.pid!, "SIGKILL");
-      const ended = await waitFor(async () => {
-        const s = (await getJson(stack.url, `/v1/sessions/${id}`)).body;
-        return s.status === "ended" ? s : undefined;
-      }, { timeoutMs: 5000, what: "the session to end" });
-      expect(ended).toMatchObject({ end_reason: "process_exit", end_detail: `agent process ${child.pid} (pulse run) exited` });
+      const ended = await waitFor(
+        async () => {
+          const s = (await getJson(stack.url, `/v1/sessions/${id}`)).body;
+          return s.status === "ended" ? s : undefined;
+        },
+        { timeoutMs: 5000, what: "the session to end" },
+      );
+      expect(ended).toMatchObject({
+        end_reason: "process_exit",
+        end_detail: `agent process ${child.pid} (pulse run) exited`,
+      });
       expect(Date.parse(ended.ended_at)).toBeGreaterThanOrEqual(killedAt);
     } finally {
       process.kill(-child.pid!, "SIGKILL"); // the orphaned agent stand-in
@@ -118,23 +161,39 @@ describe("pulse run", () => {
   });
 
   it("keeps both events in the spool when ingest is down, and still returns the exit code", async () => {
-    const result = await runCli(["run", "--agent", "down", "--", "sh", "-c", "exit 7"], { env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1" }) });
+    const result = await runCli(["run", "--agent", "down", "--", "sh", "-c", "exit 7"], {
+      env: sandbox.env({ PULSE_URL: "http://127.0.0.1:1" }),
+    });
     expect(result.code).toBe(7);
-    expect(result.stderr).toBe("pulse: ingest unreachable at http://127.0.0.1:1 (ECONNREFUSED); the session's events wait in the spool (`pulse spool flush`)\n");
+    expect(result.stderr).toBe(
+      "pulse: ingest unreachable at http://127.0.0.1:1 (ECONNREFUSED); the session's events wait in the spool (`pulse spool flush`)\n",
+    );
     expect(sandbox.spoolFiles()).toHaveLength(2);
     const flushed = await runCli(["spool", "flush"], { env: sandbox.env({ PULSE_URL: stack.url }) });
     expect(flushed.stdout).toContain("Delivered 2 event(s).");
     expect(flushed.code).toBe(0);
-    await waitFor(async () => (await sessionsOf("down"))[0]?.end_detail === "exit code 7", { what: "the spooled session" });
+    await waitFor(async () => (await sessionsOf("down"))[0]?.end_detail === "exit code 7", {
+      what: "the spooled session",
+    });
   });
 
   it("reports a command that does not exist (127) and bad usage (2) in one line", async () => {
     const missing = await runCli(["run", "--", "no-such-command-xyz"], { env: sandbox.env({ PULSE_URL: stack.url }) });
-    expect(missing).toMatchObject({ code: 127, stdout: "", stderr: "pulse: cannot run no-such-command-xyz: command not found\n" });
+    expect(missing).toMatchObject({
+      code: 127,
+      stdout: "",
+      stderr: "pulse: cannot run no-such-command-xyz: command not found\n",
+    });
     const noCommand = await runCli(["run"], { env: sandbox.env({ PULSE_URL: stack.url }) });
-    expect(noCommand).toMatchObject({ code: 2, stderr: "pulse: run: no command; usage: pulse run [--agent NAME] -- <command> [args…]\n" });
+    expect(noCommand).toMatchObject({
+      code: 2,
+      stderr: "pulse: run: no command; usage: pulse run [--agent NAME] -- <command> [args…]\n",
+    });
     const noDashes = await runCli(["run", "aider"], { env: sandbox.env({ PULSE_URL: stack.url }) });
-    expect(noDashes).toMatchObject({ code: 2, stderr: "pulse: run: put the command after --, e.g. pulse run -- aider\n" });
+    expect(noDashes).toMatchObject({
+      code: 2,
+      stderr: "pulse: run: put the command after --, e.g. pulse run -- aider\n",
+    });
     expect(sandbox.spoolFiles()).toEqual([]);
   });
 });
@@ -168,7 +227,12 @@ describe("pulse run -- <agent> with the agent's hooks installed", () => {
     writeFileSync(join(bin, "codex"), DUMMY_CODEX);
     chmodSync(join(bin, "codex"), 0o755);
     const codexHome = join(sandbox.root, "codex-home");
-    env = sandbox.env({ PULSE_URL: stack.url, CODEX_HOME: codexHome, PATH: `${bin}:${process.env.PATH}`, PULSE_NO_WATCH: "1" });
+    env = sandbox.env({
+      PULSE_URL: stack.url,
+      CODEX_HOME: codexHome,
+      PATH: `${bin}:${process.env.PATH}`,
+      PULSE_NO_WATCH: "1",
+    });
     expect((await runCli(["hooks", "install", "--agent", "codex"], { env })).code).toBe(0);
   });
 
@@ -179,15 +243,22 @@ describe("pulse run -- <agent> with the agent's hooks installed", () => {
     expect(result.stderr).toBe("");
     const runId = result.stdout.trim();
     expect(runId).toMatch(/^[0-9a-f-]{36}$/); // the child still gets PULSE_SESSION_ID
-    const s = await waitFor(async () => {
-      const r = await getJson(stack.url, `/v1/sessions/${agentSession}`);
-      return r.status === 200 && r.body.event_count === 3 ? r.body : undefined;
-    }, { what: "the agent's session" });
+    const s = await waitFor(
+      async () => {
+        const r = await getJson(stack.url, `/v1/sessions/${agentSession}`);
+        return r.status === 200 && r.body.event_count === 3 ? r.body : undefined;
+      },
+      { what: "the agent's session" },
+    );
     expect(s).toMatchObject({ source: "codex", title: "fix the build" });
     await new Promise((r) => setTimeout(r, 300)); // a wrapper session would have landed by now
     expect((await getJson(stack.url, `/v1/sessions/${runId}`)).status).toBe(404);
     // No second session for the run (it would be titled by its command line, "codex <id>").
-    expect((await sessionsOf("codex")).filter((x) => x.id === agentSession || x.title?.includes(agentSession)).map((x) => x.id)).toEqual([agentSession]);
+    expect(
+      (await sessionsOf("codex"))
+        .filter((x) => x.id === agentSession || x.title?.includes(agentSession))
+        .map((x) => x.id),
+    ).toEqual([agentSession]);
     expect(readdirSync(join(sandbox.pulseHome, "runs"))).toEqual([]); // its claim file is cleaned up
     expect(sandbox.spoolFiles()).toEqual([]);
   });
@@ -197,10 +268,13 @@ describe("pulse run -- <agent> with the agent's hooks installed", () => {
     const result = await runCli(["run", "--", "codex", "unused-session"], { env: { ...env, DUMMY_NO_HOOKS: "1" } });
     expect(result.code).toBe(0);
     const runId = result.stdout.trim();
-    const s = await waitFor(async () => {
-      const r = await getJson(stack.url, `/v1/sessions/${runId}`);
-      return r.status === 200 && r.body.status === "ended" ? r.body : undefined;
-    }, { what: "the run's own session" });
+    const s = await waitFor(
+      async () => {
+        const r = await getJson(stack.url, `/v1/sessions/${runId}`);
+        return r.status === 200 && r.body.status === "ended" ? r.body : undefined;
+      },
+      { what: "the run's own session" },
+    );
     expect(s).toMatchObject({ source: "codex", end_reason: "process_exit", end_detail: "exit code 0", event_count: 2 });
     expect(Date.parse(s.started_at)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(s.started_at)).toBeLessThanOrEqual(Date.parse(s.ended_at));
@@ -211,6 +285,10 @@ describe("pulse run -- <agent> with the agent's hooks installed", () => {
     await runCli(["hooks", "uninstall", "--agent", "codex"], { env });
     const result = await runCli(["run", "--", "codex", "hookless-session"], { env });
     const runId = result.stdout.trim();
-    await waitFor(async () => ((await getJson(stack.url, `/v1/sessions/${runId}`)).body.end_detail === "exit code 0" ? true : undefined), { what: "the wrapper session" });
+    await waitFor(
+      async () =>
+        (await getJson(stack.url, `/v1/sessions/${runId}`)).body.end_detail === "exit code 0" ? true : undefined,
+      { what: "the wrapper session" },
+    );
   });
 });

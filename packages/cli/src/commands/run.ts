@@ -25,8 +25,20 @@ const TERMINAL_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGHUP"];
 /** Signals only sent to a pid (kill, a supervisor): always forwarded. */
 const DIRECT_SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGUSR1", "SIGUSR2"];
 
-function event(sessionId: string, source: string, fields: Record<string, unknown>, time: number, id: string): SpoolRecord {
-  return { v: 1, path: "/v1/events", time, key: id, body: JSON.stringify({ session_id: sessionId, source, time, id, ...fields }) };
+function event(
+  sessionId: string,
+  source: string,
+  fields: Record<string, unknown>,
+  time: number,
+  id: string,
+): SpoolRecord {
+  return {
+    v: 1,
+    path: "/v1/events",
+    time,
+    key: id,
+    body: JSON.stringify({ session_id: sessionId, source, time, id, ...fields }),
+  };
 }
 
 function warn(message: string): void {
@@ -81,7 +93,8 @@ An agent whose Pulse hooks are installed (claude, codex, gemini) reports its own
 run makes none, unless no hook reported anything by the time it exits (hooks not trusted, an
 untrusted folder), when it records the run after all, with its true start time.`,
   async run(args, ctx) {
-    if (args.positionals.length > 0) throw new UsageError(`put the command after --, e.g. pulse run -- ${args.positionals.join(" ")}`);
+    if (args.positionals.length > 0)
+      throw new UsageError(`put the command after --, e.g. pulse run -- ${args.positionals.join(" ")}`);
     const command = args.rest ?? [];
     if (command.length === 0) throw new UsageError("no command; usage: pulse run [--agent NAME] -- <command> [args…]");
     // The agent goes on the wire as the event's `source` (its wire name, DEVELOPERS.md glossary).
@@ -93,7 +106,13 @@ untrusted folder), when it records the run after all, with its true start time.`
   },
 };
 
-async function runWrapped(command: string[], source: string, title: string | undefined, ctx: CommandContext, selfReporting: string | null): Promise<number> {
+async function runWrapped(
+  command: string[],
+  source: string,
+  title: string | undefined,
+  ctx: CommandContext,
+  selfReporting: string | null,
+): Promise<number> {
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
   const { isatty } = require("node:tty") as typeof import("node:tty");
   const sessionId = randomUUID();
@@ -115,9 +134,14 @@ async function runWrapped(command: string[], source: string, title: string | und
     return [signal, handler] as const;
   });
 
-  const spawned = spawn(command[0], command.slice(1), { stdio: "inherit", env: { ...process.env, PULSE_SESSION_ID: sessionId } });
+  const spawned = spawn(command[0], command.slice(1), {
+    stdio: "inherit",
+    env: { ...process.env, PULSE_SESSION_ID: sessionId },
+  });
   child = spawned;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => spawned.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    spawned.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const spawnError = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     spawned.once("spawn", () => resolve(null));
     spawned.once("error", (error) => resolve(error as NodeJS.ErrnoException));
@@ -130,12 +154,33 @@ async function runWrapped(command: string[], source: string, title: string | und
   for (const signal of early.splice(0)) forward(signal);
 
   const startedAt = Date.now();
-  const startEvent = () => spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "start", name: "pulse run", cwd: ctx.cwd, detail: commandLine.slice(0, 2000), title: title ?? commandLine.slice(0, 2000) }, startedAt, "run-start"), END_BUDGET_MS);
+  const startEvent = () =>
+    spoolAndDeliver(
+      ctx.home,
+      ctx.config,
+      event(
+        sessionId,
+        source,
+        {
+          kind: "start",
+          name: "pulse run",
+          cwd: ctx.cwd,
+          detail: commandLine.slice(0, 2000),
+          title: title ?? commandLine.slice(0, 2000),
+        },
+        startedAt,
+        "run-start",
+      ),
+      END_BUDGET_MS,
+    );
 
   // If pulse itself dies without running its exit path, this watcher still ends the session. An
   // agent reporting itself needs none: its hooks start a watcher of its own process.
   const self = selfReporting ? null : readProc(process.pid);
-  const watching = self && !process.env.PULSE_NO_WATCH ? spawnWatcher(ctx.home, source, sessionId, { ...self, name: "pulse run" }, pulseScriptPath()) !== null : false;
+  const watching =
+    self && !process.env.PULSE_NO_WATCH
+      ? spawnWatcher(ctx.home, source, sessionId, { ...self, name: "pulse run" }, pulseScriptPath()) !== null
+      : false;
 
   const start = selfReporting ? null : startEvent();
 
@@ -152,12 +197,21 @@ async function runWrapped(command: string[], source: string, title: string | und
 
   // The end is sent once: this runs once, after the child's single exit event, whatever signals came.
   const startDelivery = await (start ?? startEvent());
-  const end = await spoolAndDeliver(ctx.home, ctx.config, event(sessionId, source, { kind: "end", end_reason: "process_exit", end_detail: detail }, endedAt, "run-end"), END_BUDGET_MS);
+  const end = await spoolAndDeliver(
+    ctx.home,
+    ctx.config,
+    event(sessionId, source, { kind: "end", end_reason: "process_exit", end_detail: detail }, endedAt, "run-end"),
+    END_BUDGET_MS,
+  );
   if (watching) removeWatcherRecord(ctx.home, sessionId);
   for (const delivery of [startDelivery, end]) {
-    if (delivery.spoolError && !delivery.delivered) warn(`cannot write the spool (${delivery.spoolError}) and ${delivery.failure}: an event of session ${sessionId} is lost`);
+    if (delivery.spoolError && !delivery.delivered)
+      warn(
+        `cannot write the spool (${delivery.spoolError}) and ${delivery.failure}: an event of session ${sessionId} is lost`,
+      );
   }
-  if (!end.delivered && !end.spoolError) warn(`${end.failure}; the session's events wait in the spool (\`pulse spool flush\`)`);
+  if (!end.delivered && !end.spoolError)
+    warn(`${end.failure}; the session's events wait in the spool (\`pulse spool flush\`)`);
   // The handlers stay until pulse exits: a late Ctrl+C must not kill it with a signal of its own,
   // which would hide the child's exit code.
   return exitCode;

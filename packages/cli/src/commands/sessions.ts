@@ -23,7 +23,8 @@ export function parseStatusFilter(value: string | undefined): string | undefined
 /** "waiting (permission)", "ended (process_exit)", coloured by status. */
 export function statusLabel(session: SessionJson, ctx: Pick<CommandContext, "paint">): string {
   if (session.status === "active") return ctx.paint("green", "active");
-  if (session.status === "waiting") return ctx.paint("yellow", session.waiting_reason ? `waiting (${session.waiting_reason})` : "waiting");
+  if (session.status === "waiting")
+    return ctx.paint("yellow", session.waiting_reason ? `waiting (${session.waiting_reason})` : "waiting");
   return ctx.paint("dim", session.end_reason ? `ended (${session.end_reason})` : "ended");
 }
 
@@ -40,7 +41,16 @@ export function sessionsTable(sessions: SessionJson[], ctx: CommandContext): str
     (s.parent_session_id ? "↳ " : "") + (s.title ?? ""),
   ]);
   return renderTable(
-    [{ header: "ID" }, { header: "STATUS" }, { header: "AGENT" }, { header: "PROJECT" }, { header: "STARTED" }, { header: "LAST EVENT" }, { header: "DURATION", align: "right" }, { header: "TITLE", shrink: true }],
+    [
+      { header: "ID" },
+      { header: "STATUS" },
+      { header: "AGENT" },
+      { header: "PROJECT" },
+      { header: "STARTED" },
+      { header: "LAST EVENT" },
+      { header: "DURATION", align: "right" },
+      { header: "TITLE", shrink: true },
+    ],
     rows,
     { maxWidth: ctx.columns, paint: ctx.paint },
   );
@@ -54,12 +64,21 @@ function sessionId(id: string): string {
 export const listCommand: Command = {
   name: "sessions",
   summary: "List sessions, newest activity first (show ID, close ID: see below)",
-  usage: "sessions [--status active,waiting,ended|open] [--project NAME] [--agent NAME] [--search TEXT] [--limit N] [--all] [--json]",
+  usage:
+    "sessions [--status active,waiting,ended|open] [--project NAME] [--agent NAME] [--search TEXT] [--limit N] [--all] [--json]",
   options: {
-    status: { type: "string", valueName: "LIST", description: "only these statuses (comma-separated; open = active,waiting)" },
+    status: {
+      type: "string",
+      valueName: "LIST",
+      description: "only these statuses (comma-separated; open = active,waiting)",
+    },
     project: { type: "string", valueName: "NAME", description: "only this project" },
     agent: { type: "string", valueName: "NAME", description: "only this agent (claude-code, codex, …)" },
-    search: { type: "string", valueName: "TEXT", description: "only sessions whose title, project or cwd contain TEXT" },
+    search: {
+      type: "string",
+      valueName: "TEXT",
+      description: "only sessions whose title, project or cwd contain TEXT",
+    },
     limit: { type: "string", valueName: "N", description: "at most N sessions (default 20, max 500)" },
     all: { type: "boolean", description: "every matching session (follows pages)" },
     ...JSON_OPTION,
@@ -69,11 +88,18 @@ export const listCommand: Command = {
     const statuses = parseStatusFilter(stringOption(args, "status"));
     const limitText = stringOption(args, "limit") ?? "20";
     const limit = Number(limitText);
-    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 500) throw new UsageError(`--limit must be a whole number from 1 to 500 (got "${limitText}")`);
-    const query = { status: statuses, project: stringOption(args, "project"), source: stringOption(args, "agent"), q: stringOption(args, "search"), limit: flag(args, "all") ? 500 : limit };
+    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 500)
+      throw new UsageError(`--limit must be a whole number from 1 to 500 (got "${limitText}")`);
+    const query = {
+      status: statuses,
+      project: stringOption(args, "project"),
+      source: stringOption(args, "agent"),
+      q: stringOption(args, "search"),
+      limit: flag(args, "all") ? 500 : limit,
+    };
     const api = apiClient(ctx.config);
     const sessions: SessionJson[] = [];
-    for (let cursor: string | undefined; ; ) {
+    for (let cursor: string | undefined; ;) {
       const page = await api.listSessions({ ...query, cursor });
       sessions.push(...page.items);
       if (!flag(args, "all") || !page.next_cursor) break;
@@ -96,7 +122,10 @@ export const showCommand: Command = {
   name: "sessions show",
   summary: "Show one session: status, times, tokens, the session /clear replaced, recent events",
   usage: "sessions show ID [--events N] [--json]",
-  options: { events: { type: "string", valueName: "N", description: "how many recent events to list (default 15)" }, ...JSON_OPTION },
+  options: {
+    events: { type: "string", valueName: "N", description: "how many recent events to list (default 15)" },
+    ...JSON_OPTION,
+  },
   positionals: [1, 1],
   async run(args, ctx) {
     const session = await apiClient(ctx.config).getSession(sessionId(args.positionals[0]));
@@ -121,11 +150,21 @@ export const showCommand: Command = {
       ["Events", `${session.event_count}${session.reopen_count ? ` (reopened ${session.reopen_count}×)` : ""}`],
       ["After /clear of", session.parent_session_id],
       ["Model", session.model],
-      ["Tokens", session.input_tokens || session.output_tokens ? `${session.input_tokens ?? 0} in, ${session.output_tokens ?? 0} out` : null],
+      [
+        "Tokens",
+        session.input_tokens || session.output_tokens
+          ? `${session.input_tokens ?? 0} in, ${session.output_tokens ?? 0} out`
+          : null,
+      ],
       ["Tool calls", session.tool_calls ? String(session.tool_calls) : null],
       ["Cost", session.cost_usd ? formatCost(session.cost_usd) : null],
       // Codex and Gemini CLI report tokens but no cost: Pulse's estimate, on a line of its own.
-      ["Estimated cost", session.estimated_cost_usd ? `≈ ${formatCost(session.estimated_cost_usd)} est. ${ctx.paint("dim", `(${ESTIMATE_NOTE})`)}` : null],
+      [
+        "Estimated cost",
+        session.estimated_cost_usd
+          ? `≈ ${formatCost(session.estimated_cost_usd)} est. ${ctx.paint("dim", `(${ESTIMATE_NOTE})`)}`
+          : null,
+      ],
     ];
     const shown = fields.filter(([, value]) => value !== null && value !== undefined && value !== "");
     const width = Math.max(...shown.map(([label]) => label.length));
@@ -133,9 +172,28 @@ export const showCommand: Command = {
     const events = session.events.slice(0, Number(eventsText));
     if (events.length) {
       print();
-      const rows = events.map((e) => [formatLocalClock(e.time), e.kind, e.name ?? "", e.tool ?? "", (e.detail ?? "").replace(/\s+/g, " ")]);
-      process.stdout.write(renderTable([{ header: "TIME" }, { header: "KIND" }, { header: "EVENT" }, { header: "TOOL" }, { header: "DETAIL", shrink: true }], rows, { maxWidth: ctx.columns, paint: ctx.paint }));
-      if (session.events.length > events.length) print(ctx.paint("dim", `(${session.events.length - events.length} older events not shown; --events N)`));
+      const rows = events.map((e) => [
+        formatLocalClock(e.time),
+        e.kind,
+        e.name ?? "",
+        e.tool ?? "",
+        (e.detail ?? "").replace(/\s+/g, " "),
+      ]);
+      process.stdout.write(
+        renderTable(
+          [
+            { header: "TIME" },
+            { header: "KIND" },
+            { header: "EVENT" },
+            { header: "TOOL" },
+            { header: "DETAIL", shrink: true },
+          ],
+          rows,
+          { maxWidth: ctx.columns, paint: ctx.paint },
+        ),
+      );
+      if (session.events.length > events.length)
+        print(ctx.paint("dim", `(${session.events.length - events.length} older events not shown; --events N)`));
     }
     return EXIT.OK;
   },
@@ -157,8 +215,14 @@ export const closeCommand: Command = {
       printJson(after);
       return EXIT.OK;
     }
-    if (before.status === "ended") print(`Session ${id} had already ended (${after.end_reason ?? "ended"} at ${formatLocalTime(after.ended_at)}); nothing changed.`);
-    else print(`${ctx.paint("green", "✓")} Closed session ${id} (ended at its last event, ${formatLocalTime(after.ended_at)}).`);
+    if (before.status === "ended")
+      print(
+        `Session ${id} had already ended (${after.end_reason ?? "ended"} at ${formatLocalTime(after.ended_at)}); nothing changed.`,
+      );
+    else
+      print(
+        `${ctx.paint("green", "✓")} Closed session ${id} (ended at its last event, ${formatLocalTime(after.ended_at)}).`,
+      );
     return EXIT.OK;
   },
 };

@@ -21,14 +21,20 @@ export const statsCommand: Command = {
   usage: "stats [--days 7] [--older-than 1h] [--json]",
   options: {
     days: { type: "string", valueName: "N", description: "days of history (default 7, max 90)" },
-    "older-than": { type: "string", valueName: "DURATION", description: "silence after which an open session is a cleanup candidate (default 1h)" },
+    "older-than": {
+      type: "string",
+      valueName: "DURATION",
+      description: "silence after which an open session is a cleanup candidate (default 1h)",
+    },
     ...JSON_OPTION,
   },
-  details: "Cleanup candidates are open sessions silent for longer than --older-than: what `pulse cleanup` would close.",
+  details:
+    "Cleanup candidates are open sessions silent for longer than --older-than: what `pulse cleanup` would close.",
   async run(args, ctx) {
     const daysText = stringOption(args, "days") ?? "7";
     const days = Number(daysText);
-    if (!/^\d+$/.test(daysText) || days < 1 || days > 90) throw new UsageError(`--days must be a whole number from 1 to 90 (got "${daysText}")`);
+    if (!/^\d+$/.test(daysText) || days < 1 || days > 90)
+      throw new UsageError(`--days must be a whole number from 1 to 90 (got "${daysText}")`);
     const candidateMinutes = parseDurationMinutes(stringOption(args, "older-than") ?? "1h", "--older-than");
     const tz = localTimeZone();
     const api = apiClient(ctx.config);
@@ -43,7 +49,11 @@ export const statsCommand: Command = {
         waiting: totals.waiting,
         ended: totals.ended,
         total: totals.total,
-        cleanup_candidates: { older_than_minutes: candidateMinutes, count: candidates.count, session_ids: candidates.sessions.map((s) => s.id) },
+        cleanup_candidates: {
+          older_than_minutes: candidateMinutes,
+          count: candidates.count,
+          session_ids: candidates.sessions.map((s) => s.id),
+        },
         tz: daily.tz,
         days: daily.days,
       });
@@ -54,7 +64,10 @@ export const statsCommand: Command = {
     );
     const candidateLine = `${candidates.count} cleanup candidate(s): open but silent for more than ${formatDuration(candidateMinutes * 60_000)}`;
     print(candidates.count ? ctx.paint("yellow", candidateLine) + " — `pulse cleanup` closes them" : candidateLine);
-    if (totals.cost_usd_24h !== undefined) print(`Cost, last 24 h: ${formatCost(totals.cost_usd_24h)} reported${totals.estimated_cost_usd_24h ? `, ${estimate(totals.estimated_cost_usd_24h)}` : ""}`);
+    if (totals.cost_usd_24h !== undefined)
+      print(
+        `Cost, last 24 h: ${formatCost(totals.cost_usd_24h)} reported${totals.estimated_cost_usd_24h ? `, ${estimate(totals.estimated_cost_usd_24h)}` : ""}`,
+      );
     print();
     // The estimate has a column of its own: never summed into the cost the agents reported.
     const rows = daily.days.map((d) => [
@@ -67,12 +80,24 @@ export const statsCommand: Command = {
     ]);
     process.stdout.write(
       renderTable(
-        [{ header: "DAY" }, { header: "SESSIONS", align: "right" }, { header: "ENDED", align: "right" }, { header: "AVG DURATION", align: "right" }, { header: "COST", align: "right" }, { header: "EST. COST", align: "right" }],
+        [
+          { header: "DAY" },
+          { header: "SESSIONS", align: "right" },
+          { header: "ENDED", align: "right" },
+          { header: "AVG DURATION", align: "right" },
+          { header: "COST", align: "right" },
+          { header: "EST. COST", align: "right" },
+        ],
         rows,
         { paint: ctx.paint },
       ),
     );
-    print(ctx.paint("dim", `Days in ${daily.tz}; sessions counted on the day they started. COST is what the agents reported; est. = ${ESTIMATE_NOTE}.`));
+    print(
+      ctx.paint(
+        "dim",
+        `Days in ${daily.tz}; sessions counted on the day they started. COST is what the agents reported; est. = ${ESTIMATE_NOTE}.`,
+      ),
+    );
     return EXIT.OK;
   },
 };

@@ -44,7 +44,10 @@ export function loadClientConfig(home: string, env: NodeJS.ProcessEnv = process.
     url: (envUrl ?? storedUrl ?? DEFAULT_URL).replace(/\/+$/, ""),
     token: envToken ?? storedToken,
     caFile: str(env.PULSE_CA_FILE) ?? str(stored.ca_file),
-    origin: { url: envUrl ? "env" : storedUrl ? "config" : "default", token: envToken ? "env" : storedToken ? "config" : "none" },
+    origin: {
+      url: envUrl ? "env" : storedUrl ? "config" : "default",
+      token: envToken ? "env" : storedToken ? "config" : "none",
+    },
   };
 }
 
@@ -56,6 +59,7 @@ export function describeBadUrl(url: string): string | null {
   } catch {
     return `PULSE_URL "${url}" is not a URL (expected e.g. ${DEFAULT_URL})`;
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `PULSE_URL "${url}" must start with http:// or https://`;
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    return `PULSE_URL "${url}" must start with http:// or https://`;
   return null;
 }

@@ -3,7 +3,10 @@
  * hook's budget). Unique enough for idempotency keys and file names: time, pid and 104 random bits.
  */
 export function uniqueId(): string {
-  const random = () => Math.floor(Math.random() * 2 ** 52).toString(36).padStart(11, "0");
+  const random = () =>
+    Math.floor(Math.random() * 2 ** 52)
+      .toString(36)
+      .padStart(11, "0");
   return `${Date.now().toString(36)}-${process.pid.toString(36)}-${random()}${random()}`;
 }
 

@@ -53,7 +53,9 @@ export const HOOK_AGENTS: Record<string, HookAgent> = {
       const session = str(p.session_id) ?? str(p["thread-id"]);
       const turn = p.turn_id ?? p["turn-id"];
       const isTurnEnd = p.hook_event_name === "Stop" || p.type === "agent-turn-complete";
-      return isTurnEnd && session && (typeof turn === "string" || typeof turn === "number") ? `codex-turn-end:${turn}:${session}`.slice(0, 200) : null;
+      return isTurnEnd && session && (typeof turn === "string" || typeof turn === "number")
+        ? `codex-turn-end:${turn}:${session}`.slice(0, 200)
+        : null;
     },
   },
   gemini: {

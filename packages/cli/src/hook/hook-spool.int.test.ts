@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { startStack, type TestStack } from "../../../../test/stack";
 import { waitFor } from "../../../../test/env";
 import { assertBuilt, fixture, runCli, Sandbox } from "../test-support/cli-process";
-import { closeRestartedIngests, getJson, restartIngest, startIngestOn, startProxy } from "../test-support/ingest-control";
+import {
+  closeRestartedIngests,
+  getJson,
+  restartIngest,
+  startIngestOn,
+  startProxy,
+} from "../test-support/ingest-control";
 
 let stack: TestStack;
 let sandbox: Sandbox;
@@ -38,7 +44,10 @@ function payload(name: string, sessionId: string): string {
  * hung ingest below use the default.
  */
 function hook(input: string, url: string) {
-  return runCli(["hook"], { input, env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1", PULSE_HOOK_ANSWER_MS: "900" }) });
+  return runCli(["hook"], {
+    input,
+    env: sandbox.env({ PULSE_URL: url, PULSE_NO_WATCH: "1", PULSE_HOOK_ANSWER_MS: "900" }),
+  });
 }
 
 const session = (id: string) => getJson(stack.url, `/v1/sessions/${id}`);
@@ -64,7 +73,9 @@ describe("pulse hook", () => {
     const after = Date.now();
     expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
     expect(sandbox.spoolFiles()).toEqual([]);
-    const s = await waitFor(async () => ((await session(id)).status === 200 ? (await session(id)).body : undefined), { what: "the session" });
+    const s = await waitFor(async () => ((await session(id)).status === 200 ? (await session(id)).body : undefined), {
+      what: "the session",
+    });
     expect(Date.parse(s.started_at)).toBeGreaterThanOrEqual(before - 5);
     expect(Date.parse(s.started_at)).toBeLessThanOrEqual(after);
   });
@@ -83,7 +94,11 @@ describe("pulse hook", () => {
         expect(result.ms).toBeLessThan(1500); // includes node start; the hook itself gives up at 1 s
         expect(result.stderr).toBe("");
         // A refused connection costs nothing: it never stops the next hook from trying.
-        expect(newLogLines()).toEqual([expect.stringMatching(/^ingest unreachable at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); \d event\(s\) kept in .*spool until it answers$/)]);
+        expect(newLogLines()).toEqual([
+          expect.stringMatching(
+            /^ingest unreachable at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); \d event\(s\) kept in .*spool until it answers$/,
+          ),
+        ]);
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(sandbox.spoolFiles()).toHaveLength(3);
@@ -110,10 +125,13 @@ describe("pulse hook", () => {
       await proxy.close();
     }
 
-    const s = await waitFor(async () => {
-      const r = await session(id);
-      return r.status === 200 && r.body.event_count === 4 ? r.body : undefined;
-    }, { what: "4 events on the session" });
+    const s = await waitFor(
+      async () => {
+        const r = await session(id);
+        return r.status === 200 && r.body.event_count === 4 ? r.body : undefined;
+      },
+      { what: "4 events on the session" },
+    );
     // The session's times are the events' own, not the time of delivery.
     expect(Date.parse(s.started_at)).toBeLessThanOrEqual(stamps[0][1]);
     const eventTimes = s.events.map((e: any) => Date.parse(e.time)).reverse(); // API lists newest first
@@ -124,24 +142,34 @@ describe("pulse hook", () => {
 
   it("delivers every event exactly once when many hooks run at the same time (parallel tool calls)", async () => {
     const id = `hook-parallel-${++n}`;
-    const runs = await Promise.all(Array.from({ length: 16 }, (_, i) => hook(JSON.stringify({ ...JSON.parse(payload("post-tool-use", id)), tool_use_id: `toolu_${i}` }), stack.url)));
+    const runs = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        hook(JSON.stringify({ ...JSON.parse(payload("post-tool-use", id)), tool_use_id: `toolu_${i}` }), stack.url),
+      ),
+    );
     expect(runs.map((r) => r.code)).toEqual(Array(16).fill(0));
     // One run at a time holds the drain lock; the others leave their event to it. On a machine this
     // busy (16 node starts on 2 cores, ingest in the same process) the holder may run out of its
     // second, or a run may not even have read its input by then: the events wait in the spool
     // (each run leaves only once its event is spooled), and none is lost.
     for (const r of runs) expect(r.stderr).toBe("");
-    for (const line of newLogLines()) expect(line).toMatch(/^ingest unreachable at .* \(ETIMEDOUT\); \d+ event\(s\) kept in .* until it answers(; hooks only spool until \S+)?$/);
+    for (const line of newLogLines())
+      expect(line).toMatch(
+        /^ingest unreachable at .* \(ETIMEDOUT\); \d+ event\(s\) kept in .* until it answers(; hooks only spool until \S+)?$/,
+      );
     // Should a slow run have paused the network for hooks, the next one would only spool: deliver it.
     await runCli(["spool", "flush"], { env: sandbox.env({ PULSE_URL: stack.url }) });
     const next = await hook(payload("stop", id), stack.url);
     expect(next.stderr).toBe("");
     expect(newLogLines()).toEqual([]);
     expect(sandbox.spoolFiles()).toEqual([]);
-    const s = await waitFor(async () => {
-      const r = await session(id);
-      return r.status === 200 && r.body.event_count === 17 ? r.body : undefined;
-    }, { what: "17 events" });
+    const s = await waitFor(
+      async () => {
+        const r = await session(id);
+        return r.status === 200 && r.body.event_count === 17 ? r.body : undefined;
+      },
+      { what: "17 events" },
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect((await session(id)).body.event_count).toBe(17);
     expect(s.status).toBe("waiting");
@@ -153,7 +181,10 @@ describe("pulse hook", () => {
     const slow = join(sandbox.root, "slow-start.js");
     writeFileSync(slow, "const end = Date.now() + 1200; while (Date.now() < end);\n");
     const id = `hook-slow-start-${++n}`;
-    const result = await runCli(["hook"], { input: payload("session-start", id), env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1", NODE_OPTIONS: `--require ${slow}` }) });
+    const result = await runCli(["hook"], {
+      input: payload("session-start", id),
+      env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1", NODE_OPTIONS: `--require ${slow}` }),
+    });
     expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
     expect(result.ms).toBeLessThan(3000);
     expect(sandbox.spoolFiles()).toHaveLength(1); // kept, not sent: its second was over
@@ -179,10 +210,13 @@ describe("pulse hook", () => {
     const next = await hook(payload("user-prompt-submit", id), stack.url);
     expect(next).toMatchObject({ code: 0, stderr: "" });
     expect(sandbox.spoolFiles()).toEqual([]);
-    const s = await waitFor(async () => {
-      const r = await session(id);
-      return r.status === 200 && r.body.title ? r.body : undefined;
-    }, { what: "the prompt to land" });
+    const s = await waitFor(
+      async () => {
+        const r = await session(id);
+        return r.status === 200 && r.body.title ? r.body : undefined;
+      },
+      { what: "the prompt to land" },
+    );
     // Give a duplicate every chance to land before counting.
     await new Promise((r) => setTimeout(r, 300));
     const final = (await session(id)).body;
@@ -202,7 +236,11 @@ describe("pulse hook", () => {
       // Ingest answers 503 at once while Redis is down (no pause for the hooks then); should it be
       // slow to say so (a second, before Redis is known to be down), the hooks pause for a while.
       expect(result.stderr).toBe("");
-      expect(newLogLines()).toEqual([expect.stringMatching(/^(ingest answered 503: .*; 1 event\(s\) kept in \S+ until it answers|ingest (answered 503: .*|unreachable at .* \(ETIMEDOUT\)); 1 event\(s\) kept in \S+ until it answers; hooks only spool until \S+)$/)]);
+      expect(newLogLines()).toEqual([
+        expect.stringMatching(
+          /^(ingest answered 503: .*; 1 event\(s\) kept in \S+ until it answers|ingest (answered 503: .*|unreachable at .* \(ETIMEDOUT\)); 1 event\(s\) kept in \S+ until it answers; hooks only spool until \S+)$/,
+        ),
+      ]);
       expect(sandbox.spoolFiles()).toHaveLength(1);
     } finally {
       await broken.close();
@@ -216,15 +254,22 @@ describe("pulse hook", () => {
     const { createServer } = await import("node:http");
     const failing = createServer((req, res) => {
       req.resume();
-      res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "internal", message: "boom" }));
+      res
+        .writeHead(500, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "internal", message: "boom" }));
     });
     await new Promise<void>((r) => failing.listen(0, "127.0.0.1", r));
     try {
-      const result = await hook(payload("stop", `hook-500-${++n}`), `http://127.0.0.1:${(failing.address() as { port: number }).port}`);
+      const result = await hook(
+        payload("stop", `hook-500-${++n}`),
+        `http://127.0.0.1:${(failing.address() as { port: number }).port}`,
+      );
       expect(result.code).toBe(0);
       expect(result.stderr).toBe("");
       // A quick 500 is no reason to stop trying: no pause.
-      expect(newLogLines()).toEqual([expect.stringMatching(/^ingest answered 500: boom; 1 event\(s\) kept in \S+ until it answers$/)]);
+      expect(newLogLines()).toEqual([
+        expect.stringMatching(/^ingest answered 500: boom; 1 event\(s\) kept in \S+ until it answers$/),
+      ]);
       expect(sandbox.spoolFiles()).toHaveLength(1);
     } finally {
       failing.close();
@@ -238,20 +283,30 @@ describe("pulse hook", () => {
     const sent = await hook(payload("session-start", id), stack.url);
     expect(sent.code).toBe(0);
     expect(sent.stderr).toBe("");
-    expect(newLogLines()).toEqual([expect.stringMatching(/^cannot write the spool \(EEXIST: file already exists, mkdir '.*\/spool'\); the event was sent directly$/)]);
+    expect(newLogLines()).toEqual([
+      expect.stringMatching(
+        /^cannot write the spool \(EEXIST: file already exists, mkdir '.*\/spool'\); the event was sent directly$/,
+      ),
+    ]);
     await waitFor(async () => ((await session(id)).status === 200 ? true : undefined), { what: "the session" });
 
     const lost = await hook(payload("stop", id), "http://127.0.0.1:1");
     expect(lost.code).toBe(0);
     expect(lost.stderr).toBe("");
-    expect(newLogLines()).toEqual([expect.stringMatching(/^cannot write the spool \(EEXIST: .*\) and ingest unreachable at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): this event is lost$/)]);
+    expect(newLogLines()).toEqual([
+      expect.stringMatching(
+        /^cannot write the spool \(EEXIST: .*\) and ingest unreachable at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): this event is lost$/,
+      ),
+    ]);
   });
 
   it("moves an event the API refuses as invalid aside, and keeps delivering the rest", async () => {
     const bad = await hook(JSON.stringify({ hook_event_name: "Stop" }), stack.url); // no session_id
     expect(bad.code).toBe(0);
     expect(bad.stderr).toBe("");
-    expect(newLogLines()).toEqual([expect.stringMatching(/^ingest refused the event \(400: session_id: is required\); kept in .*rejected$/)]);
+    expect(newLogLines()).toEqual([
+      expect.stringMatching(/^ingest refused the event \(400: session_id: is required\); kept in .*rejected$/),
+    ]);
     expect(sandbox.spoolFiles()).toEqual([]);
   });
 
@@ -269,7 +324,10 @@ describe("pulse hook", () => {
     }
     expect(sandbox.spoolFiles()).toEqual([]);
     // A person trying the hook by hand asks for the line on stderr too.
-    const debug = await runCli(["hook"], { input: "[1,2]", env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1", PULSE_DEBUG: "1" }) });
+    const debug = await runCli(["hook"], {
+      input: "[1,2]",
+      env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1", PULSE_DEBUG: "1" }),
+    });
     expect(debug).toMatchObject({ code: 0, stdout: "", stderr: "pulse: hook: the hook input is not a JSON object\n" });
   });
 
@@ -281,9 +339,13 @@ describe("pulse hook", () => {
       expect(title).toMatchObject({ code: 0, stdout: "", stderr: "" });
       expect(proxy.requests).toEqual([]);
       expect(sandbox.spoolFiles()).toEqual([]);
-      const turn = await runCli(["hook", "--agent", "codex", fixture("codex/notify-agent-turn-complete.json")], { env });
+      const turn = await runCli(["hook", "--agent", "codex", fixture("codex/notify-agent-turn-complete.json")], {
+        env,
+      });
       expect(turn).toMatchObject({ code: 0, stderr: "" });
-      expect(proxy.requests.map((r) => JSON.parse(r.body)["thread-id"])).toEqual([JSON.parse(fixture("codex/notify-agent-turn-complete.json"))["thread-id"]]);
+      expect(proxy.requests.map((r) => JSON.parse(r.body)["thread-id"])).toEqual([
+        JSON.parse(fixture("codex/notify-agent-turn-complete.json"))["thread-id"],
+      ]);
     } finally {
       await proxy.close();
     }
@@ -301,7 +363,11 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
   });
 
   const breakerPath = () => join(sandbox.pulseHome, "spool", ".ingest-unresponsive.json");
-  const breakerTripped = () => waitFor(() => (existsSync(breakerPath()) ? JSON.parse(readFileSync(breakerPath(), "utf8")) : undefined), { what: "the breaker", timeoutMs: 15_000 });
+  const breakerTripped = () =>
+    waitFor(() => (existsSync(breakerPath()) ? JSON.parse(readFileSync(breakerPath(), "utf8")) : undefined), {
+      what: "the breaker",
+      timeoutMs: 15_000,
+    });
 
   it("a hook gives up on it at once; the watcher's longer try trips the breaker, later hooks only spool, and the watcher delivers them once ingest answers", async () => {
     const id = `hook-hung-${++n}`;
@@ -314,7 +380,9 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
       // It asked, got no answer in its short budget, and left the event to the watcher without
       // tripping the breaker itself (a slow ingest is not a hung one).
       expect(hole.connections).toBeGreaterThanOrEqual(1);
-      expect(newLogLines()).toEqual([expect.stringMatching(/^ingest did not answer within 50 ms; 1 event\(s\) kept in \S+ for the watcher to send$/)]);
+      expect(newLogLines()).toEqual([
+        expect.stringMatching(/^ingest did not answer within 50 ms; 1 event\(s\) kept in \S+ for the watcher to send$/),
+      ]);
       await waitFor(() => (sandbox.watcherRecords().length === 1 ? true : undefined), { what: "the watcher" });
       // The watcher's delivery (seconds of budget) gets no answer either: it trips the breaker.
       expect(await breakerTripped()).toMatchObject({ url: hole.url, failures: 1 });
@@ -334,18 +402,29 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
       await hole.close();
       const ingest = await startIngestOn(stack, hole.port);
       try {
-        const s = await waitFor(async () => {
-          const r = await session(id);
-          return r.status === 200 && r.body.event_count === 5 ? r.body : undefined;
-        }, { what: "the watcher to deliver the 5 spooled events", timeoutMs: 25_000 });
-        expect(s.events.map((e: any) => e.name).reverse()).toEqual(["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop"]);
+        const s = await waitFor(
+          async () => {
+            const r = await session(id);
+            return r.status === 200 && r.body.event_count === 5 ? r.body : undefined;
+          },
+          { what: "the watcher to deliver the 5 spooled events", timeoutMs: 25_000 },
+        );
+        expect(s.events.map((e: any) => e.name).reverse()).toEqual([
+          "SessionStart",
+          "UserPromptSubmit",
+          "PreToolUse",
+          "PostToolUse",
+          "Stop",
+        ]);
         await waitFor(() => (sandbox.spoolFiles().length === 0 ? true : undefined), { what: "an empty spool" });
         expect(existsSync(breakerPath())).toBe(false);
         // The next hook uses the network again.
         const next = await runCli(["hook"], { input: payload("notification-idle", id), env });
         expect(next).toMatchObject({ code: 0, stderr: "" });
         expect(sandbox.spoolFiles()).toEqual([]);
-        await waitFor(async () => ((await session(id)).body.event_count === 6 ? true : undefined), { what: "the 6th event" });
+        await waitFor(async () => ((await session(id)).body.event_count === 6 ? true : undefined), {
+          what: "the 6th event",
+        });
       } finally {
         await ingest.close();
       }
@@ -377,7 +456,9 @@ describe("pulse hook when ingest accepts connections and never answers", () => {
       // It did not send anything itself: when it exited, the spool was all still there.
       expect(sandbox.spoolFiles().length).toBeGreaterThanOrEqual(3);
       await waitFor(() => (sandbox.spoolFiles().length === 0 ? true : undefined), { what: "the background delivery" });
-      await waitFor(async () => ((await session(id)).body.event_count === 4 ? true : undefined), { what: "all 4 events" });
+      await waitFor(async () => ((await session(id)).body.event_count === 4 ? true : undefined), {
+        what: "all 4 events",
+      });
       expect(existsSync(breakerPath())).toBe(false);
       expect(newLogLines()).toHaveLength(1); // the first hook's, nothing since
     } finally {

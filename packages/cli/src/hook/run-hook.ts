@@ -33,7 +33,9 @@ const MAX_ANSWER_BUDGET_MS = NETWORK_BUDGET_MS;
 
 function answerBudgetMs(): number {
   const ms = Number(process.env.PULSE_HOOK_ANSWER_MS);
-  return process.env.PULSE_HOOK_ANSWER_MS && Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_ANSWER_BUDGET_MS) : ANSWER_BUDGET_MS;
+  return process.env.PULSE_HOOK_ANSWER_MS && Number.isFinite(ms) && ms > 0
+    ? Math.min(ms, MAX_ANSWER_BUDGET_MS)
+    : ANSWER_BUDGET_MS;
 }
 
 /**
@@ -53,7 +55,8 @@ function readStdin(): Promise<string> {
   // A person running `pulse hook` in a terminal gets no wait. (node:tty is only loaded for character
   // devices: it pulls in net and streams.)
   try {
-    if (fstatSync(0).isCharacterDevice() && (require("node:tty") as typeof import("node:tty")).isatty(0)) return Promise.resolve("");
+    if (fstatSync(0).isCharacterDevice() && (require("node:tty") as typeof import("node:tty")).isatty(0))
+      return Promise.resolve("");
   } catch {
     return Promise.resolve(""); // no stdin at all
   }
@@ -130,7 +133,8 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   } catch (error) {
     return warn(`hook: the hook input is not JSON (${(error as Error).message})`);
   }
-  if (!payload || typeof payload !== "object" || Array.isArray(payload)) return warn("hook: the hook input is not a JSON object");
+  if (!payload || typeof payload !== "object" || Array.isArray(payload))
+    return warn("hook: the hook input is not a JSON object");
   const fields = payload as Record<string, unknown>;
   // Not a session of the user's (Codex's title generator): nothing to record, nothing to watch.
   if (agent.ignore?.(fields)) return;
@@ -139,7 +143,13 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   // Killed by the hard timeout mid-delivery: leave no lock behind (the next run would only wait for
   // it to be seen as stale).
   process.on("exit", () => releaseDrainLock(spool));
-  const record: SpoolRecord = { v: 1, path: agent.path, time: agent.ownTime(fields) ?? startedAt, key: agent.naturalKey?.(fields) ?? `${args.agent}-${uniqueId()}`, body: raw };
+  const record: SpoolRecord = {
+    v: 1,
+    path: agent.path,
+    time: agent.ownTime(fields) ?? startedAt,
+    key: agent.naturalKey?.(fields) ?? `${args.agent}-${uniqueId()}`,
+    body: raw,
+  };
   // Spooled before anything is sent: a crash or a timeout mid-request cannot lose it, and its
   // idempotency key makes a resend after a lost answer harmless.
   let spoolError: string | null = null;
@@ -155,10 +165,16 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   // Past the second already (see HARD_TIMEOUT_MS): the event is safe in the spool, the rest can wait
   // (a watcher not started now is started by the session's next hook).
   if (progress.outOfTime && !spoolError) return;
-  if (sessionId && !process.env.PULSE_NO_WATCH) trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields), fields);
+  if (sessionId && !process.env.PULSE_NO_WATCH)
+    trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields), fields);
   const config = loadClientConfig(home);
   const badUrl = describeBadUrl(config.url);
-  if (badUrl) return warn(spoolError ? `${badUrl}; the event is lost (cannot spool: ${spoolError})` : `${badUrl}; the event stays spooled in ${spool}`);
+  if (badUrl)
+    return warn(
+      spoolError
+        ? `${badUrl}; the event is lost (cannot spool: ${spoolError})`
+        : `${badUrl}; the event stays spooled in ${spool}`,
+    );
   // Ingest did not answer a moment ago: spool only, at once; the watchers deliver. Once the cooldown
   // is over, this hook re-arms it (a longer one) and tries again in the background, not on the agent's
   // time: the first delivery that succeeds ends the pause. Unless the event could not be spooled:
@@ -174,17 +190,24 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   const send = (r: SpoolRecord, until: number, maxMs = answerBudgetMs()) => sendRecord(config, r, until, maxMs);
   const result = await drainSpool(spool, rejectedDir(home), send, deadline);
   for (const reason of result.rejected) warn(`${reason}; kept in ${rejectedDir(home)}`);
-  const pause = result.unresponsive && result.failure ? `; hooks only spool until ${new Date(tripBreaker(spool, config.url, result.failure).until).toISOString()}` : "";
+  const pause =
+    result.unresponsive && result.failure
+      ? `; hooks only spool until ${new Date(tripBreaker(spool, config.url, result.failure).until).toISOString()}`
+      : "";
   // No answer in time: the spool is the watcher's job, or a background delivery's when this session
   // has no watcher (PULSE_NO_WATCH, no session id) — the agent does not wait for it.
   const watched = Boolean(sessionId) && !process.env.PULSE_NO_WATCH;
   if (!spoolError && result.timedOut && !result.unresponsive && result.remaining > 0) {
     if (!watched) deliverInBackground(warn);
-    return warn(`ingest did not answer within ${answerBudgetMs()} ms; ${result.remaining} event(s) kept in ${spool} for ${watched ? "the watcher" : "a background delivery"} to send`);
+    return warn(
+      `ingest did not answer within ${answerBudgetMs()} ms; ${result.remaining} event(s) kept in ${spool} for ${watched ? "the watcher" : "a background delivery"} to send`,
+    );
   }
   if (spoolError) {
     // Not spooled: this try is the event's only chance, so it gets the whole network budget.
-    const outcome = result.failure ? { kind: "failed" as const, reason: result.failure } : await send(record, deadline, deadline - Date.now());
+    const outcome = result.failure
+      ? { kind: "failed" as const, reason: result.failure }
+      : await send(record, deadline, deadline - Date.now());
     if (outcome.kind === "sent") warn(`cannot write the spool (${spoolError}); the event was sent directly`);
     else warn(`cannot write the spool (${spoolError}) and ${outcome.reason}: this event is lost${pause}`);
     return;
@@ -196,7 +219,11 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
 function deliverInBackground(onError: (message: string) => void): void {
   try {
     const { spawn } = require("node:child_process") as typeof import("node:child_process");
-    const child = spawn(process.execPath, [process.argv[1], "spool", "flush", "--timeout", "1m"], { detached: true, stdio: "ignore", cwd: "/" });
+    const child = spawn(process.execPath, [process.argv[1], "spool", "flush", "--timeout", "1m"], {
+      detached: true,
+      stdio: "ignore",
+      cwd: "/",
+    });
     child.on("error", (error) => onError(`could not start a background delivery: ${error.message}`));
     child.unref();
   } catch (error) {
@@ -205,7 +232,13 @@ function deliverInBackground(onError: (message: string) => void): void {
 }
 
 /** Starts the session's process watcher, or stops it when the session ends with the process alive (/clear). */
-function trackAgentProcess(home: string, source: string, sessionId: string, eventName: string | null, fields: Record<string, unknown>): void {
+function trackAgentProcess(
+  home: string,
+  source: string,
+  sessionId: string,
+  eventName: string | null,
+  fields: Record<string, unknown>,
+): void {
   try {
     const registry = require("../watch/registry") as typeof import("../watch/registry");
     if (eventName === SESSION_END_EVENT) return registry.removeWatcherRecord(home, sessionId);
@@ -214,7 +247,13 @@ function trackAgentProcess(home: string, source: string, sessionId: string, even
     // cwd tells a shared server's clients apart (Codex); transcript_path is where Claude Code's
     // hook-less turn ends (Esc, a declined permission) leave their trace.
     const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-    (require("../watch/start-watcher") as typeof import("../watch/start-watcher")).ensureWatcher(home, source, sessionId, process.argv[1], { cwd: text(fields.cwd), transcriptPath: text(fields.transcript_path) });
+    (require("../watch/start-watcher") as typeof import("../watch/start-watcher")).ensureWatcher(
+      home,
+      source,
+      sessionId,
+      process.argv[1],
+      { cwd: text(fields.cwd), transcriptPath: text(fields.transcript_path) },
+    );
   } catch (error) {
     warn(`could not watch the agent process: ${(error as Error).message}`);
   }

@@ -20,7 +20,12 @@ export interface SpoolDelivery {
  * written, the event is sent directly: it is lost only if that fails too. While ingest is known not to
  * answer (the breaker, see ingest-breaker.ts) a spooled event is left to the watchers at once.
  */
-export async function spoolAndDeliver(home: string, config: ClientConfig, record: SpoolRecord, budgetMs: number): Promise<SpoolDelivery> {
+export async function spoolAndDeliver(
+  home: string,
+  config: ClientConfig,
+  record: SpoolRecord,
+  budgetMs: number,
+): Promise<SpoolDelivery> {
   const dir = spoolDir(home);
   const deadline = Date.now() + budgetMs;
   const send = (r: SpoolRecord, until: number) => sendRecord(config, r, until, Math.min(budgetMs, 5000));
@@ -32,12 +37,23 @@ export async function spoolAndDeliver(home: string, config: ClientConfig, record
     spoolError = (error as Error).message;
   }
   const paused = name ? openBreaker(dir, config.url) : null;
-  if (paused) return { delivered: false, failure: `${paused.reason}; not tried again until ${new Date(paused.until).toISOString()}`, spoolError };
+  if (paused)
+    return {
+      delivered: false,
+      failure: `${paused.reason}; not tried again until ${new Date(paused.until).toISOString()}`,
+      spoolError,
+    };
   const result = await drainSpool(dir, rejectedDir(home), send, deadline);
   if (result.unresponsive && result.failure) tripBreaker(dir, config.url, result.failure);
   if (name) {
     const delivered = !existsSync(join(dir, name));
-    return { delivered, failure: delivered ? null : (result.failure ?? (result.busy ? "another pulse process is delivering the spool" : "out of time")), spoolError };
+    return {
+      delivered,
+      failure: delivered
+        ? null
+        : (result.failure ?? (result.busy ? "another pulse process is delivering the spool" : "out of time")),
+      spoolError,
+    };
   }
   const outcome = await send(record, deadline);
   return { delivered: outcome.kind === "sent", failure: outcome.kind === "sent" ? null : outcome.reason, spoolError };

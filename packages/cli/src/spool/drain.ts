@@ -37,8 +37,22 @@ export interface DrainResult {
  * the spool is looked at once more, so an event spooled by a run that found the lock taken is not left
  * behind.
  */
-export async function drainSpool(dir: string, rejectedDir: string, send: Sender, deadline: number): Promise<DrainResult> {
-  const result: DrainResult = { sent: 0, rejected: [], failure: null, busy: false, remaining: 0, unresponsive: false, timedOut: false, recovered: false };
+export async function drainSpool(
+  dir: string,
+  rejectedDir: string,
+  send: Sender,
+  deadline: number,
+): Promise<DrainResult> {
+  const result: DrainResult = {
+    sent: 0,
+    rejected: [],
+    failure: null,
+    busy: false,
+    remaining: 0,
+    unresponsive: false,
+    timedOut: false,
+    recovered: false,
+  };
   if (listSpool(dir).length === 0) return result;
   if (!acquireDrainLock(dir)) {
     result.busy = true;

@@ -30,7 +30,13 @@ export const breakerFile = (spoolDir: string): string => join(spoolDir, ".ingest
 export function readBreaker(spoolDir: string): BreakerState | null {
   try {
     const state = JSON.parse(readFileSync(breakerFile(spoolDir), "utf8"));
-    if (state && typeof state.url === "string" && typeof state.until === "number" && typeof state.since === "number" && typeof state.failures === "number") {
+    if (
+      state &&
+      typeof state.url === "string" &&
+      typeof state.until === "number" &&
+      typeof state.since === "number" &&
+      typeof state.failures === "number"
+    ) {
       return { ...state, reason: typeof state.reason === "string" ? state.reason : "" };
     }
   } catch {

@@ -15,7 +15,12 @@ const UNRESPONSIVE_MS = 300;
 const RETRYABLE_4XX = new Set([401, 403, 404, 408, 409, 425, 429]);
 
 /** Delivers one spooled event with its original time and idempotency key. */
-export async function sendRecord(config: ClientConfig, record: SpoolRecord, deadline: number, maxRequestMs = MAX_REQUEST_MS): Promise<SendOutcome> {
+export async function sendRecord(
+  config: ClientConfig,
+  record: SpoolRecord,
+  deadline: number,
+  maxRequestMs = MAX_REQUEST_MS,
+): Promise<SendOutcome> {
   const started = Date.now();
   const timeoutMs = Math.max(1, Math.min(maxRequestMs, deadline - started));
   const slow = () => Date.now() - started >= UNRESPONSIVE_MS;
@@ -30,10 +35,16 @@ export async function sendRecord(config: ClientConfig, record: SpoolRecord, dead
     if (response.status >= 200 && response.status < 300) return { kind: "sent" };
     const message = apiErrorMessage(response.body);
     if (response.status === 401) return { kind: "failed", reason: `ingest refused the token (401: ${message})` };
-    if (response.status >= 500 || RETRYABLE_4XX.has(response.status)) return { kind: "failed", reason: `ingest answered ${response.status}: ${message}`, unresponsive: slow() };
+    if (response.status >= 500 || RETRYABLE_4XX.has(response.status))
+      return { kind: "failed", reason: `ingest answered ${response.status}: ${message}`, unresponsive: slow() };
     return { kind: "rejected", reason: `ingest refused the event (${response.status}: ${message})` };
   } catch (error) {
     const code = error instanceof TransportError ? error.code : "ERROR";
-    return { kind: "failed", reason: `ingest unreachable at ${config.url} (${code})`, unresponsive: slow(), timedOut: code === "ETIMEDOUT" };
+    return {
+      kind: "failed",
+      reason: `ingest unreachable at ${config.url} (${code})`,
+      unresponsive: slow(),
+      timedOut: code === "ETIMEDOUT",
+    };
   }
 }

@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { uniqueId } from "../env/unique-id";
 
@@ -74,7 +84,14 @@ export function readSpoolRecord(dir: string, name: string): SpoolRecord | "missi
   }
   try {
     const record = JSON.parse(text);
-    if (record && record.v === 1 && typeof record.path === "string" && typeof record.time === "number" && typeof record.key === "string" && typeof record.body === "string") {
+    if (
+      record &&
+      record.v === 1 &&
+      typeof record.path === "string" &&
+      typeof record.time === "number" &&
+      typeof record.key === "string" &&
+      typeof record.body === "string"
+    ) {
       return record as SpoolRecord;
     }
   } catch {

@@ -29,14 +29,18 @@ function payload(name: string, sessionId: string, extra: Record<string, unknown>
   return JSON.stringify({ ...JSON.parse(fixture(`claude-code/${name}.json`)), session_id: sessionId, ...extra });
 }
 
-const hook = (input: string) => runCli(["hook"], { input, env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }) });
+const hook = (input: string) =>
+  runCli(["hook"], { input, env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }) });
 
 describe("the spool and an event ingest refuses", () => {
   it("a deeply nested event spooled during an outage is moved to rejected with ingest's reason, and every event after it is delivered", async () => {
     const id = "spool-deep";
     await stack.ingest.close();
     try {
-      const deep = payload("post-tool-use", id, { tool_use_id: "toolu_deep", tool_input: "__DEEP__" }).replace('"__DEEP__"', "[".repeat(5_000) + "1" + "]".repeat(5_000));
+      const deep = payload("post-tool-use", id, { tool_use_id: "toolu_deep", tool_input: "__DEEP__" }).replace(
+        '"__DEEP__"',
+        "[".repeat(5_000) + "1" + "]".repeat(5_000),
+      );
       for (const input of [payload("session-start", id), deep, payload("user-prompt-submit", id)]) {
         expect(await hook(input)).toMatchObject({ code: 0, stdout: "", stderr: "" });
         await new Promise((r) => setTimeout(r, 5)); // distinct spool times: delivered in this order
@@ -52,13 +56,27 @@ describe("the spool and an event ingest refuses", () => {
     expect(sandbox.spoolFiles()).toEqual([]);
     const rejected = readdirSync(join(sandbox.pulseHome, "rejected"));
     expect(rejected.filter((n) => n.endsWith(".json"))).toHaveLength(1);
-    const reason = readFileSync(join(sandbox.pulseHome, "rejected", rejected.find((n) => n.endsWith(".reason.txt"))!), "utf8");
-    expect(reason).toBe("ingest refused the event (400: the body nests deeper than 100 levels of arrays and objects)\n");
-    expect(sandbox.hookLog()).toMatch(/ingest refused the event \(400: the body nests deeper than 100 levels of arrays and objects\); kept in .*rejected/);
-    const session = await waitFor(async () => {
-      const r = await getJson(stack.url, `/v1/sessions/${id}`);
-      return r.status === 200 && r.body.event_count === 3 ? r.body : undefined;
-    }, { timeoutMs: 15_000, what: "the three other events applied" });
+    const reason = readFileSync(
+      join(
+        sandbox.pulseHome,
+        "rejected",
+        rejected.find((n) => n.endsWith(".reason.txt"))!,
+      ),
+      "utf8",
+    );
+    expect(reason).toBe(
+      "ingest refused the event (400: the body nests deeper than 100 levels of arrays and objects)\n",
+    );
+    expect(sandbox.hookLog()).toMatch(
+      /ingest refused the event \(400: the body nests deeper than 100 levels of arrays and objects\); kept in .*rejected/,
+    );
+    const session = await waitFor(
+      async () => {
+        const r = await getJson(stack.url, `/v1/sessions/${id}`);
+        return r.status === 200 && r.body.event_count === 3 ? r.body : undefined;
+      },
+      { timeoutMs: 15_000, what: "the three other events applied" },
+    );
     expect(session.status).toBe("waiting");
   });
 });

@@ -21,5 +21,10 @@ export function summarizeSpool(home: string): SpoolSummary {
   } catch {
     // none
   }
-  return { dir, count: names.length, oldest: Number.isFinite(oldestMs) ? new Date(oldestMs).toISOString() : null, rejected };
+  return {
+    dir,
+    count: names.length,
+    oldest: Number.isFinite(oldestMs) ? new Date(oldestMs).toISOString() : null,
+    rejected,
+  };
 }

@@ -44,7 +44,9 @@ export class Sandbox {
 
   spoolFiles(): string[] {
     try {
-      return readdirSync(join(this.pulseHome, "spool")).filter((n) => n.endsWith(".json") && !n.startsWith(".")).sort();
+      return readdirSync(join(this.pulseHome, "spool"))
+        .filter((n) => n.endsWith(".json") && !n.startsWith("."))
+        .sort();
     } catch {
       return [];
     }
@@ -88,10 +90,20 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   return runProcess(process.execPath, [PULSE_JS, ...args], options);
 }
 
-export function runProcess(command: string, args: string[], options: CliOptions = {}, spawnOptions: SpawnOptions = {}): Promise<CliResult> {
+export function runProcess(
+  command: string,
+  args: string[],
+  options: CliOptions = {},
+  spawnOptions: SpawnOptions = {},
+): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"], ...spawnOptions });
+    const child = spawn(command, args, {
+      env: options.env as NodeJS.ProcessEnv,
+      cwd: options.cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      ...spawnOptions,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (c) => (stdout += c));

@@ -56,14 +56,25 @@ export class DummyCodex extends LineProcess {
    * `dir` holds the script; `socket` is the shared server's; the TUI runs in `cwd`. `startsServer`:
    * this TUI starts the server (the first one does).
    */
-  constructor(dir: string, socket: string, cwd: string, env: Record<string, string | undefined>, options: { startsServer?: boolean; program?: string } = {}) {
+  constructor(
+    dir: string,
+    socket: string,
+    cwd: string,
+    env: Record<string, string | undefined>,
+    options: { startsServer?: boolean; program?: string } = {},
+  ) {
     const script = join(dir, options.program ?? "codex");
     writeFileSync(script, SCRIPT);
     mkdirSync(cwd, { recursive: true });
     const hook = `NODE_EXTRA_CA_CERTS= '${process.execPath}' '${PULSE_JS}' hook --agent codex`;
     super(process.execPath, [script], {
       cwd,
-      env: { ...env, DUMMY_CODEX_SOCKET: socket, DUMMY_CODEX_HOOK: hook, DUMMY_CODEX_START_SERVER: options.startsServer ? "1" : "" } as NodeJS.ProcessEnv,
+      env: {
+        ...env,
+        DUMMY_CODEX_SOCKET: socket,
+        DUMMY_CODEX_HOOK: hook,
+        DUMMY_CODEX_START_SERVER: options.startsServer ? "1" : "",
+      } as NodeJS.ProcessEnv,
     });
   }
 

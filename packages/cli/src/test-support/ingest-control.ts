@@ -23,7 +23,12 @@ export async function closeRestartedIngests(): Promise<void> {
 
 /** Another ingest on the stack's database and Redis prefix (env overrides, e.g. a dead REDIS_URL). */
 export async function startIngestOn(stack: TestStack, port: number, env: Record<string, string> = {}) {
-  const vars = { DATABASE_URL: stack.env.databaseUrl, REDIS_URL: stack.env.redisUrl, PULSE_REDIS_PREFIX: stack.env.redisPrefix, ...env };
+  const vars = {
+    DATABASE_URL: stack.env.databaseUrl,
+    REDIS_URL: stack.env.redisUrl,
+    PULSE_REDIS_PREFIX: stack.env.redisPrefix,
+    ...env,
+  };
   const ingest = await createIngestApp(loadIngestConfig(vars), { logger: pino({ level: "silent" }) });
   await ingest.app.listen({ host: "127.0.0.1", port });
   return ingest;
@@ -56,15 +61,18 @@ export async function startProxy(target: string, options: { loseAnswers?: boolea
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
-      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-        const answer: Buffer[] = [];
-        up.on("data", (c: Buffer) => answer.push(c));
-        up.on("end", () => {
-          if (options.loseAnswers) return req.socket.destroy();
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          res.end(Buffer.concat(answer));
-        });
-      });
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          const answer: Buffer[] = [];
+          up.on("data", (c: Buffer) => answer.push(c));
+          up.on("end", () => {
+            if (options.loseAnswers) return req.socket.destroy();
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            res.end(Buffer.concat(answer));
+          });
+        },
+      );
       forward.on("error", () => req.socket.destroy());
       forward.end(body);
     });
@@ -83,7 +91,16 @@ export async function getJson(base: string, path: string, token?: string): Promi
   return { status: response.status, body: await response.json() };
 }
 
-export async function postJson(base: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+export async function postJson(
+  base: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(base + path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }

@@ -37,7 +37,9 @@ export class LineProcess {
 
   /** The next line it prints. */
   next(): Promise<string> {
-    return this.lines.length ? Promise.resolve(this.lines.shift()!) : new Promise((resolve) => this.waiters.push(resolve));
+    return this.lines.length
+      ? Promise.resolve(this.lines.shift()!)
+      : new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Writes `payload` as one JSON line and waits for the line that answers it. */

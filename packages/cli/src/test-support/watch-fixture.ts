@@ -41,7 +41,10 @@ export interface WatchFixture {
   eventsSettled(): Promise<void>;
 }
 
-export type WatcherRecord = ReturnType<Sandbox["watcherRecords"]>[number] & { agent_pids?: number[]; unwatched?: boolean };
+export type WatcherRecord = ReturnType<Sandbox["watcherRecords"]>[number] & {
+  agent_pids?: number[];
+  unwatched?: boolean;
+};
 
 export interface WatchFixtureOptions extends StackOptions {
   /** PULSE_TOKEN for ingest and for the agents' hooks. */
@@ -121,27 +124,45 @@ export function useWatchFixture(options: WatchFixtureOptions = {}): WatchFixture
     trackPid(pid) {
       pids.push(pid);
     },
-    payload: (name, sessionId, extra = {}) => ({ ...JSON.parse(fixture(`claude-code/${name}.json`)), session_id: sessionId, ...extra }),
+    payload: (name, sessionId, extra = {}) => ({
+      ...JSON.parse(fixture(`claude-code/${name}.json`)),
+      session_id: sessionId,
+      ...extra,
+    }),
     async session(id) {
       const r = await getJson(fx.stack.url, `/v1/sessions/${id}`, token);
       return r.status === 200 ? r.body : undefined;
     },
     watcherFor(sessionId, also = () => true) {
-      return waitFor(() => fx.sandbox.watcherRecords().find((r) => r.session_id === sessionId && alive(r.watcher_pid) && also(r)) as WatcherRecord | undefined, {
-        what: `a watcher for ${sessionId}`,
-      });
+      return waitFor(
+        () =>
+          fx.sandbox.watcherRecords().find((r) => r.session_id === sessionId && alive(r.watcher_pid) && also(r)) as
+            WatcherRecord | undefined,
+        {
+          what: `a watcher for ${sessionId}`,
+        },
+      );
     },
     restartIngest: () => restartIngest(fx.stack, stackEnv),
     async sweeps(count) {
       const reaper = required(queues, "the queues").reaper;
       const start = (await reaper.getJobCounts("completed")).completed;
-      await waitFor(async () => (await reaper.getJobCounts("completed")).completed >= start + count, { timeoutMs: 20_000, what: `${count} reaper sweeps` });
+      await waitFor(async () => (await reaper.getJobCounts("completed")).completed >= start + count, {
+        timeoutMs: 20_000,
+        what: `${count} reaper sweeps`,
+      });
     },
     async eventsSettled() {
       const events = required(queues, "the queues").events;
-      await waitFor(async () => Object.values(await events.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children")).every((c) => c === 0), {
-        what: "the events queue to settle",
-      });
+      await waitFor(
+        async () =>
+          Object.values(
+            await events.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children"),
+          ).every((c) => c === 0),
+        {
+          what: "the events queue to settle",
+        },
+      );
     },
   };
   return fx;

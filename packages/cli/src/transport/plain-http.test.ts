@@ -4,8 +4,12 @@ const b = (text: string) => Buffer.from(text, "latin1");
 
 describe("parseResponse", () => {
   it("reads status, headers and a Content-Length body, and waits for the rest of it", () => {
-    const full = "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{\"accepted\":1}";
-    expect(parseResponse(b(full), false)).toEqual({ status: 202, headers: { "content-type": "application/json", "content-length": "14" }, body: '{"accepted":1}' });
+    const full = 'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{"accepted":1}';
+    expect(parseResponse(b(full), false)).toEqual({
+      status: 202,
+      headers: { "content-type": "application/json", "content-length": "14" },
+      body: '{"accepted":1}',
+    });
     expect(parseResponse(b(full.slice(0, -3)), false)).toBeNull();
     expect(parseResponse(b("HTTP/1.1 202 Accepted\r\nContent-Le"), false)).toBeNull();
   });
@@ -13,7 +17,10 @@ describe("parseResponse", () => {
   it("decodes a chunked body once the last chunk is in", () => {
     const head = "HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n";
     expect(parseResponse(b(head + "5\r\nhello\r\n"), false)).toBeNull();
-    expect(parseResponse(b(head + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"), false)).toMatchObject({ status: 503, body: "hello world" });
+    expect(parseResponse(b(head + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"), false)).toMatchObject({
+      status: 503,
+      body: "hello world",
+    });
   });
 
   it("takes a body without length up to the connection's end", () => {

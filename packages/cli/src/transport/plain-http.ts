@@ -7,14 +7,24 @@ import { TransportError } from "./http-request";
  * to load and set up a request, a tenth of the hook's whole budget; this costs a fraction of that.
  * @lazy required when first used (`require(…) as typeof import(…)`), which knip cannot follow
  */
-export function plainHttpRequest(url: URL, request: HttpRequest, headers: Record<string, string>): Promise<HttpResponse> {
+export function plainHttpRequest(
+  url: URL,
+  request: HttpRequest,
+  headers: Record<string, string>,
+): Promise<HttpResponse> {
   const net = require("node:net") as typeof import("node:net");
   for (const [name, value] of Object.entries(headers)) {
     // A header value with a line break would let a bad token or key inject headers: refuse it.
-    if (/[\r\n]/.test(value) || /[\r\n:]/.test(name)) return Promise.reject(new TransportError(`header ${name} contains a line break`, "EINVALIDHEADER"));
+    if (/[\r\n]/.test(value) || /[\r\n:]/.test(name))
+      return Promise.reject(new TransportError(`header ${name} contains a line break`, "EINVALIDHEADER"));
   }
   const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(request.body, "utf8");
-  const lines = [`${request.method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, "connection: close", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `${request.method} ${url.pathname}${url.search} HTTP/1.1`,
+    `host: ${url.host}`,
+    "connection: close",
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   const head = Buffer.from(lines.join("\r\n") + "\r\n\r\n", "latin1");
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = Number(url.port || 80);
@@ -32,8 +42,13 @@ export function plainHttpRequest(url: URL, request: HttpRequest, headers: Record
       if (error) reject(error);
       else resolve(response!);
     };
-    const timer = setTimeout(() => finish(new TransportError(`no answer within ${request.timeoutMs} ms`, "ETIMEDOUT")), request.timeoutMs);
-    socket.on("error", (error: NodeJS.ErrnoException) => finish(new TransportError(error.message, error.code ?? "ESOCKET")));
+    const timer = setTimeout(
+      () => finish(new TransportError(`no answer within ${request.timeoutMs} ms`, "ETIMEDOUT")),
+      request.timeoutMs,
+    );
+    socket.on("error", (error: NodeJS.ErrnoException) =>
+      finish(new TransportError(error.message, error.code ?? "ESOCKET")),
+    );
     socket.on("data", (chunk: Buffer) => {
       chunks.push(chunk);
       const parsed = parseResponse(Buffer.concat(chunks), false);
@@ -41,7 +56,10 @@ export function plainHttpRequest(url: URL, request: HttpRequest, headers: Record
     });
     socket.on("end", () => {
       const parsed = parseResponse(Buffer.concat(chunks), true);
-      finish(parsed ? null : new TransportError("the connection closed before a whole HTTP answer", "ECONNRESET"), parsed ?? undefined);
+      finish(
+        parsed ? null : new TransportError("the connection closed before a whole HTTP answer", "ECONNRESET"),
+        parsed ?? undefined,
+      );
     });
     socket.write(body.length ? Buffer.concat([head, body]) : head);
   });

@@ -2,7 +2,24 @@ import { isNeverTheSession, type ProcessFacts, processFacts } from "./agent-fact
 import { type ProcInfo, readProc } from "./proc-info";
 
 /** Programs that only pass a hook command along: the agent is above them. */
-const PASS_THROUGH = new Set(["sh", "bash", "dash", "zsh", "fish", "ksh", "mksh", "ash", "busybox", "env", "timeout", "nice", "nohup", "stdbuf", "time", "xargs"]);
+const PASS_THROUGH = new Set([
+  "sh",
+  "bash",
+  "dash",
+  "zsh",
+  "fish",
+  "ksh",
+  "mksh",
+  "ash",
+  "busybox",
+  "env",
+  "timeout",
+  "nice",
+  "nohup",
+  "stdbuf",
+  "time",
+  "xargs",
+]);
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1).replace(/^-/, "");
 
@@ -36,7 +53,11 @@ export type AgentLocation = { kind: "agent"; agent: ProcInfo } | { kind: "shared
  * data). A process the agent's facts say is never a session's (a shared server) stops the walk: its
  * parent, if any, is whichever client happened to start it, not this session's process.
  */
-export function locateAgent(startPid: number, facts: ProcessFacts, read: (pid: number) => ProcInfo | null = readProc): AgentLocation | null {
+export function locateAgent(
+  startPid: number,
+  facts: ProcessFacts,
+  read: (pid: number) => ProcInfo | null = readProc,
+): AgentLocation | null {
   let pid = startPid;
   for (let depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
     const info = read(pid);
@@ -49,7 +70,11 @@ export function locateAgent(startPid: number, facts: ProcessFacts, read: (pid: n
 }
 
 /** The agent process above `startPid` when the chain leads straight to it (no shared server). */
-export function findAgentProcess(startPid: number, read: (pid: number) => ProcInfo | null = readProc, source = ""): ProcInfo | null {
+export function findAgentProcess(
+  startPid: number,
+  read: (pid: number) => ProcInfo | null = readProc,
+  source = "",
+): ProcInfo | null {
   const location = locateAgent(startPid, processFacts(source), read);
   return location?.kind === "agent" ? location.agent : null;
 }

@@ -36,7 +36,17 @@ export interface Interrupt {
 /** The interrupt a transcript line records, or null for any other line (or one that is not JSON). */
 export function interruptIn(line: string, sessionId: string): Interrupt | null {
   // Read defensively: any field may be missing or of another type.
-  let entry: { type?: unknown; isSidechain?: unknown; isMeta?: unknown; origin?: { kind?: unknown }; promptSource?: unknown; sessionId?: unknown; message?: { content?: unknown }; uuid?: unknown; timestamp?: unknown } | null;
+  let entry: {
+    type?: unknown;
+    isSidechain?: unknown;
+    isMeta?: unknown;
+    origin?: { kind?: unknown };
+    promptSource?: unknown;
+    sessionId?: unknown;
+    message?: { content?: unknown };
+    uuid?: unknown;
+    timestamp?: unknown;
+  } | null;
   try {
     entry = JSON.parse(line);
   } catch {
@@ -45,7 +55,13 @@ export function interruptIn(line: string, sessionId: string): Interrupt | null {
   if (!entry || typeof entry !== "object" || entry.type !== "user") return null;
   // A subagent's transcript lines, Claude Code's own meta lines and what the person typed (a string
   // content, `origin.kind: "human"`) are not interrupts, whatever their text.
-  if (entry.isSidechain === true || entry.isMeta === true || entry.origin?.kind === "human" || entry.promptSource !== undefined) return null;
+  if (
+    entry.isSidechain === true ||
+    entry.isMeta === true ||
+    entry.origin?.kind === "human" ||
+    entry.promptSource !== undefined
+  )
+    return null;
   if (typeof entry.sessionId === "string" && entry.sessionId !== sessionId) return null;
   const content = entry.message?.content;
   if (!Array.isArray(content) || content.length !== 1) return null;
@@ -71,13 +87,24 @@ const MAX_SESSION_FILE = 64 << 10;
  * stand: false only when it is this process's (same `procStart`) and says the process runs another
  * session now, or has been busy since the interrupt (the next prompt's hook reports that).
  */
-export function sessionFileAllows(file: unknown, interrupt: Interrupt, sessionId: string, procStart: string | null): boolean {
+export function sessionFileAllows(
+  file: unknown,
+  interrupt: Interrupt,
+  sessionId: string,
+  procStart: string | null,
+): boolean {
   if (!file || typeof file !== "object" || Array.isArray(file)) return true;
   const f = file as Record<string, unknown>;
   // A file left by an earlier process with the same pid says nothing about this one.
   if (typeof f.procStart === "string" && procStart !== null && f.procStart !== procStart) return true;
   if (typeof f.sessionId === "string" && f.sessionId !== sessionId) return false;
-  if (f.status === "busy" && typeof f.statusUpdatedAt === "number" && interrupt.time !== null && f.statusUpdatedAt > interrupt.time) return false;
+  if (
+    f.status === "busy" &&
+    typeof f.statusUpdatedAt === "number" &&
+    interrupt.time !== null &&
+    f.statusUpdatedAt > interrupt.time
+  )
+    return false;
   return true;
 }
 
@@ -123,7 +150,11 @@ export class ClaudeInterrupts {
     for (const line of this.lines.poll()) {
       const interrupt = interruptIn(line, this.sessionId);
       if (!interrupt) continue;
-      if (this.sessionFile && !sessionFileAllows(readSessionFile(this.sessionFile), interrupt, this.sessionId, this.procStart)) continue;
+      if (
+        this.sessionFile &&
+        !sessionFileAllows(readSessionFile(this.sessionFile), interrupt, this.sessionId, this.procStart)
+      )
+        continue;
       found.push(interrupt);
     }
     return found;

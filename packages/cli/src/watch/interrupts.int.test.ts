@@ -12,7 +12,9 @@ const fx = useWatchFixture({ label: "cliinterrupt" });
 const { session } = fx;
 
 const CAPTURED_SESSION = "f83c3a4a-0bac-472e-b56c-6579bbab9be0";
-const captured = readFileSync(join(__dirname, "testdata/claude-code-2.1.197-interrupts.jsonl"), "utf8").split("\n").filter(Boolean);
+const captured = readFileSync(join(__dirname, "testdata/claude-code-2.1.197-interrupts.jsonl"), "utf8")
+  .split("\n")
+  .filter(Boolean);
 /** The captured lines of one moment, by a piece of their text. */
 const linesAround = (marker: string, before: number) => {
   const i = captured.findIndex((l) => l.includes(marker));
@@ -41,7 +43,8 @@ async function startSession(id: string) {
   const transcript = join(fx.sandbox.root, "projects", `${id}.jsonl`);
   mkdirSync(join(fx.sandbox.root, "projects"), { recursive: true });
   const agent = fx.startAgent();
-  const hook = (name: string) => agent.hook(fx.payload(name, id, { transcript_path: transcript, cwd: fx.sandbox.root }));
+  const hook = (name: string) =>
+    agent.hook(fx.payload(name, id, { transcript_path: transcript, cwd: fx.sandbox.root }));
   expect(await hook("session-start")).toBe("done 0");
   // The turn starts as Claude Code's would: its prompt in the transcript, then the hooks. (Each hook
   // makes sure a watcher runs: on a loaded machine the first may have been cut short by its 1 s limit.)
@@ -49,15 +52,20 @@ async function startSession(id: string) {
   await hook("user-prompt-submit");
   await hook("pre-tool-use");
   const watcher = await fx.watcherFor(id);
-  await waitFor(async () => ((await session(id))?.status === "active" ? true : undefined), { what: "the session to be working" });
+  await waitFor(async () => ((await session(id))?.status === "active" ? true : undefined), {
+    what: "the session to be working",
+  });
   return { agent, watcher, transcript, hook };
 }
 
 async function waitingInterrupted(id: string, timeoutMs = 2000) {
-  return waitFor(async () => {
-    const s = await session(id);
-    return s?.status === "waiting" && s.waiting_reason === "interrupted" ? s : undefined;
-  }, { timeoutMs, intervalMs: 20, what: "waiting·interrupted" });
+  return waitFor(
+    async () => {
+      const s = await session(id);
+      return s?.status === "waiting" && s.waiting_reason === "interrupted" ? s : undefined;
+    },
+    { timeoutMs, intervalMs: 20, what: "waiting·interrupted" },
+  );
 }
 
 describe("turns that end with no hook (Claude Code)", () => {
@@ -102,9 +110,13 @@ describe("turns that end with no hook (Claude Code)", () => {
     const id = fx.id("int-junk");
     const { transcript, watcher } = await startSession(id);
     appendFileSync(transcript, replay(PROMPT.replace("tool:sleep 30", "[Request interrupted by user]"), id));
-    appendFileSync(transcript, "not json [Request interrupted by user]\n\u0000\u0001binary\n{\"type\":\"user\"\n");
+    appendFileSync(transcript, 'not json [Request interrupted by user]\n\u0000\u0001binary\n{"type":"user"\n');
     appendFileSync(transcript, "x".repeat(2 << 20) + "[Request interrupted by user]" + "\n");
-    const output = JSON.stringify({ type: "user", message: { role: "user", content: [{ type: "tool_result", content: "y".repeat(1000) }] } }) + "\n";
+    const output =
+      JSON.stringify({
+        type: "user",
+        message: { role: "user", content: [{ type: "tool_result", content: "y".repeat(1000) }] },
+      }) + "\n";
     appendFileSync(transcript, output.repeat(10_000));
     // The marker: the watcher reads in order, so once it is reported all of the above was read.
     const at = Date.now();
@@ -142,7 +154,20 @@ describe("turns that end with no hook (Claude Code)", () => {
     const procStart = readFileSync(`/proc/${agent.pid}/stat`, "utf8").split(") ")[1].split(" ")[19];
     const at = Date.now();
     mkdirSync(join(fx.sandbox.home, ".claude", "sessions"), { recursive: true });
-    writeFileSync(join(fx.sandbox.home, ".claude", "sessions", `${agent.pid}.json`), JSON.stringify({ pid: agent.pid, sessionId: id, cwd: fx.sandbox.root, procStart, version: "2.1.197", kind: "interactive", status: "busy", updatedAt: at + 50, statusUpdatedAt: at + 50 }));
+    writeFileSync(
+      join(fx.sandbox.home, ".claude", "sessions", `${agent.pid}.json`),
+      JSON.stringify({
+        pid: agent.pid,
+        sessionId: id,
+        cwd: fx.sandbox.root,
+        procStart,
+        version: "2.1.197",
+        kind: "interactive",
+        status: "busy",
+        updatedAt: at + 50,
+        statusUpdatedAt: at + 50,
+      }),
+    );
     for (const line of ESC_DURING_TOOL) appendFileSync(transcript, replay(line, id, at));
     await sleep(1500);
     const s = await session(id);

@@ -9,7 +9,11 @@ import { alive, useWatchFixture } from "../test-support/watch-fixture";
 const TOKEN = "liveness-test-token";
 const TIMEOUT_MS = 6_000;
 let proxy: TestProxy;
-const fx = useWatchFixture({ label: "cliliveness", token: TOKEN, env: { SESSION_STALE_TIMEOUT_MINUTES: "0.1", REAPER_INTERVAL_SECONDS: "1" } });
+const fx = useWatchFixture({
+  label: "cliliveness",
+  token: TOKEN,
+  env: { SESSION_STALE_TIMEOUT_MINUTES: "0.1", REAPER_INTERVAL_SECONDS: "1" },
+});
 const { session } = fx;
 
 beforeAll(async () => {
@@ -20,7 +24,8 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-const livenessRequests = (id: string) => proxy.requests.filter((r) => r.path === "/v1/liveness" && JSON.parse(r.body).session_id === id);
+const livenessRequests = (id: string) =>
+  proxy.requests.filter((r) => r.path === "/v1/liveness" && JSON.parse(r.body).session_id === id);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startWatchedSession(id: string) {
@@ -34,14 +39,20 @@ describe("proof of life", () => {
   it("moves alive_at at the interval the server asks for, with the token, and keeps a quiet live session from timing out", async () => {
     const id = fx.id("alive");
     const { watcher } = await startWatchedSession(id);
-    const first = await waitFor(async () => (await session(id))?.alive_at || undefined, { timeoutMs: 8000, what: "a first proof of life" });
+    const first = await waitFor(async () => (await session(id))?.alive_at || undefined, {
+      timeoutMs: 8000,
+      what: "a first proof of life",
+    });
     const sent = livenessRequests(id);
     expect(sent[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(JSON.parse(sent[0].body)).toEqual({ session_id: id, source: "claude-code", time: expect.any(Number) });
-    const later = await waitFor(async () => {
-      const s = await session(id);
-      return s?.alive_at && Date.parse(s.alive_at) > Date.parse(first) ? s.alive_at : undefined;
-    }, { timeoutMs: 6000, what: "alive_at to move" });
+    const later = await waitFor(
+      async () => {
+        const s = await session(id);
+        return s?.alive_at && Date.parse(s.alive_at) > Date.parse(first) ? s.alive_at : undefined;
+      },
+      { timeoutMs: 6000, what: "alive_at to move" },
+    );
     // The server's interval (timeout / 4 = 1.5 s) replaced the default 15 s after the first answer.
     expect(Date.parse(later) - Date.parse(first)).toBeLessThan(4000);
 
@@ -63,7 +74,10 @@ describe("proof of life", () => {
   it("survives ingest being down: no crash, nothing spooled, no pile-up, and resumes when it is back", async () => {
     const id = fx.id("alive-outage");
     const { watcher, agent } = await startWatchedSession(id);
-    await waitFor(async () => (await session(id))?.alive_at || undefined, { timeoutMs: 8000, what: "a first proof of life" });
+    await waitFor(async () => (await session(id))?.alive_at || undefined, {
+      timeoutMs: 8000,
+      what: "a first proof of life",
+    });
     await fx.stack.ingest.close();
     const downAt = Date.now();
     let before: number;
@@ -80,26 +94,35 @@ describe("proof of life", () => {
     expect(during).toBeGreaterThanOrEqual(2);
     expect(during).toBeLessThanOrEqual(6);
     const back = Date.now();
-    const resumed = await waitFor(async () => {
-      const s = await session(id);
-      return s?.alive_at && Date.parse(s.alive_at) >= back ? s : undefined;
-    }, { timeoutMs: 8000, what: "proof of life after the outage" });
+    const resumed = await waitFor(
+      async () => {
+        const s = await session(id);
+        return s?.alive_at && Date.parse(s.alive_at) >= back ? s : undefined;
+      },
+      { timeoutMs: 8000, what: "proof of life after the outage" },
+    );
     expect(Date.parse(resumed.alive_at)).toBeGreaterThan(downAt);
     // And the watcher still does its first job. (Whatever the reaper made of the outage, which is
     // as long as the timeout here: an explicit end replaces an inferred one.)
     const killedAt = Date.now();
     agent.kill("SIGKILL");
-    const ended = await waitFor(async () => {
-      const s = await session(id);
-      return s?.end_reason === "process_exit" ? s : undefined;
-    }, { timeoutMs: 5000, what: "the process-exit end" });
+    const ended = await waitFor(
+      async () => {
+        const s = await session(id);
+        return s?.end_reason === "process_exit" ? s : undefined;
+      },
+      { timeoutMs: 5000, what: "the process-exit end" },
+    );
     expect(Date.parse(ended.ended_at)).toBeGreaterThanOrEqual(killedAt);
   });
 
   it("stops proving life when the agent's process is gone", async () => {
     const id = fx.id("alive-stop");
     const { agent, watcher } = await startWatchedSession(id);
-    await waitFor(async () => (await session(id))?.alive_at || undefined, { timeoutMs: 8000, what: "a first proof of life" });
+    await waitFor(async () => (await session(id))?.alive_at || undefined, {
+      timeoutMs: 8000,
+      what: "a first proof of life",
+    });
     agent.kill("SIGKILL");
     await waitFor(() => !alive(watcher.watcher_pid), { timeoutMs: 5000, what: "the watcher to leave" });
     const count = livenessRequests(id).length;

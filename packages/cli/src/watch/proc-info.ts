@@ -14,7 +14,9 @@ export interface ProcInfo {
 }
 
 /** Parses /proc/<pid>/stat. The name is in parentheses and may itself contain spaces and parentheses. */
-export function parseProcStat(stat: string): { name: string; state: string; ppid: number; startTime: string; tty: number } | null {
+export function parseProcStat(
+  stat: string,
+): { name: string; state: string; ppid: number; startTime: string; tty: number } | null {
   const open = stat.indexOf("(");
   const close = stat.lastIndexOf(")");
   if (open < 0 || close < open) return null;
@@ -22,7 +24,13 @@ export function parseProcStat(stat: string): { name: string; state: string; ppid
   // After the name: state(3) ppid(4) … tty_nr(7) … starttime(22); fields[0] is field 3.
   const ppid = Number(fields[1]);
   if (!fields[0] || !Number.isInteger(ppid) || fields[19] === undefined) return null;
-  return { name: stat.slice(open + 1, close), state: fields[0], ppid, startTime: fields[19], tty: Number(fields[4]) || 0 };
+  return {
+    name: stat.slice(open + 1, close),
+    state: fields[0],
+    ppid,
+    startTime: fields[19],
+    tty: Number(fields[4]) || 0,
+  };
 }
 
 function readLinux(pid: number): ProcInfo | null | undefined {
@@ -61,10 +69,18 @@ function procMounted(): boolean {
 function readWithPs(pid: number): ProcInfo | null {
   const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
   try {
-    const out = execFileSync("ps", ["-o", "ppid=", "-o", "comm=", "-p", String(pid)], { encoding: "utf8", timeout: 500, stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const out = execFileSync("ps", ["-o", "ppid=", "-o", "comm=", "-p", String(pid)], {
+      encoding: "utf8",
+      timeout: 500,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     const match = /^(\d+)\s+(.*)$/.exec(out);
     if (!match) return null;
-    const args = execFileSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8", timeout: 500, stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const args = execFileSync("ps", ["-o", "args=", "-p", String(pid)], {
+      encoding: "utf8",
+      timeout: 500,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     const name = match[2].split("/").pop() ?? match[2];
     return { pid, ppid: Number(match[1]), name, argv: args ? args.split(/\s+/) : [], startTime: null, state: null };
   } catch {

@@ -67,12 +67,14 @@ export async function sendProof(home: string, sessionId: string, source: string,
       body: JSON.stringify({ session_id: sessionId, source, time }),
       timeoutMs: REQUEST_TIMEOUT_MS,
     });
-    if (response.status !== 202 && response.status !== 200) return { sent: false, reason: `ingest answered ${response.status}` };
+    if (response.status !== 202 && response.status !== 200)
+      return { sent: false, reason: `ingest answered ${response.status}` };
     return { sent: true, intervalMs: intervalFrom(response.body) };
   } catch (error) {
     // A proof that got no answer in seconds: ingest hangs. The session's hooks stop waiting on it
     // (they only spool) until some delivery succeeds, instead of each finding out on the agent's time.
-    if (error instanceof TransportError && error.code === "ETIMEDOUT") tripBreaker(spoolDir(home), config.url, `ingest did not answer at ${config.url} (ETIMEDOUT)`);
+    if (error instanceof TransportError && error.code === "ETIMEDOUT")
+      tripBreaker(spoolDir(home), config.url, `ingest did not answer at ${config.url} (ETIMEDOUT)`);
     return { sent: false, reason: (error as Error).message };
   }
 }

@@ -36,7 +36,9 @@ export function watcherFile(home: string, sessionId: string): string {
 export function readWatcherFile(path: string): WatcherRecord | null {
   try {
     const record = JSON.parse(readFileSync(path, "utf8"));
-    return record && typeof record.session_id === "string" && Number.isInteger(record.watcher_pid) ? (record as WatcherRecord) : null;
+    return record && typeof record.session_id === "string" && Number.isInteger(record.watcher_pid)
+      ? (record as WatcherRecord)
+      : null;
   } catch {
     return null;
   }

@@ -2,13 +2,31 @@ import { processFacts } from "./agent-facts";
 import type { ProcInfo } from "./proc-info";
 import { connectedTo, findServerClients, isAgentClient, type ProcessTable } from "./shared-server-clients";
 
-const proc = (pid: number, ppid: number, name: string, argv: string[]): ProcInfo => ({ pid, ppid, name, argv, startTime: String(pid), state: "S" });
+const proc = (pid: number, ppid: number, name: string, argv: string[]): ProcInfo => ({
+  pid,
+  ppid,
+  name,
+  argv,
+  startTime: String(pid),
+  state: "S",
+});
 const codex = processFacts("codex");
 const NATIVE = "/x/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex";
 
 // The process table seen with Codex 0.171 and two TUIs sharing one app-server (pids as captured).
-const server = proc(31017, 1, "codex", ["/h/.codex/packages/app-server-daemon/releases/0.171.0/bin/codex", "app-server", "--listen", "unix://", "--managed-daemon"]);
-const updater = proc(31080, 1, "codex", ["/h/.codex/packages/app-server-daemon/releases/0.171.0/bin/codex", "app-server", "daemon", "pid-update-loop"]);
+const server = proc(31017, 1, "codex", [
+  "/h/.codex/packages/app-server-daemon/releases/0.171.0/bin/codex",
+  "app-server",
+  "--listen",
+  "unix://",
+  "--managed-daemon",
+]);
+const updater = proc(31080, 1, "codex", [
+  "/h/.codex/packages/app-server-daemon/releases/0.171.0/bin/codex",
+  "app-server",
+  "daemon",
+  "pid-update-loop",
+]);
 const shim2 = proc(2946, 2940, "node", ["node", "/x/node_modules/.bin/codex"]);
 const tui2 = proc(2983, 2946, "codex", [NATIVE]);
 const shim3 = proc(662, 657, "node", ["node", "/x/node_modules/.bin/codex"]);
@@ -26,7 +44,10 @@ u_str ESTAB 0      0      * 61427            * 60394 users:(("codex",pid=830,fd=
 u_str ESTAB 0      0      /tmp/codex-daemon-0/410b8054ae5533d30b836459ba56986c60c1cec9704a31d9dca30516406f4e55 60394            * 61427 users:(("codex",pid=31658,fd=42))
 `;
 
-function fakeTable(procs: ProcInfo[], extra: { cwd?: Record<number, string>; env?: Record<number, Record<string, string>>; ss?: string | null } = {}): ProcessTable {
+function fakeTable(
+  procs: ProcInfo[],
+  extra: { cwd?: Record<number, string>; env?: Record<number, Record<string, string>>; ss?: string | null } = {},
+): ProcessTable {
   const byPid = new Map(procs.map((p) => [p.pid, p]));
   return {
     pids: () => [...byPid.keys()],
@@ -41,29 +62,58 @@ describe("findServerClients", () => {
   const all = [server, updater, shim2, tui2, shim3, tui3, exec];
 
   it("with one TUI: that TUI's native process (not npm's node shim, not the server, not `codex exec`)", () => {
-    expect(findServerClients({ server, facts: codex, cwd: "/work/proj" }, fakeTable([server, updater, shim2, tui2, exec])).map((p) => p.pid)).toEqual([2983]);
+    expect(
+      findServerClients(
+        { server, facts: codex, cwd: "/work/proj" },
+        fakeTable([server, updater, shim2, tui2, exec]),
+      ).map((p) => p.pid),
+    ).toEqual([2983]);
   });
 
   it("`ss` tells which TUI is the server's client", () => {
-    expect(findServerClients({ server, facts: codex, cwd: "/work/proj" }, fakeTable(all, { ss: SS })).map((p) => p.pid)).toEqual([2983]);
+    expect(
+      findServerClients({ server, facts: codex, cwd: "/work/proj" }, fakeTable(all, { ss: SS })).map((p) => p.pid),
+    ).toEqual([2983]);
   });
 
   it("without `ss`, the session's cwd and CODEX_HOME tell them apart", () => {
-    const table = fakeTable([...all, other], { cwd: { 677: "/work/other" }, env: { 830: { HOME: "/h", CODEX_HOME: "/elsewhere" } } });
-    expect(findServerClients({ server, facts: codex, cwd: "/work/proj", homeVariable: codex.homeVariable }, table).map((p) => p.pid)).toEqual([2983]);
+    const table = fakeTable([...all, other], {
+      cwd: { 677: "/work/other" },
+      env: { 830: { HOME: "/h", CODEX_HOME: "/elsewhere" } },
+    });
+    expect(
+      findServerClients({ server, facts: codex, cwd: "/work/proj", homeVariable: codex.homeVariable }, table).map(
+        (p) => p.pid,
+      ),
+    ).toEqual([2983]);
   });
 
   it("two TUIs in one directory on one server: both (the watcher ends the session when both are gone)", () => {
-    expect(findServerClients({ server, facts: codex, cwd: "/work/proj" }, fakeTable(all)).map((p) => p.pid).sort((a, b) => a - b)).toEqual([677, 2983]);
+    expect(
+      findServerClients({ server, facts: codex, cwd: "/work/proj" }, fakeTable(all))
+        .map((p) => p.pid)
+        .sort((a, b) => a - b),
+    ).toEqual([677, 2983]);
   });
 
   it("a filter that would leave nobody is skipped (a TUI started with -C has another cwd)", () => {
-    expect(findServerClients({ server, facts: codex, cwd: "/somewhere/else" }, fakeTable([server, shim2, tui2])).map((p) => p.pid)).toEqual([2983]);
+    expect(
+      findServerClients({ server, facts: codex, cwd: "/somewhere/else" }, fakeTable([server, shim2, tui2])).map(
+        (p) => p.pid,
+      ),
+    ).toEqual([2983]);
   });
 
   it("`ss` showing the server with no TUI client (an IDE drives it) leaves nobody: nothing to watch", () => {
-    const ssNoClient = SS.split("\n").filter((l) => !l.includes("pid=2983")).join("\n");
-    expect(findServerClients({ server, facts: codex, cwd: "/work/proj" }, fakeTable([server, shim2, tui2], { ss: ssNoClient }))).toEqual([]);
+    const ssNoClient = SS.split("\n")
+      .filter((l) => !l.includes("pid=2983"))
+      .join("\n");
+    expect(
+      findServerClients(
+        { server, facts: codex, cwd: "/work/proj" },
+        fakeTable([server, shim2, tui2], { ss: ssNoClient }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -74,7 +124,8 @@ describe("connectedTo", () => {
   });
 
   it("cannot tell when ss is missing, empty, garbage, or does not show the server", () => {
-    for (const out of [null, "", "garbage\nmore garbage", SS.replace(/pid=31017/g, "pid=1")]) expect(connectedTo(31017, out)).toBeNull();
+    for (const out of [null, "", "garbage\nmore garbage", SS.replace(/pid=31017/g, "pid=1")])
+      expect(connectedTo(31017, out)).toBeNull();
   });
 });
 

@@ -60,7 +60,8 @@ export function findServerClients(query: ClientQuery, table: ProcessTable = live
   }
   if (query.homeVariable) {
     const serverHome = agentHome(table.environ(server.pid), query.homeVariable);
-    if (serverHome) candidates = narrow(candidates, (c) => agentHome(table.environ(c.pid), query.homeVariable!) === serverHome);
+    if (serverHome)
+      candidates = narrow(candidates, (c) => agentHome(table.environ(c.pid), query.homeVariable!) === serverHome);
   }
   if (query.cwd) candidates = narrow(candidates, (c) => table.cwd(c.pid) === query.cwd);
   return candidates;
@@ -151,7 +152,12 @@ const liveProcessTable: ProcessTable = {
   unixSockets: () => {
     const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
     try {
-      return execFileSync("ss", ["-xpn"], { encoding: "utf8", timeout: 1000, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 8 << 20 });
+      return execFileSync("ss", ["-xpn"], {
+        encoding: "utf8",
+        timeout: 1000,
+        stdio: ["ignore", "pipe", "ignore"],
+        maxBuffer: 8 << 20,
+      });
     } catch {
       return null;
     }

@@ -17,11 +17,23 @@ afterEach(() => {
   servers.splice(0);
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sessionStart = (id: string, cwd: string) => ({ ...JSON.parse(fixture("codex/hook-session-start.json")), session_id: id, cwd });
+const sessionStart = (id: string, cwd: string) => ({
+  ...JSON.parse(fixture("codex/hook-session-start.json")),
+  session_id: id,
+  cwd,
+});
 
 /** A TUI in `cwd` (the first one starts the shared server), connected and ready. */
 async function startTui(cwd: string, options: { startsServer?: boolean; program?: string } = {}) {
-  const tui = fx.track(new DummyCodex(fx.sandbox.root, join(fx.sandbox.root, "app-server.sock"), cwd, fx.sandbox.env({ PULSE_URL: fx.stack.url }), options));
+  const tui = fx.track(
+    new DummyCodex(
+      fx.sandbox.root,
+      join(fx.sandbox.root, "app-server.sock"),
+      cwd,
+      fx.sandbox.env({ PULSE_URL: fx.stack.url }),
+      options,
+    ),
+  );
   for (;;) {
     const line = await tui.next();
     if (line.startsWith("server ")) {
@@ -37,10 +49,13 @@ async function watched(id: string) {
 }
 
 async function ended(id: string, timeoutMs: number) {
-  return waitFor(async () => {
-    const s = await session(id);
-    return s?.status === "ended" ? s : undefined;
-  }, { timeoutMs, intervalMs: 20, what: `${id} to end` });
+  return waitFor(
+    async () => {
+      const s = await session(id);
+      return s?.status === "ended" ? s : undefined;
+    },
+    { timeoutMs, intervalMs: 20, what: `${id} to end` },
+  );
 }
 
 describe("Codex TUIs sharing one app-server", () => {
@@ -70,7 +85,10 @@ describe("Codex TUIs sharing one app-server", () => {
     expect(endA.end_reason).toBe("process_exit");
     expect(alive(servers[0])).toBe(true); // the shared server outlives its TUIs…
     // …and no watcher stays behind for it.
-    await waitFor(() => (!alive(wa.watcher_pid) && !alive(wb.watcher_pid) && fx.sandbox.watcherRecords().length === 0) || undefined, { timeoutMs: 3000, what: "the watchers to leave" });
+    await waitFor(
+      () => (!alive(wa.watcher_pid) && !alive(wb.watcher_pid) && fx.sandbox.watcherRecords().length === 0) || undefined,
+      { timeoutMs: 3000, what: "the watchers to leave" },
+    );
   });
 
   it("two TUIs in one directory cannot be told apart: the session ends when both are gone, never while its TUI may live", async () => {
@@ -87,7 +105,9 @@ describe("Codex TUIs sharing one app-server", () => {
     second.quit();
     const s = await ended(id, 3000);
     expect(s.end_reason).toBe("process_exit");
-    expect(s.end_detail).toMatch(/^agent processes \d+, \d+ \(node; which one was the session's could not be told\) all exited$/);
+    expect(s.end_detail).toMatch(
+      /^agent processes \d+, \d+ \(node; which one was the session's could not be told\) all exited$/,
+    );
   });
 
   it("a session none of whose server's clients is a TUI (an IDE drives it) is left to the timeout, and later hooks start no watcher", async () => {
@@ -96,11 +116,18 @@ describe("Codex TUIs sharing one app-server", () => {
     await startTui(dir, { startsServer: true }).then((tui) => tui.quit());
     const ide = await startTui(dir, { program: "ide" });
     expect(await ide.hook(sessionStart(id, dir))).toBe("done 0");
-    const marked = await waitFor(() => fx.sandbox.watcherRecords().find((r: any) => r.session_id === id && r.unwatched) as any, { what: "the session marked unwatched" });
+    const marked = await waitFor(
+      () => fx.sandbox.watcherRecords().find((r: any) => r.session_id === id && r.unwatched) as any,
+      { what: "the session marked unwatched" },
+    );
     await waitFor(() => !alive(marked.watcher_pid) || undefined, { what: "its watcher to leave" });
-    expect(await ide.hook({ ...sessionStart(id, dir), hook_event_name: "UserPromptSubmit", prompt: "hi" })).toBe("done 0");
+    expect(await ide.hook({ ...sessionStart(id, dir), hook_event_name: "UserPromptSubmit", prompt: "hi" })).toBe(
+      "done 0",
+    );
     await sleep(500);
-    expect(fx.sandbox.watcherRecords().filter((r) => r.session_id === id)).toEqual([expect.objectContaining({ watcher_pid: marked.watcher_pid })]);
+    expect(fx.sandbox.watcherRecords().filter((r) => r.session_id === id)).toEqual([
+      expect.objectContaining({ watcher_pid: marked.watcher_pid }),
+    ]);
     expect((await session(id)).status).not.toBe("ended");
   });
 });

@@ -26,10 +26,20 @@ async function startFront(target: string) {
       held.add(req.socket);
       return; // never answers
     }
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: false }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     forward.on("error", () => req.socket.destroy());
     req.pipe(forward);
   });
@@ -57,7 +67,9 @@ async function startWatched(id: string, url: string, extraEnv: Record<string, st
   await agent.hook(payload("session-start", id));
   await agent.hook(payload("user-prompt-submit", id));
   const watcher = await fx.watcherFor(id);
-  await waitFor(async () => ((await session(id))?.event_count === 2 ? true : undefined), { what: "the session's first events" });
+  await waitFor(async () => ((await session(id))?.event_count === 2 ? true : undefined), {
+    what: "the session's first events",
+  });
   return { agent, watcher };
 }
 
@@ -79,10 +91,13 @@ describe("the spool after the session's last hook", () => {
       await fx.restartIngest();
     }
     const back = Date.now();
-    const ended = await waitFor(async () => {
-      const s = await session(id);
-      return s?.status === "ended" ? s : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 100, what: "the session to end once ingest is back" });
+    const ended = await waitFor(
+      async () => {
+        const s = await session(id);
+        return s?.status === "ended" ? s : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: "the session to end once ingest is back" },
+    );
     const latency = Date.now() - back;
     process.stdout.write(`SessionEnd spooled during an outage → ended ${latency} ms after ingest is back\n`);
     expect(ended).toMatchObject({ end_reason: "session_end", end_detail: "prompt_input_exit" });
@@ -99,17 +114,27 @@ describe("the spool after the session's last hook", () => {
       const id = fx.id("linger-hang");
       const { agent, watcher } = await startWatched(id, front.url);
       front.hang(true);
-      for (const name of ["pre-tool-use", "post-tool-use", "stop"]) expect(await agent.hook(payload(name, id))).toBe("done 0");
-      await waitFor(() => fx.sandbox.spoolFiles().length === 3 || undefined, { timeoutMs: 5000, what: "three spooled events" });
+      for (const name of ["pre-tool-use", "post-tool-use", "stop"])
+        expect(await agent.hook(payload(name, id))).toBe("done 0");
+      await waitFor(() => fx.sandbox.spoolFiles().length === 3 || undefined, {
+        timeoutMs: 5000,
+        what: "three spooled events",
+      });
       // Deliveries reach the hanging ingest and are held (no answer, no crash).
-      await waitFor(() => front.hung > 0 || undefined, { timeoutMs: 10_000, what: "a delivery held by the hanging ingest" });
+      await waitFor(() => front.hung > 0 || undefined, {
+        timeoutMs: 10_000,
+        what: "a delivery held by the hanging ingest",
+      });
       expect(alive(watcher.watcher_pid)).toBe(true);
       const answering = Date.now();
       front.hang(false);
-      const s = await waitFor(async () => {
-        const r = await session(id);
-        return r?.event_count === 5 ? r : undefined;
-      }, { timeoutMs: 10_000, intervalMs: 100, what: "the three events" });
+      const s = await waitFor(
+        async () => {
+          const r = await session(id);
+          return r?.event_count === 5 ? r : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 100, what: "the three events" },
+      );
       const latency = Date.now() - answering;
       process.stdout.write(`ingest answers again → spooled events applied in ${latency} ms\n`);
       expect(latency).toBeLessThan(8000);
@@ -127,16 +152,25 @@ describe("the spool after the session's last hook", () => {
     await fx.stack.ingest.close();
     try {
       for (const [i, id] of ids.entries()) await started[i].agent.hook(payload("session-end", id));
-      await waitFor(() => started.filter((s) => alive(s.watcher.watcher_pid)).length === 1 || undefined, { timeoutMs: 5000, what: "one watcher to stay" });
+      await waitFor(() => started.filter((s) => alive(s.watcher.watcher_pid)).length === 1 || undefined, {
+        timeoutMs: 5000,
+        what: "one watcher to stay",
+      });
       await sleep(1000);
       expect(started.filter((s) => alive(s.watcher.watcher_pid))).toHaveLength(1);
     } finally {
       await fx.restartIngest();
     }
     for (const id of ids) {
-      await waitFor(async () => ((await session(id))?.end_reason === "session_end" ? true : undefined), { timeoutMs: 15_000, what: `${id} to end` });
+      await waitFor(async () => ((await session(id))?.end_reason === "session_end" ? true : undefined), {
+        timeoutMs: 15_000,
+        what: `${id} to end`,
+      });
     }
-    await waitFor(() => started.every((s) => !alive(s.watcher.watcher_pid)) || undefined, { timeoutMs: 3000, what: "the last watcher to leave" });
+    await waitFor(() => started.every((s) => !alive(s.watcher.watcher_pid)) || undefined, {
+      timeoutMs: 3000,
+      what: "the last watcher to leave",
+    });
   });
 
   it("stays no longer than its bound; the end then waits in the spool for the next hook", async () => {
@@ -145,7 +179,10 @@ describe("the spool after the session's last hook", () => {
     await fx.stack.ingest.close();
     try {
       await agent.hook(payload("session-end", id));
-      await waitFor(() => !alive(watcher.watcher_pid) || undefined, { timeoutMs: 6000, what: "the watcher to give up" });
+      await waitFor(() => !alive(watcher.watcher_pid) || undefined, {
+        timeoutMs: 6000,
+        what: "the watcher to give up",
+      });
       expect(fx.sandbox.spoolFiles()).toHaveLength(1);
     } finally {
       await fx.restartIngest();
@@ -153,6 +190,9 @@ describe("the spool after the session's last hook", () => {
     // Nothing was lost: the next hook of any session delivers it, with its time.
     const next = fx.startAgent({ PULSE_NO_WATCH: "1" });
     expect(await next.hook(payload("session-start", fx.id("linger-bound-next")))).toBe("done 0");
-    await waitFor(async () => ((await session(id))?.end_reason === "session_end" ? true : undefined), { timeoutMs: 5000, what: "the end" });
+    await waitFor(async () => ((await session(id))?.end_reason === "session_end" ? true : undefined), {
+      timeoutMs: 5000,
+      what: "the end",
+    });
   });
 });

@@ -108,7 +108,12 @@ export class SpoolCourier {
   private async deliver(): Promise<DrainResult | null> {
     try {
       const config = loadClientConfig(this.home);
-      const result = await drainSpool(this.dir, rejectedDir(this.home), (record, deadline) => sendRecord(config, record, deadline, REQUEST_TIMEOUT_MS), Date.now() + DRAIN_BUDGET_MS);
+      const result = await drainSpool(
+        this.dir,
+        rejectedDir(this.home),
+        (record, deadline) => sendRecord(config, record, deadline, REQUEST_TIMEOUT_MS),
+        Date.now() + DRAIN_BUDGET_MS,
+      );
       // Ingest took seconds to fail us: the hooks stop waiting on it (they only spool) until a
       // delivery succeeds again; a hook gives up after tens of ms, too soon to tell a hang from slowness.
       if (result.unresponsive && result.failure) tripBreaker(this.dir, config.url, result.failure);

@@ -35,13 +35,25 @@ function agentLocation(source: string): AgentLocation | null {
  * the next event.
  * @lazy required when first used (`require(…) as typeof import(…)`), which knip cannot follow
  */
-export function ensureWatcher(home: string, source: string, sessionId: string, pulseScript: string, context: SessionContext = {}): WatcherStart {
+export function ensureWatcher(
+  home: string,
+  source: string,
+  sessionId: string,
+  pulseScript: string,
+  context: SessionContext = {},
+): WatcherStart {
   const existing = readWatcher(home, sessionId);
   if (existing?.unwatched) return "no-agent";
   if (existing && isWatcherAlive(existing.watcher_pid)) return "running";
   const location = agentLocation(source);
   if (!location) return "no-agent";
-  const started = location.kind === "agent" ? spawnWatcher(home, source, sessionId, location.agent, pulseScript, { ...context, replace: existing !== null }) : spawnServerClientWatcher(home, source, sessionId, location.server, pulseScript, { ...context, replace: existing !== null });
+  const started =
+    location.kind === "agent"
+      ? spawnWatcher(home, source, sessionId, location.agent, pulseScript, { ...context, replace: existing !== null })
+      : spawnServerClientWatcher(home, source, sessionId, location.server, pulseScript, {
+          ...context,
+          replace: existing !== null,
+        });
   return started === null ? "no-agent" : "started";
 }
 
@@ -54,23 +66,53 @@ export interface SpawnOptions extends SessionContext {
  * Starts the detached watcher for `agent` and records it. Returns the watcher's pid, or null when it
  * could not be started.
  */
-export function spawnWatcher(home: string, source: string, sessionId: string, agent: ProcInfo, pulseScript: string, options: SpawnOptions = {}): number | null {
+export function spawnWatcher(
+  home: string,
+  source: string,
+  sessionId: string,
+  agent: ProcInfo,
+  pulseScript: string,
+  options: SpawnOptions = {},
+): number | null {
   const args = ["--pid", String(agent.pid), "--name", agent.name];
   if (agent.startTime) args.push("--start", agent.startTime);
-  return spawnDetached(home, source, sessionId, args, pulseScript, options, { agent_pid: agent.pid, agent_name: agent.name, agent_start: agent.startTime });
+  return spawnDetached(home, source, sessionId, args, pulseScript, options, {
+    agent_pid: agent.pid,
+    agent_name: agent.name,
+    agent_start: agent.startTime,
+  });
 }
 
 /**
  * The hook ran in a shared server (Codex's app-server): the watcher finds which of its clients is the
  * session's (shared-server-clients.ts) and records it; until then the record names the server.
  */
-function spawnServerClientWatcher(home: string, source: string, sessionId: string, server: ProcInfo, pulseScript: string, options: SpawnOptions): number | null {
+function spawnServerClientWatcher(
+  home: string,
+  source: string,
+  sessionId: string,
+  server: ProcInfo,
+  pulseScript: string,
+  options: SpawnOptions,
+): number | null {
   const args = ["--server", String(server.pid)];
   if (server.startTime) args.push("--server-start", server.startTime);
-  return spawnDetached(home, source, sessionId, args, pulseScript, options, { agent_pid: server.pid, agent_name: `${server.name} (shared server)`, agent_start: server.startTime });
+  return spawnDetached(home, source, sessionId, args, pulseScript, options, {
+    agent_pid: server.pid,
+    agent_name: `${server.name} (shared server)`,
+    agent_start: server.startTime,
+  });
 }
 
-function spawnDetached(home: string, source: string, sessionId: string, targetArgs: string[], pulseScript: string, options: SpawnOptions, agent: Pick<WatcherRecord, "agent_pid" | "agent_name" | "agent_start">): number | null {
+function spawnDetached(
+  home: string,
+  source: string,
+  sessionId: string,
+  targetArgs: string[],
+  pulseScript: string,
+  options: SpawnOptions,
+  agent: Pick<WatcherRecord, "agent_pid" | "agent_name" | "agent_start">,
+): number | null {
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
   const args = [...WATCHER_NODE_FLAGS, pulseScript, "watch", "--session", sessionId, "--agent", source, ...targetArgs];
   if (options.cwd) args.push("--cwd", options.cwd);
@@ -81,7 +123,13 @@ function spawnDetached(home: string, source: string, sessionId: string, targetAr
   child.on("error", () => {});
   child.unref();
   if (child.pid === undefined) return null;
-  const record: WatcherRecord = { session_id: sessionId, source, watcher_pid: child.pid, ...agent, started_at: new Date().toISOString() };
+  const record: WatcherRecord = {
+    session_id: sessionId,
+    source,
+    watcher_pid: child.pid,
+    ...agent,
+    started_at: new Date().toISOString(),
+  };
   // A concurrent hook may have started one first: then ours sees a foreign record and exits.
   if (options.replace) replaceWatcherRecord(home, record);
   else createWatcherRecord(home, record);

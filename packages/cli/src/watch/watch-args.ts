@@ -26,8 +26,12 @@ export function parseWatchArgs(argv: string[]): WatchArgs | null {
   return {
     sessionId,
     source: value("--agent") || "claude-code",
-    agent: agentPid === null ? null : { pid: agentPid, name: value("--name") || "agent", startTime: value("--start") || null },
-    server: agentPid !== null || serverPid === null ? null : { pid: serverPid, startTime: value("--server-start") || null },
+    agent:
+      agentPid === null
+        ? null
+        : { pid: agentPid, name: value("--name") || "agent", startTime: value("--start") || null },
+    server:
+      agentPid !== null || serverPid === null ? null : { pid: serverPid, startTime: value("--server-start") || null },
     cwd: value("--cwd") || null,
     transcriptPath: value("--transcript") || null,
   };

@@ -50,7 +50,8 @@ export class WatchedProcesses {
 
   /** For the end's detail: "agent process 42 (claude) exited", or all of them when it was a set. */
   describeExit(): string {
-    if (this.all.length === 1) return `agent process ${this.all[0].pid} (${this.all[0].name}) ${this.terminalClosed ? "lost its terminal (closed)" : "exited"}`;
+    if (this.all.length === 1)
+      return `agent process ${this.all[0].pid} (${this.all[0].name}) ${this.terminalClosed ? "lost its terminal (closed)" : "exited"}`;
     return `agent processes ${this.all.map((p) => p.pid).join(", ")} (${this.all[0].name}; which one was the session's could not be told) all exited`;
   }
 }

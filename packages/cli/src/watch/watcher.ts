@@ -6,7 +6,14 @@ import { type Interrupt } from "./claude-interrupts";
 import { lingerForSpool } from "./linger";
 import { isSameProcessAlive, readProc } from "./proc-info";
 import { ProofOfLife } from "./proof-of-life";
-import { isWatcherAlive, readWatcher, removeWatcherRecord, replaceWatcherRecord, watcherFile, type WatcherRecord } from "./registry";
+import {
+  isWatcherAlive,
+  readWatcher,
+  removeWatcherRecord,
+  replaceWatcherRecord,
+  watcherFile,
+  type WatcherRecord,
+} from "./registry";
 import { SpoolCourier } from "./spool-courier";
 import { parseWatchArgs, type WatchArgs } from "./watch-args";
 import { type WatchedProcess, WatchedProcesses } from "./watched-processes";
@@ -59,7 +66,9 @@ class Nap {
  */
 export function runWatcher(argv: string[]): void {
   if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write("pulse watch: internal, started detached by `pulse hook` to watch an agent's process (see docs/cli.md).\n");
+    process.stdout.write(
+      "pulse watch: internal, started detached by `pulse hook` to watch an agent's process (see docs/cli.md).\n",
+    );
     process.exit(0);
   }
   const args = parseWatchArgs(argv);
@@ -121,7 +130,11 @@ function sessionProcesses(args: WatchArgs): WatchedProcess[] {
   if (!server) return [];
   const facts = processFacts(args.source);
   const { findServerClients } = require("./shared-server-clients") as typeof import("./shared-server-clients");
-  return findServerClients({ server, facts, cwd: args.cwd, homeVariable: facts.homeVariable }).map((p) => ({ pid: p.pid, name: p.name, startTime: p.startTime }));
+  return findServerClients({ server, facts, cwd: args.cwd, homeVariable: facts.homeVariable }).map((p) => ({
+    pid: p.pid,
+    name: p.name,
+    startTime: p.startTime,
+  }));
 }
 
 async function watch(args: WatchArgs): Promise<void> {
@@ -139,13 +152,27 @@ async function watch(args: WatchArgs): Promise<void> {
     return lingerForSpool(home, courier);
   }
   if (args.server) {
-    record = { ...record, agent_pid: found[0].pid, agent_name: found[0].name, agent_start: found[0].startTime, ...(found.length > 1 ? { agent_pids: found.map((p) => p.pid) } : {}) };
+    record = {
+      ...record,
+      agent_pid: found[0].pid,
+      agent_name: found[0].name,
+      agent_start: found[0].startTime,
+      ...(found.length > 1 ? { agent_pids: found.map((p) => p.pid) } : {}),
+    };
     replaceWatcherRecord(home, record);
   }
   const processes = new WatchedProcesses(found);
   const life = new ProofOfLife(home, args.sessionId, args.source, Date.now());
   const nap = new Nap();
-  const interrupts = args.transcriptPath && args.source === "claude-code" && args.agent ? new (require("./claude-interrupts") as typeof import("./claude-interrupts")).ClaudeInterrupts(args.transcriptPath, args.sessionId, args.agent, () => nap.wake()) : null;
+  const interrupts =
+    args.transcriptPath && args.source === "claude-code" && args.agent
+      ? new (require("./claude-interrupts") as typeof import("./claude-interrupts")).ClaudeInterrupts(
+          args.transcriptPath,
+          args.sessionId,
+          args.agent,
+          () => nap.wake(),
+        )
+      : null;
 
   for (;;) {
     const current = readRecord();
@@ -184,7 +211,12 @@ function spool(home: string, record: SpoolRecord): void {
   try {
     writeSpoolRecord(spoolDir(home), record);
   } catch {
-    void (require("../spool/send-record") as typeof import("../spool/send-record")).sendRecord((require("../env/client-config") as typeof import("../env/client-config")).loadClientConfig(home), record, Date.now() + 3000, 3000);
+    void (require("../spool/send-record") as typeof import("../spool/send-record")).sendRecord(
+      (require("../env/client-config") as typeof import("../env/client-config")).loadClientConfig(home),
+      record,
+      Date.now() + 3000,
+      3000,
+    );
   }
 }
 

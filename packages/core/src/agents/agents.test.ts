@@ -16,7 +16,10 @@ const files = (dir: string) => readdirSync(join(REAL, dir)).filter((f) => f.ends
 type Expected = Partial<Record<keyof MappedEvent, unknown>> | null;
 
 /** What each captured hook payload means (file name without .json). */
-const EXPECTED: Record<string, { dir: string; agent: AgentAdapter; cases: Record<string, Expected>; notCaptured: string[] }> = {
+const EXPECTED: Record<
+  string,
+  { dir: string; agent: AgentAdapter; cases: Record<string, Expected>; notCaptured: string[] }
+> = {
   "claude-code": {
     dir: "claude-code-2.1.197/hooks",
     agent: AGENTS["claude-code"],
@@ -30,7 +33,12 @@ const EXPECTED: Record<string, { dir: string; agent: AgentAdapter; cases: Record
       "PreToolUse-Bash": { kind: "tool", tool: "Bash" },
       "PreToolUse-Agent": { kind: "tool", tool: "Agent" },
       "PreToolUse-subagent-Bash": { kind: "tool", tool: "Bash" },
-      "PermissionRequest-Bash": { kind: "attention", waiting_reason: "permission", tool: "Bash", detail: expect.stringContaining("mkdir -p") },
+      "PermissionRequest-Bash": {
+        kind: "attention",
+        waiting_reason: "permission",
+        tool: "Bash",
+        detail: expect.stringContaining("mkdir -p"),
+      },
       "PostToolUse-Bash": { kind: "tool", usage: expect.objectContaining({ tool_call: "hook" }) },
       "PostToolUse-Agent": { kind: "tool" },
       "PostToolUse-subagent-Bash": { kind: "tool" },
@@ -40,7 +48,12 @@ const EXPECTED: Record<string, { dir: string; agent: AgentAdapter; cases: Record
       "Notification-permission_prompt": { kind: "attention", waiting_reason: "permission" },
       "Notification-idle_prompt": { kind: "attention", waiting_reason: "idle" },
       Stop: { kind: "turn_end" },
-      StopFailure: { kind: "attention", waiting_reason: "error", detail: "API Error: 400 Mock 400 error", usage: expect.objectContaining({ api_error: true }) },
+      StopFailure: {
+        kind: "attention",
+        waiting_reason: "error",
+        detail: "API Error: 400 Mock 400 error",
+        usage: expect.objectContaining({ api_error: true }),
+      },
       SubagentStart: { kind: "activity" },
       "SubagentStop-general-purpose": { kind: "activity" },
       "SubagentStop-compact": { kind: "activity" },
@@ -87,36 +100,49 @@ const EXPECTED: Record<string, { dir: string; agent: AgentAdapter; cases: Record
   },
 };
 
-describe.each(Object.entries(EXPECTED))("the %s adapter against its real payloads", (_id, { dir, agent, cases, notCaptured }) => {
-  it.each(files(dir))("%s", (file) => {
-    const name = file.replace(/\.json$/, "");
-    expect(Object.keys(cases)).toContain(name);
-    const input = parseHookInput(agent, read(join(dir, file)));
-    expect(input.sessionId).toEqual(expect.any(String));
-    const mapped = agent.mapHook(input.body);
-    expect(mapped).toMatchObject(cases[name]!);
-    // Real events are status, never bookkeeping: only unknown ones are.
-    expect(mapped!.signal ?? "status").toBe("status");
-  });
+describe.each(Object.entries(EXPECTED))(
+  "the %s adapter against its real payloads",
+  (_id, { dir, agent, cases, notCaptured }) => {
+    it.each(files(dir))("%s", (file) => {
+      const name = file.replace(/\.json$/, "");
+      expect(Object.keys(cases)).toContain(name);
+      const input = parseHookInput(agent, read(join(dir, file)));
+      expect(input.sessionId).toEqual(expect.any(String));
+      const mapped = agent.mapHook(input.body);
+      expect(mapped).toMatchObject(cases[name]!);
+      // Real events are status, never bookkeeping: only unknown ones are.
+      expect(mapped!.signal ?? "status").toBe("status");
+    });
 
-  it("installs only events the binary was seen firing (or that are listed as not captured)", () => {
-    const seen = new Set(files(dir).map((f) => f.replace(/\.json$/, "").split("-")[0]));
-    for (const event of agent.hookEvents) expect([event, seen.has(event) || notCaptured.includes(event)]).toEqual([event, true]);
-  });
-});
+    it("installs only events the binary was seen firing (or that are listed as not captured)", () => {
+      const seen = new Set(files(dir).map((f) => f.replace(/\.json$/, "").split("-")[0]));
+      for (const event of agent.hookEvents)
+        expect([event, seen.has(event) || notCaptured.includes(event)]).toEqual([event, true]);
+    });
+  },
+);
 
 describe("Codex notify", () => {
   it("a user's turn end titles the session; the title generator's thread is not a session", () => {
     const notify = read("codex-0.171.0/notify/agent-turn-complete.json");
-    expect(AGENTS.codex.mapHook(parseHookInput(AGENTS.codex, notify).body)).toMatchObject({ kind: "turn_end", title: "Run echo hello in the shell and tell me what it printed" });
-    expect(AGENTS.codex.mapHook(parseHookInput(AGENTS.codex, read("codex-0.171.0/notify/agent-turn-complete-title-thread.json")).body)).toBeNull();
+    expect(AGENTS.codex.mapHook(parseHookInput(AGENTS.codex, notify).body)).toMatchObject({
+      kind: "turn_end",
+      title: "Run echo hello in the shell and tell me what it printed",
+    });
+    expect(
+      AGENTS.codex.mapHook(
+        parseHookInput(AGENTS.codex, read("codex-0.171.0/notify/agent-turn-complete-title-thread.json")).body,
+      ),
+    ).toBeNull();
   });
 
   it("Stop and notify of one turn share a key", () => {
     const stop = read("codex-0.171.0/hooks/Stop.json");
     const key = AGENTS.codex.hookKey!(stop);
     expect(key).toMatch(/^codex-turn-end:/);
-    expect(AGENTS.codex.hookKey!({ type: "agent-turn-complete", "thread-id": stop.session_id, "turn-id": stop.turn_id })).toBe(key);
+    expect(
+      AGENTS.codex.hookKey!({ type: "agent-turn-complete", "thread-id": stop.session_id, "turn-id": stop.turn_id }),
+    ).toBe(key);
   });
 });
 
@@ -129,8 +155,22 @@ describe("Gemini SessionEnd, fired 2–3 times per quit, has one key", () => {
 
 /** A hook session waiting after its turn, at `t`. */
 function waitingSession(source: string, t: number): SessionState {
-  const event = (kind: LifecycleEvent["kind"], time: number): LifecycleEvent => ({ kind, time, source, cwd: "/w", project: "w", host: "h", detail: "Run echo hello", waitingReason: null, endReason: null, endDetail: null });
-  return [event("start", t - 2000), event("prompt", t - 1000), event("turn_end", t)].reduce(applyEvent, newSession("s", source));
+  const event = (kind: LifecycleEvent["kind"], time: number): LifecycleEvent => ({
+    kind,
+    time,
+    source,
+    cwd: "/w",
+    project: "w",
+    host: "h",
+    detail: "Run echo hello",
+    waitingReason: null,
+    endReason: null,
+    endDetail: null,
+  });
+  return [event("start", t - 2000), event("prompt", t - 1000), event("turn_end", t)].reduce(
+    applyEvent,
+    newSession("s", source),
+  );
 }
 
 const toLifecycle = (e: ReturnType<typeof mapOtlpLogs>["events"][number], fallback: number): LifecycleEvent => ({
@@ -169,19 +209,39 @@ describe.each([
     const first = Math.min(...events.map((e) => e.timeMs ?? Infinity));
     const before = waitingSession(agent, first - 5000);
     const after = events.map((e) => toLifecycle(e, first)).reduce(applyEvent, before);
-    expect(after).toMatchObject({ status: "waiting", waitingReason: "turn_end", title: "Run echo hello", reopenCount: 0 });
-    if (agent !== "codex" || events.some((e) => e.mapped.usage?.input_tokens)) expect(after.inputTokens + after.outputTokens).toBeGreaterThan(0);
+    expect(after).toMatchObject({
+      status: "waiting",
+      waitingReason: "turn_end",
+      title: "Run echo hello",
+      reopenCount: 0,
+    });
+    if (agent !== "codex" || events.some((e) => e.mapped.usage?.input_tokens))
+      expect(after.inputTokens + after.outputTokens).toBeGreaterThan(0);
   });
 
   it("never reopen an ended session", () => {
     const first = Math.min(...events.map((e) => e.timeMs ?? Infinity));
-    const ended = applyEvent(waitingSession(agent, first - 5000), { kind: "end", time: first - 4000, source: agent, cwd: null, project: null, host: null, detail: null, waitingReason: null, endReason: "session_end", endDetail: null });
+    const ended = applyEvent(waitingSession(agent, first - 5000), {
+      kind: "end",
+      time: first - 4000,
+      source: agent,
+      cwd: null,
+      project: null,
+      host: null,
+      detail: null,
+      waitingReason: null,
+      endReason: "session_end",
+      endDetail: null,
+    });
     const after = events.map((e) => toLifecycle(e, first)).reduce(applyEvent, ended);
     expect(after).toMatchObject({ status: "ended", endReason: "session_end", reopenCount: 0 });
   });
 
   it("on a session with no other source, stand in for status and title it until a real prompt comes", () => {
-    const otlpOnly = events.map((e) => toLifecycle(e, 1)).sort((a, b) => a.time - b.time).reduce(applyEvent, newSession("s", agent));
+    const otlpOnly = events
+      .map((e) => toLifecycle(e, 1))
+      .sort((a, b) => a.time - b.time)
+      .reduce(applyEvent, newSession("s", agent));
     expect(otlpOnly.status).toBe("active");
     expect(otlpOnly.hasStatusSignal).toBe(false);
   });
@@ -193,11 +253,26 @@ describe("placeholders never title a session with a real prompt", () => {
     const prompt = events.find((e) => e.mapped.kind === "prompt")!;
     expect(prompt.mapped.detail).toBe("<REDACTED>");
     const t = prompt.timeMs!;
-    const hookPrompt: LifecycleEvent = { kind: "prompt", time: t + 20, source: "claude-code", cwd: null, project: null, host: null, detail: "Fix the build", waitingReason: null, endReason: null, endDetail: null };
+    const hookPrompt: LifecycleEvent = {
+      kind: "prompt",
+      time: t + 20,
+      source: "claude-code",
+      cwd: null,
+      project: null,
+      host: null,
+      detail: "Fix the build",
+      waitingReason: null,
+      endReason: null,
+      endDetail: null,
+    };
     const start: LifecycleEvent = { ...hookPrompt, kind: "start", time: t - 1000, detail: "startup" };
     // Either arrival order gives the real prompt.
-    expect([start, toLifecycle(prompt, t), hookPrompt].reduce(applyEvent, newSession("s", "claude-code")).title).toBe("Fix the build");
-    expect([start, hookPrompt, toLifecycle(prompt, t)].reduce(applyEvent, newSession("s", "claude-code")).title).toBe("Fix the build");
+    expect([start, toLifecycle(prompt, t), hookPrompt].reduce(applyEvent, newSession("s", "claude-code")).title).toBe(
+      "Fix the build",
+    );
+    expect([start, hookPrompt, toLifecycle(prompt, t)].reduce(applyEvent, newSession("s", "claude-code")).title).toBe(
+      "Fix the build",
+    );
     // OpenTelemetry only: the placeholder stands in, and a real prompt later replaces it.
     const alone = applyEvent(newSession("s", "claude-code"), toLifecycle(prompt, t));
     expect(alone.title).toBe("<REDACTED>");

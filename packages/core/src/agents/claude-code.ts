@@ -70,7 +70,9 @@ function mapHook(h: Record<string, unknown>): MappedEvent {
       const waiting = Object.hasOwn(WAITING_NOTIFICATIONS, type) ? WAITING_NOTIFICATIONS[type] : undefined;
       const detail = optionalLine(h.message, 2000);
       // auth_success and types Pulse does not know say nothing about whether the agent works.
-      return waiting ? { ...mappedEvent("attention", name), detail, waiting_reason: waiting } : { ...mappedEvent("activity", name), detail, signal: "bookkeeping" };
+      return waiting
+        ? { ...mappedEvent("attention", name), detail, waiting_reason: waiting }
+        : { ...mappedEvent("activity", name), detail, signal: "bookkeeping" };
     }
     default:
       if (Object.hasOwn(WORKING_EVENTS, name)) {
@@ -114,7 +116,12 @@ export const claudeCode: AgentAdapter = {
     serviceNames: ["claude-code"],
     sessionAttributes: ["session.id"],
     recordSignal: (eventName) => (BOOKKEEPING_RECORDS.test(eventName) ? "bookkeeping" : "telemetry"),
-    carries: { tokens: ["api_request"], cost: ["api_request"], model: ["api_request", "api_error"], prompt: ["user_prompt (\"<REDACTED>\" unless OTEL_LOG_USER_PROMPTS=1)"] },
+    carries: {
+      tokens: ["api_request"],
+      cost: ["api_request"],
+      model: ["api_request", "api_error"],
+      prompt: ['user_prompt ("<REDACTED>" unless OTEL_LOG_USER_PROMPTS=1)'],
+    },
   },
   // Claude Code reports its own cost (api_request cost_usd); its input_tokens leave the cache out, as Anthropic's API does.
   pricing: { provider: "anthropic", inputIncludesCache: false },
@@ -123,8 +130,8 @@ export const claudeCode: AgentAdapter = {
     trust: "Hooks run in any folder once the folder's trust dialog was accepted.",
     quirks: [
       "An API error ends the turn with StopFailure, no Stop.",
-      "Esc during a tool or while the model streams, and \"No\" to a permission dialog, fire no hook: the watcher reads the transcript.",
-      "The OpenTelemetry user_prompt record is stamped ~20 ms before the UserPromptSubmit hook and carries \"<REDACTED>\".",
+      'Esc during a tool or while the model streams, and "No" to a permission dialog, fire no hook: the watcher reads the transcript.',
+      'The OpenTelemetry user_prompt record is stamped ~20 ms before the UserPromptSubmit hook and carries "<REDACTED>".',
       "OTEL_* variables are stripped from hook processes.",
     ],
   },

@@ -33,12 +33,23 @@ function mapHookInput(h: Record<string, unknown>): MappedEvent {
     case "Stop":
       return { ...mappedEvent("turn_end", name), detail: optionalLine(h.last_assistant_message, 2000), usage };
     case "StopFailure":
-      return { ...mappedEvent("attention", name), waiting_reason: "error", detail: optionalLine(h.last_assistant_message ?? h.error, 2000), usage: { ...NO_USAGE, model, api_error: true } };
+      return {
+        ...mappedEvent("attention", name),
+        waiting_reason: "error",
+        detail: optionalLine(h.last_assistant_message ?? h.error, 2000),
+        usage: { ...NO_USAGE, model, api_error: true },
+      };
     case "Interrupt":
       // Esc / Ctrl+C on a running turn: the turn stops and waits for the user.
       return { ...mappedEvent("attention", name), waiting_reason: "interrupted", usage };
     case "PermissionRequest":
-      return { ...mappedEvent("attention", name), tool, detail: summarizeToolInput(h.tool_input) ?? tool, waiting_reason: "permission", usage };
+      return {
+        ...mappedEvent("attention", name),
+        tool,
+        detail: summarizeToolInput(h.tool_input) ?? tool,
+        waiting_reason: "permission",
+        usage,
+      };
     case "SessionEnd": {
       const reason = optionalLine(h.reason, 500);
       return { ...mappedEvent("end", name), detail: reason, end_reason: "session_end", end_detail: reason };
@@ -64,7 +75,11 @@ function mapNotify(n: Record<string, unknown>): MappedEvent | null {
   const prompt = inputs.find((m) => typeof m === "string" && m.trim() !== "") as string | undefined;
   if (prompt !== undefined && TITLE_THREAD_PROMPT.test(prompt)) return null;
   if (type !== "agent-turn-complete") return { ...mappedEvent("activity", type), signal: "bookkeeping" };
-  return { ...mappedEvent("turn_end", type), detail: optionalLine(n["last-assistant-message"], 2000), title: optionalLine(prompt, 2000) };
+  return {
+    ...mappedEvent("turn_end", type),
+    detail: optionalLine(n["last-assistant-message"], 2000),
+    title: optionalLine(prompt, 2000),
+  };
 }
 
 export const codex: AgentAdapter = {
@@ -94,27 +109,40 @@ export const codex: AgentAdapter = {
     const session = str(p.session_id) ?? str(p["thread-id"]);
     const turn = p.turn_id ?? p["turn-id"];
     const isTurnEnd = p.hook_event_name === "Stop" || p.type === "agent-turn-complete";
-    return isTurnEnd && session && (typeof turn === "string" || typeof turn === "number") ? `codex-turn-end:${turn}:${session}`.slice(0, 200) : null;
+    return isTurnEnd && session && (typeof turn === "string" || typeof turn === "number")
+      ? `codex-turn-end:${turn}:${session}`.slice(0, 200)
+      : null;
   },
   // Verified on 0.171: the interactive TUI runs its turns (and hooks) in a background `codex app-server
   // --listen unix:// … --managed-daemon` that it starts or reuses and that outlives it and serves later
   // TUIs: never a session's process. `codex exec` and `codex --no-daemon` run their hooks themselves.
-  process: { names: ["codex"], never: ["app-server"], ownHooks: ["exec", "e"], homeVariable: { name: "CODEX_HOME", defaultDir: ".codex" } },
+  process: {
+    names: ["codex"],
+    never: ["app-server"],
+    ownHooks: ["exec", "e"],
+    homeVariable: { name: "CODEX_HOME", defaultDir: ".codex" },
+  },
   otel: {
     serviceNames: ["codex", "codex_cli_rs", "codex-tui", "codex_exec"],
     sessionAttributes: ["conversation.id"],
     recordSignal: () => "telemetry",
-    carries: { tokens: ["sse_event (response.completed)"], cost: [], model: ["api_request", "sse_event", "conversation_starts"], prompt: ["user_prompt"] },
+    carries: {
+      tokens: ["sse_event (response.completed)"],
+      cost: [],
+      model: ["api_request", "sse_event", "conversation_starts"],
+      prompt: ["user_prompt"],
+    },
   },
   // Codex's response.completed counts cached tokens inside input_token_count (OpenAI's usage.input_tokens).
   pricing: { provider: "openai", inputIncludesCache: true },
   notes: {
     ends: "SessionEnd (/quit, Ctrl+C, Ctrl+D); kill -9 of the TUI or `exec` process is seen by the watcher.",
-    trust: "Hooks run only once trusted: the project (`[projects.\"<dir>\"] trust_level = \"trusted\"`) and each hook (a hash stored in config.toml, invalidated by any change of its command line; `/hooks` in the TUI). `codex exec` never asks, so on a fresh install it runs no hook.",
+    trust:
+      'Hooks run only once trusted: the project (`[projects."<dir>"] trust_level = "trusted"`) and each hook (a hash stored in config.toml, invalidated by any change of its command line; `/hooks` in the TUI). `codex exec` never asks, so on a fresh install it runs no hook.',
     quirks: [
       "The TUI runs its turns in a shared background `codex app-server` (`codex --no-daemon` and `codex exec` run in one process).",
       "`[otel]` changes reach TUI sessions only after the background server restarts.",
-      "The title generator sends its own notify (\"Generate a concise, single-line task title…\"): not a session.",
+      'The title generator sends its own notify ("Generate a concise, single-line task title…"): not a session.',
       "Tokens but no cost: Pulse estimates the cost.",
     ],
   },

@@ -38,7 +38,9 @@ function mapHook(h: Record<string, unknown>): MappedEvent {
       // Own keys only (a type named like a prototype property is no waiting reason).
       const waiting = Object.hasOwn(WAITING_NOTIFICATIONS, type) ? WAITING_NOTIFICATIONS[type] : undefined;
       const detail = optionalLine(h.message, 2000);
-      return waiting ? { ...mappedEvent("attention", name), detail, waiting_reason: waiting } : { ...mappedEvent("activity", name), detail, signal: "bookkeeping" };
+      return waiting
+        ? { ...mappedEvent("attention", name), detail, waiting_reason: waiting }
+        : { ...mappedEvent("activity", name), detail, signal: "bookkeeping" };
     }
     default:
       if (WORKING_EVENTS.has(name)) return mappedEvent("activity", name);
@@ -51,7 +53,16 @@ export const gemini: AgentAdapter = {
   label: "Gemini CLI",
   hookRoute: "/v1/hooks/gemini",
   // BeforeModel/AfterModel/BeforeToolSelection fire around every model call: mapped, not installed.
-  hookEvents: ["SessionStart", "SessionEnd", "BeforeAgent", "AfterAgent", "BeforeTool", "AfterTool", "Notification", "PreCompress"],
+  hookEvents: [
+    "SessionStart",
+    "SessionEnd",
+    "BeforeAgent",
+    "AfterAgent",
+    "BeforeTool",
+    "AfterTool",
+    "Notification",
+    "PreCompress",
+  ],
   mapHook,
   // SessionEnd may fire 2–3 times per quit (0.61): one key per session, so it counts once.
   hookKey: (h) => (h.hook_event_name === "SessionEnd" ? "gemini-session-end" : null),
@@ -65,13 +76,19 @@ export const gemini: AgentAdapter = {
     sessionAttributes: ["session.id"],
     // Logged after each hook has run, i.e. after Pulse's own AfterAgent and SessionEnd.
     recordSignal: (eventName) => (/(^|\.)hook_call$/.test(eventName) ? "bookkeeping" : "telemetry"),
-    carries: { tokens: ["api_response"], cost: [], model: ["api_response", "api_request"], prompt: ["user_prompt (length only: prompt_length)"] },
+    carries: {
+      tokens: ["api_response"],
+      cost: [],
+      model: ["api_response", "api_request"],
+      prompt: ["user_prompt (length only: prompt_length)"],
+    },
   },
   // Gemini's input_token_count is promptTokenCount, which includes cached_content_token_count.
   pricing: { provider: "google", inputIncludesCache: true },
   notes: {
     ends: "SessionEnd (/quit, Ctrl+C twice, /clear: reason `clear`), possibly 2–3 times per quit; kill -9 is seen by the watcher.",
-    trust: "Hooks, user-level ones included, run only in trusted folders (`~/.gemini/trustedFolders.json`); headless in an untrusted folder exits 55 unless `--skip-trust`.",
+    trust:
+      "Hooks, user-level ones included, run only in trusted folders (`~/.gemini/trustedFolders.json`); headless in an untrusted folder exits 55 unless `--skip-trust`.",
     quirks: [
       "A hook's stderr is shown to the user when its stdout is empty: `pulse hook` prints nothing.",
       "Telemetry goes to an OTLP/HTTP endpoint as JSON (protobuf only over gRPC) when settings.json enables it.",

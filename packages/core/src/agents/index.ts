@@ -22,7 +22,8 @@ export function agentById(id: string): AgentAdapter | null {
 export function agentByServiceName(serviceName: string): AgentAdapter | null {
   const name = serviceName.toLowerCase();
   for (const agent of Object.values(AGENTS)) {
-    if (agent.otel.serviceNames.some((s) => name === s || name.startsWith(`${s}-`) || name.startsWith(`${s}_`))) return agent;
+    if (agent.otel.serviceNames.some((s) => name === s || name.startsWith(`${s}-`) || name.startsWith(`${s}_`)))
+      return agent;
   }
   // Older names seen in the wild: "claude_code", "codex-cli-rs"…
   if (/^claude[-_ ]?code/i.test(serviceName)) return AGENTS["claude-code"];

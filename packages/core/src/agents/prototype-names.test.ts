@@ -16,7 +16,12 @@ describe.each(AGENT_IDS)("%s hooks named like Object's properties", (id) => {
     ]) {
       const mapped = agent.mapHook(hook);
       expect(mapped).toMatchObject({ kind: "activity", signal: "bookkeeping", waiting_reason: null });
-      const event = buildEvent({ session_id: "s", source: id, cwd: null }, mapped!, { key: "k", receivedMs: Date.UTC(2026, 11, 1), host: null }, hook);
+      const event = buildEvent(
+        { session_id: "s", source: id, cwd: null },
+        mapped!,
+        { key: "k", receivedMs: Date.UTC(2026, 11, 1), host: null },
+        hook,
+      );
       expect(normalizedEventSchema.safeParse(JSON.parse(JSON.stringify(event))).success).toBe(true);
     }
   });

@@ -50,7 +50,12 @@ export interface AgentAdapter {
     /** Telemetry or bookkeeping, by the record's event name (lifecycle rule 1). */
     recordSignal(eventName: string): Exclude<Signal, "status" | "liveness">;
     /** Which records carry tokens, cost, model and prompts (documentation, and the adapter test). */
-    carries: { tokens: readonly string[]; cost: readonly string[]; model: readonly string[]; prompt: readonly string[] };
+    carries: {
+      tokens: readonly string[];
+      cost: readonly string[];
+      model: readonly string[];
+      prompt: readonly string[];
+    };
   };
   /**
    * How Pulse estimates a cost when the agent reports tokens and a model but no cost (pricing.ts):

@@ -42,13 +42,25 @@ export function queryString(params: Record<string, QueryValue>): string {
  * (a query string is text), so these name what is meant; `satisfies` below keeps their keys the
  * schemas' own.
  */
-export type SessionListQuery = { status?: string | string[]; project?: string; source?: string; q?: string; limit?: number; cursor?: string };
+export type SessionListQuery = {
+  status?: string | string[];
+  project?: string;
+  source?: string;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+};
 export type StatsQuery = { since?: string };
 export type TimelineQuery = { hours?: number; buckets?: number };
 export type CalendarQuery = { days?: number; tz?: string };
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 // A key renamed or added in a schema and not here fails the build.
-const keysMatch: [SameKeys<SessionListQuery, SessionListParams>, SameKeys<StatsQuery, StatsParams>, SameKeys<TimelineQuery, TimelineParams>, SameKeys<CalendarQuery, CalendarParams>] = [true, true, true, true];
+const keysMatch: [
+  SameKeys<SessionListQuery, SessionListParams>,
+  SameKeys<StatsQuery, StatsParams>,
+  SameKeys<TimelineQuery, TimelineParams>,
+  SameKeys<CalendarQuery, CalendarParams>,
+] = [true, true, true, true];
 void keysMatch;
 
 export const sessionPath = (id: string) => `/v1/sessions/${encodeURIComponent(id)}`;
@@ -63,7 +75,8 @@ export function createApiClient(call: ApiCall) {
     stats: (query: StatsQuery = {}) => call<StatsReplyJson>("GET", `/v1/stats${queryString(query)}`),
     timeline: (query: TimelineQuery = {}) => call<TimelineJson>("GET", `/v1/stats/timeline${queryString(query)}`),
     daily: (query: CalendarQuery = {}) => call<DailyStatsJson>("GET", `/v1/stats/daily${queryString(query)}`),
-    costByProject: (query: CalendarQuery = {}) => call<CostByProjectJson>("GET", `/v1/stats/cost-by-project${queryString(query)}`),
+    costByProject: (query: CalendarQuery = {}) =>
+      call<CostByProjectJson>("GET", `/v1/stats/cost-by-project${queryString(query)}`),
     queues: () => call<QueuesJson>("GET", "/v1/queues"),
   };
 }

@@ -30,18 +30,33 @@ export const sessionListQuery = z.object({
     .meta({ description: STATUS_FILTER_HELP, example: "active,waiting" }),
   project: z.string().max(200).optional().meta({ description: "Only this project (exact)" }),
   source: z.string().max(64).optional().meta({ description: "Only this agent (exact)" }),
-  q: z.string().max(200).optional().meta({ description: "Free text in title, project, cwd, host or id (case-insensitive)" }),
-  limit: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` }).default(50),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "Free text in title, project, cwd, host or id (case-insensitive)" }),
+  limit: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` })
+    .default(50),
   cursor: z.string().max(1000).optional().meta({ description: "The previous page's next_cursor" }),
 });
 
 /** `POST /v1/sessions/cleanup` */
 export const cleanupBody = z.object({
   // At most a century: the cutoff is a time (now minus this), and past the range of times it is none.
-  older_than_minutes: z.number({ error: (i) => (i.input === undefined ? "is required" : "must be a number of minutes") }).positive({ error: "must be greater than 0" }).max(MAX_CLEANUP_MINUTES, { error: `must be at most ${MAX_CLEANUP_MINUTES} (100 years)` }),
+  older_than_minutes: z
+    .number({ error: (i) => (i.input === undefined ? "is required" : "must be a number of minutes") })
+    .positive({ error: "must be greater than 0" })
+    .max(MAX_CLEANUP_MINUTES, { error: `must be at most ${MAX_CLEANUP_MINUTES} (100 years)` }),
   dry_run: z.boolean({ error: "must be true or false" }).default(false),
   /** Only these sessions (those a dry run listed and the user confirmed), if still silent that long. */
-  ids: z.array(z.string().min(1).max(200), { error: "must be an array of session ids" }).max(MAX_CLEANUP, { error: `must list at most ${MAX_CLEANUP} ids` }).optional(),
+  ids: z
+    .array(z.string().min(1).max(200), { error: "must be an array of session ids" })
+    .max(MAX_CLEANUP, { error: `must list at most ${MAX_CLEANUP} ids` })
+    .optional(),
 });
 
 /** `GET /v1/stats` */
@@ -58,13 +73,25 @@ export const statsQuery = z.object({
       }
       return parsed.ms;
     })
-    .meta({ description: "ISO-8601 with zone, or epoch ms: also answer the window figures since then", example: "2026-11-21T00:00:00+01:00" }),
+    .meta({
+      description: "ISO-8601 with zone, or epoch ms: also answer the window figures since then",
+      example: "2026-11-21T00:00:00+01:00",
+    }),
 });
 
 /** `GET /v1/stats/timeline` */
 export const timelineQuery = z.object({
-  hours: z.coerce.number({ error: "must be a number" }).positive({ error: "must be greater than 0" }).max(24 * 31, { error: "must be at most 744 (31 days)" }).default(24),
-  buckets: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(2, { error: "must be at least 2" }).max(1000, { error: "must be at most 1000" }).default(96),
+  hours: z.coerce
+    .number({ error: "must be a number" })
+    .positive({ error: "must be greater than 0" })
+    .max(24 * 31, { error: "must be at most 744 (31 days)" })
+    .default(24),
+  buckets: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(2, { error: "must be at least 2" })
+    .max(1000, { error: "must be at most 1000" })
+    .default(96),
 });
 
 /**
@@ -82,8 +109,17 @@ export const TZ_ERROR = "must be an IANA time zone such as Europe/Paris or UTC";
 
 const calendarQuery = (defaultDays: number) =>
   z.object({
-    days: z.coerce.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(366, { error: "must be at most 366" }).default(defaultDays),
-    tz: z.string().max(64).default("UTC").refine((tz) => canonicalTimeZone(tz) !== null, { error: TZ_ERROR }),
+    days: z.coerce
+      .number({ error: "must be a number" })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be at least 1" })
+      .max(366, { error: "must be at most 366" })
+      .default(defaultDays),
+    tz: z
+      .string()
+      .max(64)
+      .default("UTC")
+      .refine((tz) => canonicalTimeZone(tz) !== null, { error: TZ_ERROR }),
   });
 /** `GET /v1/stats/daily` */
 export const dailyQuery = calendarQuery(7);

@@ -23,7 +23,9 @@ export const sessionSchema = z
     end_detail: z.string().nullable(),
     started_at: time.nullable(),
     last_event_at: time.nullable(),
-    alive_at: time.nullable().meta({ description: "Newest proof that the agent's process lives (the watcher's); null without a watcher" }),
+    alive_at: time
+      .nullable()
+      .meta({ description: "Newest proof that the agent's process lives (the watcher's); null without a watcher" }),
     waiting_since: time.nullable().meta({ description: "Since when a waiting session waits; null unless waiting" }),
     ended_at: time.nullable(),
     duration_ms: z.number().nullable(),
@@ -35,7 +37,10 @@ export const sessionSchema = z
     cache_read_tokens: z.number(),
     cache_creation_tokens: z.number(),
     cost_usd: usd.meta({ description: "The cost the agent reported (Claude Code); 0 when it reported none" }),
-    estimated_cost_usd: usd.meta({ description: "Pulse's estimate for events with tokens and a model but no reported cost; never included in cost_usd" }),
+    estimated_cost_usd: usd.meta({
+      description:
+        "Pulse's estimate for events with tokens and a model but no reported cost; never included in cost_usd",
+    }),
     model: z.string().nullable(),
     api_errors: count,
     tool_calls: count,
@@ -45,17 +50,28 @@ export const sessionSchema = z
 
 /** An event as listed on a session (newest first). */
 export const sessionEventSchema = z
-  .object({ id: z.string(), kind: z.string(), name: z.string().nullable(), time, tool: z.string().nullable(), detail: z.string().nullable() })
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    name: z.string().nullable(),
+    time,
+    tool: z.string().nullable(),
+    detail: z.string().nullable(),
+  })
   .meta({ id: "SessionEvent" });
 
-export const sessionPageSchema = z.object({ items: z.array(sessionSchema), next_cursor: z.string().nullable() }).meta({ id: "SessionPage" });
+export const sessionPageSchema = z
+  .object({ items: z.array(sessionSchema), next_cursor: z.string().nullable() })
+  .meta({ id: "SessionPage" });
 
 export const sessionWithEventsSchema = sessionSchema
   .extend({ events: z.array(sessionEventSchema).meta({ description: "The newest 200, newest first" }) })
   .meta({ id: "SessionWithEvents" });
 
 /** What the sessions channel carries (`<prefix>:sessions`; the dashboard's /api/stream forwards it). */
-export const sessionMessageSchema = z.object({ type: z.literal("session"), session: sessionSchema }).meta({ id: "SessionMessage" });
+export const sessionMessageSchema = z
+  .object({ type: z.literal("session"), session: sessionSchema })
+  .meta({ id: "SessionMessage" });
 
 export const statsSchema = z
   .object({
@@ -63,16 +79,30 @@ export const statsSchema = z
     waiting: count,
     ended: count,
     total: count,
-    stale_24h: count.meta({ description: "Sessions ended stale (by silence) whose end (their last activity) falls in the last 24 h" }),
-    avg_duration_ms_24h: z.number().nullable().meta({ description: "Mean duration of sessions that ended in the last 24 h; null when none did" }),
+    stale_24h: count.meta({
+      description: "Sessions ended stale (by silence) whose end (their last activity) falls in the last 24 h",
+    }),
+    avg_duration_ms_24h: z
+      .number()
+      .nullable()
+      .meta({ description: "Mean duration of sessions that ended in the last 24 h; null when none did" }),
     cost_usd_24h: usd.meta({ description: "Cost the agents reported, by event time" }),
-    estimated_cost_usd_24h: usd.meta({ description: "Pulse's estimate for events with tokens but no reported cost (never included in cost_usd_24h)" }),
+    estimated_cost_usd_24h: usd.meta({
+      description: "Pulse's estimate for events with tokens but no reported cost (never included in cost_usd_24h)",
+    }),
     input_tokens_24h: z.number(),
     output_tokens_24h: z.number(),
     cache_read_tokens_24h: z.number(),
     cache_creation_tokens_24h: z.number(),
     since: z
-      .object({ from: time, ended: count, stale: count, avg_duration_ms: z.number().nullable(), cost_usd: usd, estimated_cost_usd: usd })
+      .object({
+        from: time,
+        ended: count,
+        stale: count,
+        avg_duration_ms: z.number().nullable(),
+        cost_usd: usd,
+        estimated_cost_usd: usd,
+      })
       .optional()
       .meta({ description: "With ?since=: the same window figures since that moment" }),
   })
@@ -80,24 +110,44 @@ export const statsSchema = z
 
 /** `GET /v1/stats`: the session figures plus the dead letters of the events queue. */
 export const statsReplySchema = statsSchema
-  .extend({ failed_jobs: count.meta({ description: "Jobs of the events queue that failed for good (dead letters: GET /v1/queues lists them)" }) })
+  .extend({
+    failed_jobs: count.meta({
+      description: "Jobs of the events queue that failed for good (dead letters: GET /v1/queues lists them)",
+    }),
+  })
   .meta({ id: "StatsReply" });
 
 export const timelineSchema = z
-  .object({ from: time, to: time, step_ms: z.number(), points: z.array(z.object({ t: time, working: count, waiting: count })) })
+  .object({
+    from: time,
+    to: time,
+    step_ms: z.number(),
+    points: z.array(z.object({ t: time, working: count, waiting: count })),
+  })
   .meta({ id: "Timeline" });
 
 export const dailyStatsSchema = z
   .object({
     tz: z.string(),
-    days: z.array(z.object({ date: z.string(), sessions: count, ended: count, avg_duration_ms: z.number().nullable(), cost_usd: usd, estimated_cost_usd: usd })),
+    days: z.array(
+      z.object({
+        date: z.string(),
+        sessions: count,
+        ended: count,
+        avg_duration_ms: z.number().nullable(),
+        cost_usd: usd,
+        estimated_cost_usd: usd,
+      }),
+    ),
   })
   .meta({ id: "DailyStats" });
 
 export const costByProjectSchema = z
   .object({
     tz: z.string(),
-    days: z.array(z.object({ date: z.string(), project: z.string().nullable(), cost_usd: usd, estimated_cost_usd: usd })).meta({ description: "Reported cost and Pulse's estimate, side by side (never summed)" }),
+    days: z
+      .array(z.object({ date: z.string(), project: z.string().nullable(), cost_usd: usd, estimated_cost_usd: usd }))
+      .meta({ description: "Reported cost and Pulse's estimate, side by side (never summed)" }),
   })
   .meta({ id: "CostByProject" });
 
@@ -115,7 +165,15 @@ export const queuesSchema = z
       z.object({
         name: z.string(),
         counts: z.record(z.string(), z.number()),
-        failed: z.array(z.object({ id: z.string().nullable(), name: z.string(), failed_reason: z.string().nullable(), attempts_made: z.number(), failed_at: time.nullable() })),
+        failed: z.array(
+          z.object({
+            id: z.string().nullable(),
+            name: z.string(),
+            failed_reason: z.string().nullable(),
+            attempts_made: z.number(),
+            failed_at: time.nullable(),
+          }),
+        ),
       }),
     ),
     retry: z.string(),
@@ -124,23 +182,37 @@ export const queuesSchema = z
 
 export const eventsAcceptedSchema = z.object({ accepted: count }).meta({ id: "EventsAccepted" });
 export const hookAcceptedSchema = z
-  .union([z.object({ accepted: z.literal(1), event_id: z.string() }), z.object({ accepted: z.literal(0), ignored: z.string() })])
+  .union([
+    z.object({ accepted: z.literal(1), event_id: z.string() }),
+    z.object({ accepted: z.literal(0), ignored: z.string() }),
+  ])
   .meta({ id: "HookAccepted" });
-export const livenessAcceptedSchema = z.object({ accepted: z.literal(1), interval_ms: z.number() }).meta({ id: "LivenessAccepted" });
+export const livenessAcceptedSchema = z
+  .object({ accepted: z.literal(1), interval_ms: z.number() })
+  .meta({ id: "LivenessAccepted" });
 
 /** OTLP/HTTP's export answer (JSON; the protobuf one carries the same fields). */
 export const otlpExportSchema = z
   .object({
-    partialSuccess: z.object({ rejectedLogRecords: z.number().optional(), rejectedSpans: z.number().optional(), rejectedDataPoints: z.number().optional(), errorMessage: z.string().optional() }),
+    partialSuccess: z.object({
+      rejectedLogRecords: z.number().optional(),
+      rejectedSpans: z.number().optional(),
+      rejectedDataPoints: z.number().optional(),
+      errorMessage: z.string().optional(),
+    }),
   })
   .meta({ id: "OtlpExportResponse" });
 
 export const healthSchema = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
-export const readySchema = z.object({ status: z.literal("ok"), redis: z.string(), postgres: z.string() }).meta({ id: "Ready" });
+export const readySchema = z
+  .object({ status: z.literal("ok"), redis: z.string(), postgres: z.string() })
+  .meta({ id: "Ready" });
 
 /** Every error: `{error, message}` (docs/api.md's table of codes). */
 export const apiErrorSchema = z.object({ error: z.string(), message: z.string() }).meta({ id: "ApiError" });
-export const notReadySchema = apiErrorSchema.extend({ redis: z.string(), postgres: z.string() }).meta({ id: "NotReady" });
+export const notReadySchema = apiErrorSchema
+  .extend({ redis: z.string(), postgres: z.string() })
+  .meta({ id: "NotReady" });
 
 export type SessionJson = z.infer<typeof sessionSchema>;
 export type SessionEventJson = z.infer<typeof sessionEventSchema>;

@@ -5,7 +5,17 @@
  */
 import { z } from "zod";
 import { eventInputSchema, livenessInputSchema } from "../normalize";
-import { agentParams, cleanupBody, costByProjectQuery, dailyQuery, MAX_EVENTS_PER_REQUEST, sessionIdParams, sessionListQuery, statsQuery, timelineQuery } from "./requests";
+import {
+  agentParams,
+  cleanupBody,
+  costByProjectQuery,
+  dailyQuery,
+  MAX_EVENTS_PER_REQUEST,
+  sessionIdParams,
+  sessionListQuery,
+  statsQuery,
+  timelineQuery,
+} from "./requests";
 import {
   cleanupSchema,
   costByProjectSchema,
@@ -45,15 +55,30 @@ export interface ApiRoute {
 }
 
 /** A hook input exactly as the agent writes it to a hook's stdin: each agent's adapter reads it. */
-const hookInput = z.record(z.string(), z.unknown()).meta({ id: "HookInput", description: "A hook input as the agent writes it to its hook's stdin (Codex: also its legacy notify payload)" });
+const hookInput = z.record(z.string(), z.unknown()).meta({
+  id: "HookInput",
+  description: "A hook input as the agent writes it to its hook's stdin (Codex: also its legacy notify payload)",
+});
 const eventsBody = z
   .union([eventInputSchema.meta({ id: "EventInput" }), z.array(eventInputSchema).min(1).max(MAX_EVENTS_PER_REQUEST)])
   .meta({ description: `One event, or an array of up to ${MAX_EVENTS_PER_REQUEST} accepted whole or refused whole` });
 /** OTLP/HTTP JSON export requests (their protobuf form is the same message). */
-const otlpBody = (id: string) => z.record(z.string(), z.unknown()).meta({ id, description: "An OTLP/HTTP export request (JSON, or protobuf with content-type application/x-protobuf)" });
+const otlpBody = (id: string) =>
+  z.record(z.string(), z.unknown()).meta({
+    id,
+    description: "An OTLP/HTTP export request (JSON, or protobuf with content-type application/x-protobuf)",
+  });
 
 export const API_ROUTES: readonly ApiRoute[] = [
-  { method: "GET", path: "/healthz", summary: "The process is up", tag: "operations", open: true, status: 200, reply: healthSchema },
+  {
+    method: "GET",
+    path: "/healthz",
+    summary: "The process is up",
+    tag: "operations",
+    open: true,
+    status: 200,
+    reply: healthSchema,
+  },
   {
     method: "GET",
     path: "/readyz",
@@ -64,21 +89,155 @@ export const API_ROUTES: readonly ApiRoute[] = [
     reply: readySchema,
     otherReplies: { 503: { description: "Redis or Postgres does not answer (Retry-After)", schema: notReadySchema } },
   },
-  { method: "GET", path: "/openapi.json", summary: "This document", tag: "operations", status: 200, reply: z.record(z.string(), z.unknown()) },
-  { method: "POST", path: "/v1/hooks/:agent", summary: "One agent hook input", tag: "ingest", params: agentParams, body: { schema: hookInput }, status: 202, reply: hookAcceptedSchema },
-  { method: "POST", path: "/v1/events", summary: "Normalised events", tag: "ingest", body: { schema: eventsBody }, status: 202, reply: eventsAcceptedSchema },
-  { method: "POST", path: "/v1/liveness", summary: "The watcher's proof that a session's agent process lives", tag: "ingest", body: { schema: livenessInputSchema.meta({ id: "LivenessInput" }) }, status: 202, reply: livenessAcceptedSchema },
-  { method: "POST", path: "/v1/logs", summary: "OTLP/HTTP logs", tag: "ingest", body: { schema: otlpBody("OtlpLogsRequest"), protobuf: true }, status: 200, reply: otlpExportSchema },
-  { method: "POST", path: "/v1/traces", summary: "OTLP/HTTP traces", tag: "ingest", body: { schema: otlpBody("OtlpTraceRequest"), protobuf: true }, status: 200, reply: otlpExportSchema },
-  { method: "POST", path: "/v1/metrics", summary: "OTLP/HTTP metrics (accepted, not used)", tag: "ingest", body: { schema: otlpBody("OtlpMetricsRequest"), protobuf: true }, status: 200, reply: otlpExportSchema },
-  { method: "GET", path: "/v1/sessions", summary: "Sessions, newest activity first", tag: "sessions", query: sessionListQuery, status: 200, reply: sessionPageSchema },
-  { method: "GET", path: "/v1/sessions/:id", summary: "One session and its newest 200 events", tag: "sessions", params: sessionIdParams, status: 200, reply: sessionWithEventsSchema },
-  { method: "POST", path: "/v1/sessions/:id/close", summary: "Ends a session by hand, at its last event", tag: "sessions", params: sessionIdParams, status: 200, reply: sessionSchema },
-  { method: "POST", path: "/v1/sessions/cleanup", summary: "Ends (or lists: dry_run) open sessions silent for longer than a threshold", tag: "sessions", body: { schema: cleanupBody }, status: 200, reply: cleanupSchema },
-  { method: "GET", path: "/v1/facets", summary: "Every project and source, with counts", tag: "sessions", status: 200, reply: facetsSchema },
-  { method: "GET", path: "/v1/stats", summary: "Counts by status, last-24-h figures, dead letters", tag: "stats", query: statsQuery, status: 200, reply: statsReplySchema },
-  { method: "GET", path: "/v1/stats/timeline", summary: "Concurrent sessions over time", tag: "stats", query: timelineQuery, status: 200, reply: timelineSchema },
-  { method: "GET", path: "/v1/stats/daily", summary: "Sessions and cost per day", tag: "stats", query: dailyQuery, status: 200, reply: dailyStatsSchema },
-  { method: "GET", path: "/v1/stats/cost-by-project", summary: "Cost per project per day", tag: "stats", query: costByProjectQuery, status: 200, reply: costByProjectSchema },
-  { method: "GET", path: "/v1/queues", summary: "Queues' job counts and their newest failed jobs (dead letters)", tag: "operations", status: 200, reply: queuesSchema },
+  {
+    method: "GET",
+    path: "/openapi.json",
+    summary: "This document",
+    tag: "operations",
+    status: 200,
+    reply: z.record(z.string(), z.unknown()),
+  },
+  {
+    method: "POST",
+    path: "/v1/hooks/:agent",
+    summary: "One agent hook input",
+    tag: "ingest",
+    params: agentParams,
+    body: { schema: hookInput },
+    status: 202,
+    reply: hookAcceptedSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/events",
+    summary: "Normalised events",
+    tag: "ingest",
+    body: { schema: eventsBody },
+    status: 202,
+    reply: eventsAcceptedSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/liveness",
+    summary: "The watcher's proof that a session's agent process lives",
+    tag: "ingest",
+    body: { schema: livenessInputSchema.meta({ id: "LivenessInput" }) },
+    status: 202,
+    reply: livenessAcceptedSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/logs",
+    summary: "OTLP/HTTP logs",
+    tag: "ingest",
+    body: { schema: otlpBody("OtlpLogsRequest"), protobuf: true },
+    status: 200,
+    reply: otlpExportSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/traces",
+    summary: "OTLP/HTTP traces",
+    tag: "ingest",
+    body: { schema: otlpBody("OtlpTraceRequest"), protobuf: true },
+    status: 200,
+    reply: otlpExportSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/metrics",
+    summary: "OTLP/HTTP metrics (accepted, not used)",
+    tag: "ingest",
+    body: { schema: otlpBody("OtlpMetricsRequest"), protobuf: true },
+    status: 200,
+    reply: otlpExportSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/sessions",
+    summary: "Sessions, newest activity first",
+    tag: "sessions",
+    query: sessionListQuery,
+    status: 200,
+    reply: sessionPageSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/sessions/:id",
+    summary: "One session and its newest 200 events",
+    tag: "sessions",
+    params: sessionIdParams,
+    status: 200,
+    reply: sessionWithEventsSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/sessions/:id/close",
+    summary: "Ends a session by hand, at its last event",
+    tag: "sessions",
+    params: sessionIdParams,
+    status: 200,
+    reply: sessionSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/sessions/cleanup",
+    summary: "Ends (or lists: dry_run) open sessions silent for longer than a threshold",
+    tag: "sessions",
+    body: { schema: cleanupBody },
+    status: 200,
+    reply: cleanupSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/facets",
+    summary: "Every project and source, with counts",
+    tag: "sessions",
+    status: 200,
+    reply: facetsSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/stats",
+    summary: "Counts by status, last-24-h figures, dead letters",
+    tag: "stats",
+    query: statsQuery,
+    status: 200,
+    reply: statsReplySchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/stats/timeline",
+    summary: "Concurrent sessions over time",
+    tag: "stats",
+    query: timelineQuery,
+    status: 200,
+    reply: timelineSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/stats/daily",
+    summary: "Sessions and cost per day",
+    tag: "stats",
+    query: dailyQuery,
+    status: 200,
+    reply: dailyStatsSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/stats/cost-by-project",
+    summary: "Cost per project per day",
+    tag: "stats",
+    query: costByProjectQuery,
+    status: 200,
+    reply: costByProjectSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/queues",
+    summary: "Queues' job counts and their newest failed jobs (dead letters)",
+    tag: "operations",
+    status: 200,
+    reply: queuesSchema,
+  },
 ];

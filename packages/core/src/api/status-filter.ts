@@ -11,10 +11,19 @@ export const STATUS_ALIASES: Readonly<Record<string, readonly SessionStatus[]>> 
 const WORDS = `${STATUSES.join(", ")} or ${Object.keys(STATUS_ALIASES).join(", ")}`;
 
 /** A comma list of statuses and aliases → the distinct statuses, or a message naming the unknown word. */
-export function parseStatusList(value: string): { ok: true; statuses: SessionStatus[] } | { ok: false; message: string } {
+export function parseStatusList(
+  value: string,
+): { ok: true; statuses: SessionStatus[] } | { ok: false; message: string } {
   const wanted = new Set<SessionStatus>();
-  for (const word of value.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const statuses = Object.hasOwn(STATUS_ALIASES, word) ? STATUS_ALIASES[word] : STATUSES.includes(word as SessionStatus) ? [word as SessionStatus] : null;
+  for (const word of value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const statuses = Object.hasOwn(STATUS_ALIASES, word)
+      ? STATUS_ALIASES[word]
+      : STATUSES.includes(word as SessionStatus)
+        ? [word as SessionStatus]
+        : null;
     if (!statuses) return { ok: false, message: `unknown status "${word.slice(0, 64)}"; use ${WORDS}` };
     for (const status of statuses) wanted.add(status);
   }

@@ -7,7 +7,11 @@ export const metadata: Metadata = { title: "Log in" };
 export const dynamic = "force-dynamic";
 
 /** Asked only when PULSE_TOKEN is set: the same token agents use, typed once per browser. */
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const query = await searchParams;
   const next = safeNextPath(typeof query.next === "string" ? query.next : "/");
   if (!webEnv().PULSE_TOKEN) redirect(next);
@@ -15,7 +19,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <section className="panel login">
       <h1>Log in to Pulse</h1>
-      <p>This Pulse is protected by a token: the value of <code>PULSE_TOKEN</code> it was started with.</p>
+      <p>
+        This Pulse is protected by a token: the value of <code>PULSE_TOKEN</code> it was started with.
+      </p>
       <form action="/api/login" method="post" className="login-form">
         <input type="hidden" name="next" value={next} />
         <label className="field">

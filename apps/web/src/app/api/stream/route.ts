@@ -15,7 +15,11 @@ export const runtime = "nodejs";
  */
 export function GET(request: Request): Response {
   // The server is stopping (graceful-shutdown.ts): the client retries, on the next server.
-  if (sessionFeed().isClosing) return Response.json({ error: "unavailable", message: "the dashboard is stopping" }, { status: 503, headers: { "retry-after": "5" } });
+  if (sessionFeed().isClosing)
+    return Response.json(
+      { error: "unavailable", message: "the dashboard is stopping" },
+      { status: 503, headers: { "retry-after": "5" } },
+    );
   const encoder = new TextEncoder();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -32,12 +36,19 @@ export function GET(request: Request): Response {
       const listener: FeedListener = {
         session: (json) => send(sseEvent("session", json)),
         status: (state, detail) =>
-          send(state === "up" ? sseEvent("ready", JSON.stringify({ at: new Date().toISOString() })) : sseEvent("feed-down", JSON.stringify({ message: detail ?? "Redis is unreachable" }))),
+          send(
+            state === "up"
+              ? sseEvent("ready", JSON.stringify({ at: new Date().toISOString() }))
+              : sseEvent("feed-down", JSON.stringify({ message: detail ?? "Redis is unreachable" })),
+          ),
         end: () => stop(),
       };
       send(sseRetry(RETRY_MS));
       const removeListener = sessionFeed().add(listener);
-      const heartbeat = setInterval(() => send(sseEvent("heartbeat", JSON.stringify({ at: new Date().toISOString() }))), HEARTBEAT_MS);
+      const heartbeat = setInterval(
+        () => send(sseEvent("heartbeat", JSON.stringify({ at: new Date().toISOString() }))),
+        HEARTBEAT_MS,
+      );
       stop = () => {
         if (!open) return;
         open = false;

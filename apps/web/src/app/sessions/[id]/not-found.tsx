@@ -5,7 +5,8 @@ export default function SessionNotFound() {
     <section className="panel">
       <h1>No such session</h1>
       <p>
-        Pulse has no session with this id. It may have come from another Pulse, or the link is cut short. <Link href="/">See all sessions</Link>.
+        Pulse has no session with this id. It may have come from another Pulse, or the link is cut short.{" "}
+        <Link href="/">See all sessions</Link>.
       </p>
     </section>
   );
