@@ -11,6 +11,7 @@ import type { Case } from "../suite";
 import {
   expectControlReaped,
   expectNever,
+  expectOtelTurn,
   expectState,
   inTerminal,
   postControlSession,
@@ -291,23 +292,11 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
     await agent.prompt("otel title case prompt");
     const waiting = await user.observer.waitForState(session.id, { status: "waiting", waitingReason: "turn_end" });
     // The issue saw waiting flip to working ~4 s after every turn: watch 3 export intervals past that.
-    await expectNever(kit, user, session.id, {
-      case: "OTel on",
-      from: waiting.at,
+    await expectOtelTurn(kit, user, session.id, {
+      waitingAt: waiting.at,
+      prompt: "otel title case prompt",
       forMs: 7_000,
-      bad: (s) => s.status !== "waiting",
-      what: "waiting → another state after the turn",
     });
-    const latest = user.observer.latest(session.id)!;
-    kit.figures.record({
-      agent: kit.agent,
-      case: "OTel on",
-      metric: `title "${latest.title}", input_tokens ${latest.input_tokens}`,
-      ms: 0,
-      observed: latest.title === "otel title case prompt" && (latest.input_tokens ?? 0) > 0 ? undefined : "FAILED",
-    });
-    expect(latest.title).toBe("otel title case prompt");
-    expect(latest.input_tokens ?? 0).toBeGreaterThan(0);
   },
 
   // ── Pulse down, hung, reconfigured (issue 9 items 5, 6, 7) ─────────────────────────────────

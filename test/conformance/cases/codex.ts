@@ -11,7 +11,14 @@ import { PULSE_JS } from "../../agents/pulse-cli";
 import { sleep } from "../../agents/tmux";
 import type { SessionJson } from "../../../packages/core/src/session-json";
 import type { Case } from "../suite";
-import { expectControlReaped, expectNever, expectState, postControlSession, SHORT_TIMEOUT_MS } from "./helpers";
+import {
+  expectControlReaped,
+  expectNever,
+  expectOtelTurn,
+  expectState,
+  postControlSession,
+  SHORT_TIMEOUT_MS,
+} from "./helpers";
 
 type Kit = ConformanceKit<"codex">;
 type User = AgentUser<"codex">;
@@ -238,23 +245,11 @@ export const codexCases: Record<string, Case<"codex">> = {
         },
       });
       const waiting = user.observer.statesOf(user.session.id).find((s) => s.session.waiting_reason === "turn_end")!;
-      await expectNever(kit, user, user.session.id, {
-        case: "OTel on",
-        from: waiting.at,
+      await expectOtelTurn(kit, user, user.session.id, {
+        waitingAt: waiting.at,
+        prompt: "otel codex title case",
         forMs: 6_000,
-        bad: (s) => s.status !== "waiting",
-        what: "waiting → another state after the turn",
       });
-      const latest = user.observer.latest(user.session.id)!;
-      kit.figures.record({
-        agent: kit.agent,
-        case: "OTel on",
-        metric: `title "${latest.title}", input_tokens ${latest.input_tokens}`,
-        ms: 0,
-        observed: latest.title === "otel codex title case" && (latest.input_tokens ?? 0) > 0 ? undefined : "FAILED",
-      });
-      expect(latest.title).toBe("otel codex title case");
-      expect(latest.input_tokens ?? 0).toBeGreaterThan(0);
     },
 
   // ── pulse run (the "Both" row) ─────────────────────────────────────────────────────────────

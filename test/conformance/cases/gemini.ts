@@ -12,6 +12,7 @@ import type { Case } from "../suite";
 import {
   expectControlReaped,
   expectNever,
+  expectOtelTurn,
   expectState,
   inTerminal,
   postControlSession,
@@ -162,23 +163,11 @@ export const geminiCases: Record<string, Case<"gemini">> = {
         env: () => env,
       });
       const waiting = await oneTurn(user, "otel gemini title case");
-      await expectNever(kit, user, user.session.id, {
-        case: "OTel on",
-        from: waiting.at,
+      await expectOtelTurn(kit, user, user.session.id, {
+        waitingAt: waiting.at,
+        prompt: "otel gemini title case",
         forMs: 6_000,
-        bad: (s) => s.status !== "waiting",
-        what: "waiting → another state after the turn",
       });
-      const latest = user.observer.latest(user.session.id)!;
-      kit.figures.record({
-        agent: kit.agent,
-        case: "OTel on",
-        metric: `title "${latest.title}", input_tokens ${latest.input_tokens}`,
-        ms: 0,
-        observed: latest.title === "otel gemini title case" && (latest.input_tokens ?? 0) > 0 ? undefined : "FAILED",
-      });
-      expect(latest.title).toBe("otel gemini title case");
-      expect(latest.input_tokens ?? 0).toBeGreaterThan(0);
       await user.agent.quit();
       await user.agent.waitClosed();
       const ended = await user.observer.waitForState(user.session.id, { status: "ended" }, { timeoutMs: 6_000 });

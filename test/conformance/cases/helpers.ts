@@ -116,6 +116,36 @@ export async function expectNever<A extends AgentId>(
 }
 
 /**
+ * The "OTel on" check every agent shares (issue 9, item 1): after a turn the session stays waiting
+ * for `forMs` (telemetry and bookkeeping never move it), is titled by the real prompt, and counts
+ * the turn's tokens.
+ */
+export async function expectOtelTurn<A extends AgentId>(
+  kit: ConformanceKit<A>,
+  user: Pick<AgentUser<A>, "observer">,
+  sessionId: string,
+  { waitingAt, prompt, forMs }: { waitingAt: number; prompt: string; forMs: number },
+): Promise<void> {
+  await expectNever(kit, user, sessionId, {
+    case: "OTel on",
+    from: waitingAt,
+    forMs,
+    bad: (s) => s.status !== "waiting",
+    what: "waiting → another state after the turn",
+  });
+  const latest = user.observer.latest(sessionId)!;
+  kit.figures.record({
+    agent: kit.agent,
+    case: "OTel on",
+    metric: `title "${latest.title}", input_tokens ${latest.input_tokens}`,
+    ms: 0,
+    observed: latest.title === prompt && (latest.input_tokens ?? 0) > 0 ? undefined : "FAILED",
+  });
+  expect(latest.title).toBe(prompt);
+  expect(latest.input_tokens ?? 0).toBeGreaterThan(0);
+}
+
+/**
  * A control session with no agent, no watcher and no proof of life, posted through `/v1/events`:
  * the reaper must still end it `stale` after the timeout (today's rule for sessions without a
  * watcher). Shows a "never ended" case runs on a stack whose reaper really ends silent sessions.

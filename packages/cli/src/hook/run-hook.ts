@@ -200,7 +200,7 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   if (!spoolError && result.timedOut && !result.unresponsive && result.remaining > 0) {
     if (!watched) deliverInBackground(warn);
     return warn(
-      `ingest did not answer within ${answerBudgetMs()} ms; ${result.remaining} event(s) kept in ${spool} for ${watched ? "the watcher" : "a background delivery"} to send`,
+      `ingest did not answer in time; ${result.remaining} event(s) kept in ${spool} for ${watched ? "the watcher" : "a background delivery"} to send`,
     );
   }
   if (spoolError) {
