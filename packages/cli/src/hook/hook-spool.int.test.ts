@@ -197,6 +197,35 @@ describe("pulse hook", () => {
     await waitFor(async () => ((await session(id)).body.event_count === 2 ? true : undefined), { what: "both events" });
   });
 
+  it("past its second, it still starts the session's watcher, which delivers the event", async () => {
+    // Without a watcher, a session quiet right after a slow SessionStart has no proof of life and
+    // would end stale (seen under load in the conformance suite).
+    const slow = join(sandbox.root, "slow-start-watched.js");
+    writeFileSync(slow, "const end = Date.now() + 1200; while (Date.now() < end);\n");
+    const id = `hook-slow-start-watched-${++n}`;
+    const agent = spawn("sleep", ["600"], { stdio: "ignore" });
+    try {
+      const result = await runCli(["hook"], {
+        input: payload("session-start", id),
+        env: sandbox.env({
+          PULSE_URL: stack.url,
+          PULSE_AGENT_PID: String(agent.pid),
+          NODE_OPTIONS: `--require ${slow}`,
+        }),
+      });
+      expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
+      await waitFor(() => (sandbox.watcherRecords().some((r) => r.session_id === id) ? true : undefined), {
+        what: "the watcher",
+      });
+      await waitFor(async () => ((await session(id)).status === 200 ? true : undefined), {
+        what: "the event, delivered by the watcher",
+      });
+      await waitFor(() => (sandbox.spoolFiles().length === 0 ? true : undefined), { what: "an empty spool" });
+    } finally {
+      agent.kill("SIGKILL");
+    }
+  });
+
   it("keeps an event whose answer was lost and resends it without creating a duplicate", async () => {
     const id = `hook-retry-${++n}`;
     const lossy = await startProxy(stack.url, { loseAnswers: true });

@@ -162,11 +162,14 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   const sessionId = agent.sessionId(fields);
   // Under `pulse run`: tell it this agent reports its own session, so it makes no second one.
   if (sessionId && process.env.PULSE_SESSION_ID) claimRun(home, process.env.PULSE_SESSION_ID, sessionId, args.agent);
-  // Past the second already (see HARD_TIMEOUT_MS): the event is safe in the spool, the rest can wait
-  // (a watcher not started now is started by the session's next hook).
-  if (progress.outOfTime && !spoolError) return;
+  // The watcher is started even past the second (a spawn, a few ms): without it a session that goes
+  // quiet right after a slow SessionStart has no proof of life and would be judged stale (seen under
+  // load), and it is also what delivers this event now.
   if (sessionId && !process.env.PULSE_NO_WATCH)
     trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields), fields);
+  // Past the second already (see HARD_TIMEOUT_MS): the event is safe in the spool, the watcher (or
+  // the next hook) delivers it.
+  if (progress.outOfTime && !spoolError) return;
   const config = loadClientConfig(home);
   const badUrl = describeBadUrl(config.url);
   if (badUrl)
