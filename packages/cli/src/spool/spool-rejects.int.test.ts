@@ -30,7 +30,12 @@ function payload(name: string, sessionId: string, extra: Record<string, unknown>
 }
 
 const hook = (input: string) =>
-  runCli(["hook"], { input, env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1" }) });
+  // The whole network budget for each answer (PULSE_HOOK_ANSWER_MS): these tests are about which
+  // events are delivered or set aside, not about a hook giving up on a slow in-process ingest.
+  runCli(["hook"], {
+    input,
+    env: sandbox.env({ PULSE_URL: stack.url, PULSE_NO_WATCH: "1", PULSE_HOOK_ANSWER_MS: "900" }),
+  });
 
 describe("the spool and an event ingest refuses", () => {
   it("a deeply nested event spooled during an outage is moved to rejected with ingest's reason, and every event after it is delivered", async () => {
