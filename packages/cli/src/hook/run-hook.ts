@@ -165,8 +165,8 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   // The watcher is started even past the second (a spawn, a few ms): without it a session that goes
   // quiet right after a slow SessionStart has no proof of life and would be judged stale (seen under
   // load), and it is also what delivers this event now.
-  if (sessionId && !process.env.PULSE_NO_WATCH)
-    trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields), fields);
+  const watched = Boolean(sessionId) && !process.env.PULSE_NO_WATCH;
+  if (watched && sessionId) trackAgentProcess(home, args.agent, sessionId, agent.eventName(fields), fields);
   // Past the second already (see HARD_TIMEOUT_MS): the event is safe in the spool, the watcher (or
   // the next hook) delivers it.
   if (progress.outOfTime && !spoolError) return;
@@ -199,7 +199,6 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
       : "";
   // No answer in time: the spool is the watcher's job, or a background delivery's when this session
   // has no watcher (PULSE_NO_WATCH, no session id) — the agent does not wait for it.
-  const watched = Boolean(sessionId) && !process.env.PULSE_NO_WATCH;
   if (!spoolError && result.timedOut && !result.unresponsive && result.remaining > 0) {
     if (!watched) deliverInBackground(warn);
     return warn(
