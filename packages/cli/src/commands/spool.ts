@@ -5,7 +5,7 @@ import { formatAgo } from "../cli/format";
 import { print, printJson } from "../cli/output";
 import { rejectedDir, spoolDir } from "../env/paths";
 import { drainSpool } from "../spool/drain";
-import { tripBreaker } from "../spool/ingest-breaker";
+import { tripIfUnresponsive } from "../spool/ingest-breaker";
 import { sendRecord } from "../spool/send-record";
 import { summarizeSpool } from "../spool/spool-summary";
 
@@ -36,7 +36,7 @@ kept in $PULSE_HOME/rejected. Exit code: 0 when the spool is empty (after flushi
         Date.now() + budgetMs,
       );
       // A hook's background delivery that met a hung ingest: the next hooks only spool.
-      if (result.unresponsive && result.failure) tripBreaker(spoolDir(ctx.home), ctx.config.url, result.failure);
+      tripIfUnresponsive(spoolDir(ctx.home), ctx.config.url, result);
       delivered = result.sent;
       failure = result.failure ?? (result.busy ? "another pulse process is delivering the spool right now" : null);
       for (const reason of result.rejected)

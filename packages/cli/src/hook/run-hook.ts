@@ -3,7 +3,7 @@ import { pulseHome, rejectedDir, spoolDir } from "../env/paths";
 import { uniqueId } from "../env/unique-id";
 import { drainSpool } from "../spool/drain";
 import { releaseDrainLock } from "../spool/drain-lock";
-import { breakerFor, inCooldown, tripBreaker } from "../spool/ingest-breaker";
+import { breakerFor, inCooldown, tripBreaker, tripIfUnresponsive } from "../spool/ingest-breaker";
 import { sendRecord } from "../spool/send-record";
 import { type SpoolRecord, writeSpoolRecord } from "../spool/spool-files";
 import { HOOK_AGENTS, SESSION_END_EVENT } from "./hook-facts";
@@ -193,10 +193,8 @@ async function hook(argv: string[], startedAt: number, deadline: number): Promis
   const send = (r: SpoolRecord, until: number, maxMs = answerBudgetMs()) => sendRecord(config, r, until, maxMs);
   const result = await drainSpool(spool, rejectedDir(home), send, deadline);
   for (const reason of result.rejected) warn(`${reason}; kept in ${rejectedDir(home)}`);
-  const pause =
-    result.unresponsive && result.failure
-      ? `; hooks only spool until ${new Date(tripBreaker(spool, config.url, result.failure).until).toISOString()}`
-      : "";
+  const tripped = tripIfUnresponsive(spool, config.url, result);
+  const pause = tripped ? `; hooks only spool until ${new Date(tripped.until).toISOString()}` : "";
   // No answer in time: the spool is the watcher's job, or a background delivery's when this session
   // has no watcher (PULSE_NO_WATCH, no session id) — the agent does not wait for it.
   if (!spoolError && result.timedOut && !result.unresponsive && result.remaining > 0) {

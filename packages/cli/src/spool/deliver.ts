@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ClientConfig } from "../env/client-config";
 import { rejectedDir, spoolDir } from "../env/paths";
 import { drainSpool } from "./drain";
-import { openBreaker, tripBreaker } from "./ingest-breaker";
+import { openBreaker, tripIfUnresponsive } from "./ingest-breaker";
 import { sendRecord } from "./send-record";
 import { type SpoolRecord, writeSpoolRecord } from "./spool-files";
 
@@ -44,7 +44,7 @@ export async function spoolAndDeliver(
       spoolError,
     };
   const result = await drainSpool(dir, rejectedDir(home), send, deadline);
-  if (result.unresponsive && result.failure) tripBreaker(dir, config.url, result.failure);
+  tripIfUnresponsive(dir, config.url, result);
   if (name) {
     const delivered = !existsSync(join(dir, name));
     return {

@@ -91,3 +91,15 @@ export function closeBreaker(spoolDir: string): boolean {
     return false;
   }
 }
+
+/**
+ * After a delivery: trips the breaker when it stopped on an ingest that took long to fail us (see
+ * DrainResult.unresponsive), and returns the new state; null when there is nothing to trip.
+ */
+export function tripIfUnresponsive(
+  spoolDir: string,
+  url: string,
+  result: { unresponsive: boolean; failure: string | null },
+): BreakerState | null {
+  return result.unresponsive && result.failure ? tripBreaker(spoolDir, url, result.failure) : null;
+}

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { loadClientConfig } from "../env/client-config";
 import { rejectedDir, spoolDir } from "../env/paths";
 import { drainSpool, type DrainResult } from "../spool/drain";
-import { tripBreaker } from "../spool/ingest-breaker";
+import { tripIfUnresponsive } from "../spool/ingest-breaker";
 import { sendRecord } from "../spool/send-record";
 import { listSpool } from "../spool/spool-files";
 
@@ -116,7 +116,7 @@ export class SpoolCourier {
       );
       // Ingest took seconds to fail us: the hooks stop waiting on it (they only spool) until a
       // delivery succeeds again; a hook gives up after tens of ms, too soon to tell a hang from slowness.
-      if (result.unresponsive && result.failure) tripBreaker(this.dir, config.url, result.failure);
+      tripIfUnresponsive(this.dir, config.url, result);
       return result;
     } catch {
       return null;
