@@ -19,6 +19,17 @@ export const INFERRED_END_REASONS: ReadonlySet<EndReason> = new Set(["closed", "
 
 export const TITLE_MAX_CHARS = 80;
 
+/**
+ * Waiting reasons that block on the user (rule 14): the inbox lists them, `pulse status` counts them as
+ * "needs you", and notifications default to the first three. A finished turn (`turn_end`), an agent
+ * idling and a turn the user stopped themselves are waits too, but not news.
+ */
+export const NEEDS_YOU_REASONS: readonly string[] = ["permission", "question", "error", "attention"];
+export const needsYou = (reason: string | null): boolean => reason !== null && NEEDS_YOU_REASONS.includes(reason);
+
+/** Longest awaited detail kept on a session (the command, file, question or error). */
+export const WAITING_DETAIL_MAX_CHARS = 500;
+
 export interface SessionState extends SessionUsage {
   id: string;
   source: string;
@@ -30,6 +41,12 @@ export interface SessionState extends SessionUsage {
   titleAt: number | null;
   status: SessionStatus;
   waitingReason: string | null;
+  /** Start of the current wait (rule 14): unlike statusAt, a wait that goes on keeps it. */
+  waitingSince: number | null;
+  /** What the current wait is for: the tool and its command or file, the question, the error. */
+  waitingDetail: string | null;
+  /** Time spent in waits that needed the user (NEEDS_YOU_REASONS), summed over finished waits. */
+  waitedMs: number;
   endReason: EndReason | null;
   endDetail: string | null;
   startedAt: number | null;
@@ -60,6 +77,8 @@ export interface LifecycleEvent {
   project: string | null;
   host: string | null;
   detail: string | null;
+  /** The tool an event concerns (a permission's tool): part of what a wait is for. */
+  tool?: string | null;
   waitingReason: string | null;
   /** An agent's end (session_end, process_exit), or one Pulse inferred and recorded (stale, closed). */
   endReason: EndReason | null;
@@ -83,6 +102,9 @@ export function newSession(id: string, source: string): SessionState {
     titleAt: null,
     status: "active",
     waitingReason: null,
+    waitingSince: null,
+    waitingDetail: null,
+    waitedMs: 0,
     endReason: null,
     endDetail: null,
     startedAt: null,
@@ -108,21 +130,72 @@ export function newSession(id: string, source: string): SessionState {
 const PLACEHOLDER_PROMPT = /^(<redacted>|\[redacted\]|prompt of \d+ characters)$/i;
 export const isPlaceholderPrompt = (text: string): boolean => PLACEHOLDER_PROMPT.test(text.trim());
 
+/** What an attention event says is awaited: "Bash: npm test", a question, an error. */
+function awaitedDetail(event: LifecycleEvent): string | null {
+  const tool = event.tool ?? null;
+  const detail = event.detail ?? null;
+  const text = tool && detail && detail !== tool ? `${tool}: ${detail}` : (detail ?? tool);
+  return text ? oneLine(text, WAITING_DETAIL_MAX_CHARS) : null;
+}
+
+type WaitFields = Pick<SessionState, "waitingSince" | "waitingDetail" | "waitedMs">;
+
+/** Rule 14: the wait a session is in ends at `t`; a wait that needed the user adds its length to waitedMs. */
+function waitEnded(session: SessionState, t: number | null): WaitFields {
+  const waited =
+    session.status === "waiting" && session.waitingSince !== null && t !== null && needsYou(session.waitingReason)
+      ? Math.max(0, t - session.waitingSince)
+      : 0;
+  return { waitingSince: null, waitingDetail: null, waitedMs: session.waitedMs + waited };
+}
+
+/**
+ * Rule 14: the wait a waiting status event leaves the session in. The same reason again (Claude Code's
+ * permission Notification six seconds after its PermissionRequest), or the agent saying it idles, goes
+ * on with the wait: it keeps its start, and its detail unless it had none.
+ */
+function waitFrom(session: SessionState, reason: string, event: LifecycleEvent): WaitFields {
+  const detail = awaitedDetail(event);
+  const goesOn =
+    session.status === "waiting" &&
+    session.waitingSince !== null &&
+    (session.waitingReason === reason || reason === "idle");
+  if (goesOn)
+    return {
+      waitingSince: session.waitingSince,
+      waitingDetail: session.waitingDetail ?? detail,
+      waitedMs: session.waitedMs,
+    };
+  return {
+    ...waitEnded(session, event.time),
+    waitingSince: event.time,
+    waitingDetail: reason === "turn_end" ? null : detail,
+  };
+}
+
 /** Rule 3: the status a live session takes from a status event that is its newest. */
-function liveStatusFrom(event: LifecycleEvent): Pick<SessionState, "status" | "waitingReason" | "statusAt"> {
+function liveStatusFrom(session: SessionState, event: LifecycleEvent): Partial<SessionState> {
   switch (event.kind) {
     case "turn_end":
-      return { status: "waiting", waitingReason: "turn_end", statusAt: event.time };
-    case "attention":
-      return { status: "waiting", waitingReason: event.waitingReason ?? "attention", statusAt: event.time };
+      return {
+        status: "waiting",
+        waitingReason: "turn_end",
+        statusAt: event.time,
+        ...waitFrom(session, "turn_end", event),
+      };
+    case "attention": {
+      const reason = event.waitingReason ?? "attention";
+      return { status: "waiting", waitingReason: reason, statusAt: event.time, ...waitFrom(session, reason, event) };
+    }
     default:
-      return { status: "active", waitingReason: null, statusAt: event.time };
+      return { status: "active", waitingReason: null, statusAt: event.time, ...waitEnded(session, event.time) };
   }
 }
 
 /** Rule 4: an end event ends the session at the event's own time. */
-function endedBy(event: LifecycleEvent): Partial<SessionState> {
+function endedBy(session: SessionState, event: LifecycleEvent): Partial<SessionState> {
   return {
+    ...waitEnded(session, event.time),
     status: "ended",
     waitingReason: null,
     endReason: event.endReason ?? "session_end",
@@ -141,7 +214,7 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
   // Rules 8 and 10, recorded: an end Pulse inferred ends a live session at its time and never replaces
   // an end; it is Pulse's, not the agent's, so it counts as no event of the session.
   if (event.kind === "end" && event.endReason !== null && INFERRED_END_REASONS.has(event.endReason)) {
-    return session.status === "ended" ? session : { ...session, ...endedBy(event) };
+    return session.status === "ended" ? session : { ...session, ...endedBy(session, event) };
   }
   // Rule 7: proof of life moves alive_at and nothing else (no session is created or revived by it).
   if (event.kind === "alive")
@@ -190,13 +263,13 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
       // A later explicit end is not a revival: it replaces an inferred end (its true time and reason),
       // and never overrides an explicit one (e.g. a process-exit report right after SessionEnd).
       return session.endReason !== null && INFERRED_END_REASONS.has(session.endReason)
-        ? { ...next, ...endedBy(event) }
+        ? { ...next, ...endedBy(session, event) }
         : next;
     }
     // Rule 5: a newer event revives the session.
     return {
       ...next,
-      ...liveStatusFrom(event),
+      ...liveStatusFrom(session, event),
       endReason: null,
       endDetail: null,
       endedAt: null,
@@ -206,7 +279,9 @@ export function applyEvent(session: SessionState, event: LifecycleEvent): Sessio
 
   // Rule 3: a late, older event never overrides the status a newer one set.
   if (statusAt !== null && t < statusAt) return next;
-  return event.kind === "end" ? { ...next, ...endedBy(event) } : { ...next, ...liveStatusFrom(event) };
+  return event.kind === "end"
+    ? { ...next, ...endedBy(session, event) }
+    : { ...next, ...liveStatusFrom(session, event) };
 }
 
 /** Rule 8: the moment a session's silence is measured from: its newest event or proof of life. */
@@ -234,6 +309,7 @@ export function applyInferredEnd(session: SessionState, end: InferredEnd): Sessi
   const at = lastSignOfLife(session);
   return {
     ...session,
+    ...waitEnded(session, at),
     status: end.status,
     waitingReason: null,
     endReason: end.endReason,

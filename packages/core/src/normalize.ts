@@ -183,6 +183,7 @@ export function toLifecycleEvent(event: NormalizedEvent): LifecycleEvent {
     project: event.project,
     host: event.host,
     detail: event.detail,
+    tool: event.tool,
     waitingReason: event.waiting_reason,
     endReason: event.end_reason,
     endDetail: event.end_detail,

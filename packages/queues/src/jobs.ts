@@ -51,6 +51,37 @@ export const pruneRetentionJob = {
   options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
 } satisfies JobDefinition<z.ZodType>;
 
+/**
+ * One pass of the notification sweep: finds waits that have lasted their channel's settle time (and
+ * notified waits that ended, and long waits), records one delivery row per (channel, session, wait
+ * start, type) and queues it. Bounded per tick; never retried: the next second is the retry.
+ */
+export const notifySweepJob = {
+  queue: QUEUE_NAMES.notifications,
+  name: JOB_NAMES.notifySweep,
+  schema: z.object({ reason: z.enum(["schedule", "boot", "continue"]).default("schedule") }),
+  options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+} satisfies JobDefinition<z.ZodType>;
+
+/**
+ * One notification to one channel: its delivery row says what to send. The job id is the row's id,
+ * so queueing it twice queues it once; the row's claim makes a retry after a killed worker, or a
+ * second worker, send it at most once more only when the first never finished (docs/notifications.md).
+ * Retried with exponential backoff (1 s, 2 s, 4 s … 8 tries, about 4 minutes), then failed: the channel shows failing.
+ */
+export const deliverNotificationJob = {
+  queue: QUEUE_NAMES.notifications,
+  name: JOB_NAMES.deliverNotification,
+  schema: z.object({ delivery_id: z.string().min(1).max(200) }),
+  options: {
+    attempts: 8,
+    backoff: { type: "exponential", delay: 1000 },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+} satisfies JobDefinition<z.ZodType>;
+export type DeliverNotificationPayload = z.infer<typeof deliverNotificationJob.schema>;
+
 /** Backoff for "capped-exponential": 0.5 s, 1 s, 2 s … then every 30 s. */
 export function cappedExponentialBackoff(attemptsMade: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, attemptsMade - 1));

@@ -10,6 +10,8 @@ export const QUEUE_NAMES = {
   reaper: "reaper",
   /** Housekeeping: pruning what is older than RETENTION_DAYS. */
   maintenance: "maintenance",
+  /** Notifications: the sweep that finds waits to notify, and each delivery to a channel. */
+  notifications: "notifications",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -17,7 +19,12 @@ export const JOB_NAMES = {
   applyEvents: "apply-events",
   reapStale: "reap-stale",
   pruneRetention: "prune-retention",
+  notifySweep: "notify-sweep",
+  deliverNotification: "deliver-notification",
 } as const;
+
+/** Id of the job scheduler that looks for waits to notify every second. */
+export const NOTIFY_SWEEP_SCHEDULER_ID = "notify-sweep-every-second";
 
 /** Id of the job scheduler that runs the sweep every REAPER_INTERVAL_SECONDS. */
 export const REAP_STALE_SCHEDULER_ID = "reap-stale-every-interval";
@@ -31,6 +38,21 @@ export const DEFAULT_REDIS_PREFIX = "pulse";
 /** Redis channel on which every change to a session is published as `{"type":"session","session":…}`. */
 export function sessionsChannel(prefix: string = DEFAULT_REDIS_PREFIX): string {
   return `${prefix}:sessions`;
+}
+
+/**
+ * Redis stream of every session change (`XADD`, trimmed to about SESSION_CHANGES_MAX entries): the
+ * one source of the dashboard's live updates and of `GET /v1/stream`, whose entry ids are the
+ * stream's event ids, so a client resumes with Last-Event-ID.
+ */
+export function sessionChangesKey(prefix: string = DEFAULT_REDIS_PREFIX): string {
+  return `${prefix}:session-changes`;
+}
+export const SESSION_CHANGES_MAX = 10_000;
+
+/** Redis hash of counters other processes read for `GET /metrics` (reaper sweeps and ends, deliveries). */
+export function metricsKey(prefix: string = DEFAULT_REDIS_PREFIX): string {
+  return `${prefix}:metrics`;
 }
 
 /**

@@ -40,6 +40,7 @@ type Row = [
   time: number,
   source: string,
   detail: string | null,
+  tool: string | null,
   lifecycle: Partial<LifecycleColumn> | null,
 ];
 
@@ -58,9 +59,9 @@ export async function loadHistories(db: Db, sessionIds: string[]): Promise<Map<s
   for (const c of counts) if (!foldable.includes(c.session_id)) histories.set(c.session_id, null);
   if (foldable.length === 0) return histories;
   const [{ rows }] = await db.$queryRaw<Array<{ rows: string }>>`
-    SELECT coalesce(json_agg(json_build_array(session_id, key, kind, signal, (EXTRACT(EPOCH FROM time) * 1000)::bigint, source, detail, lifecycle)), '[]')::text AS rows
+    SELECT coalesce(json_agg(json_build_array(session_id, key, kind, signal, (EXTRACT(EPOCH FROM time) * 1000)::bigint, source, detail, tool, lifecycle)), '[]')::text AS rows
     FROM events WHERE session_id = ANY(${foldable}::text[])`;
-  for (const [sessionId, key, kind, signal, time, source, detail, l] of JSON.parse(rows) as Row[]) {
+  for (const [sessionId, key, kind, signal, time, source, detail, tool, l] of JSON.parse(rows) as Row[]) {
     histories.get(sessionId)!.push({
       key,
       kind,
@@ -68,6 +69,7 @@ export async function loadHistories(db: Db, sessionIds: string[]): Promise<Map<s
       time: Number(time),
       source,
       detail,
+      tool,
       cwd: l?.cwd ?? null,
       project: l?.project ?? null,
       host: l?.host ?? null,

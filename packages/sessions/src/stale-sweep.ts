@@ -1,4 +1,4 @@
-import type { InferredEnd, SessionState } from "@pulse/core";
+import { type InferredEnd, NEEDS_YOU_REASONS, type SessionState } from "@pulse/core";
 import { Prisma, type PrismaClient } from "@pulse/db";
 import { recordInferredEnds } from "./history";
 import { selectSessions } from "./rows";
@@ -49,6 +49,12 @@ export async function endStaleSessions(
     ), ended AS (
       UPDATE sessions AS s SET
         status = ${end.status}, end_reason = ${end.endReason}, waiting_reason = NULL, end_detail = NULL,
+        -- Lifecycle rule 14 (waitEnded): a wait that needed the user ends at the last sign of life.
+        waited_ms = s.waited_ms + CASE
+          WHEN s.status = 'waiting' AND s.waiting_since IS NOT NULL AND s.waiting_reason = ANY(${NEEDS_YOU_REASONS as string[]}::text[])
+          THEN GREATEST(0, (EXTRACT(EPOCH FROM GREATEST(COALESCE(s.last_event_at, s.started_at), s.alive_at) - s.waiting_since) * 1000)::bigint)
+          ELSE 0 END,
+        waiting_since = NULL, waiting_detail = NULL,
         ended_at = GREATEST(COALESCE(s.last_event_at, s.started_at), s.alive_at),
         status_at = GREATEST(COALESCE(s.last_event_at, s.started_at), s.alive_at),
         updated_at = now()

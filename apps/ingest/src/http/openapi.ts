@@ -41,7 +41,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       ]),
     );
     registry.registerPath({
-      method: route.method.toLowerCase() as "get" | "post",
+      method: route.method.toLowerCase() as "get" | "post" | "put" | "delete",
       path: toOpenApiPath(route.path),
       summary: route.summary,
       tags: [route.tag],
@@ -63,7 +63,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         [route.status]: {
           description: "Success",
           content: {
-            "application/json": { schema: route.reply },
+            ...(route.replyType
+              ? { [route.replyType]: { schema: { type: "string", description: route.summary } } }
+              : { "application/json": { schema: route.reply } }),
             ...(route.body?.protobuf
               ? { "application/x-protobuf": { schema: { type: "string", contentMediaType: "application/x-protobuf" } } }
               : {}),

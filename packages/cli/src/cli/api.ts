@@ -9,7 +9,7 @@ const API_TIMEOUT_MS = 10_000;
 /** Calls the ingest API and returns its JSON; every failure becomes one clear CliError with its exit code. */
 export async function callApi<T>(
   config: ClientConfig,
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
 ): Promise<T> {

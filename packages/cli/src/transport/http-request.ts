@@ -8,7 +8,7 @@ export interface HttpResponse {
 }
 
 export interface HttpRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   body?: string;
   headers?: Record<string, string>;

@@ -17,11 +17,20 @@ import type {
   StatsReplyJson,
   TimelineJson,
 } from "./responses";
+import type {
+  ChannelCreateParams,
+  ChannelJson,
+  ChannelListJson,
+  NotificationSettingsJson,
+  NotificationSettingsParams,
+  NotificationTestParams,
+  NotificationTestResultJson,
+} from "./notifications";
 
 export { parseStatusList, STATUS_ALIASES } from "./status-filter";
 
 /** Sends one request (the body as JSON when given) and returns the answer's JSON, or throws. */
-export type ApiCall = <T>(method: "GET" | "POST", path: string, body?: unknown) => Promise<T>;
+export type ApiCall = <T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown) => Promise<T>;
 
 type QueryValue = string | number | boolean | string[] | null | undefined;
 
@@ -78,6 +87,14 @@ export function createApiClient(call: ApiCall) {
     costByProject: (query: CalendarQuery = {}) =>
       call<CostByProjectJson>("GET", `/v1/stats/cost-by-project${queryString(query)}`),
     queues: () => call<QueuesJson>("GET", "/v1/queues"),
+    listChannels: () => call<ChannelListJson>("GET", "/v1/notifications/channels"),
+    createChannel: (body: ChannelCreateParams) => call<ChannelJson>("POST", "/v1/notifications/channels", body),
+    deleteChannel: (id: string) => call<ChannelJson>("DELETE", `/v1/notifications/channels/${encodeURIComponent(id)}`),
+    testNotifications: (body: NotificationTestParams = {}) =>
+      call<NotificationTestResultJson>("POST", "/v1/notifications/test", body),
+    notificationSettings: () => call<NotificationSettingsJson>("GET", "/v1/notifications/settings"),
+    updateNotificationSettings: (body: NotificationSettingsParams) =>
+      call<NotificationSettingsJson>("PUT", "/v1/notifications/settings", body),
   };
 }
 export type ApiClient = ReturnType<typeof createApiClient>;

@@ -44,6 +44,9 @@ export const sessionListQuery = z.object({
   cursor: z.string().max(1000).optional().meta({ description: "The previous page's next_cursor" }),
 });
 
+/** `GET /v1/stream`: the same filters as the list (a change is sent when the session as it is now matches). */
+export const streamQuery = sessionListQuery.pick({ status: true, project: true, source: true });
+
 /** `POST /v1/sessions/cleanup` */
 export const cleanupBody = z.object({
   // At most a century: the cutoff is a time (now minus this), and past the range of times it is none.

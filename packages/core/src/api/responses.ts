@@ -26,7 +26,16 @@ export const sessionSchema = z
     alive_at: time
       .nullable()
       .meta({ description: "Newest proof that the agent's process lives (the watcher's); null without a watcher" }),
-    waiting_since: time.nullable().meta({ description: "Since when a waiting session waits; null unless waiting" }),
+    waiting_since: time.nullable().meta({
+      description: "Start of the current wait (a wait that goes on with the same reason keeps it); null unless waiting",
+    }),
+    waiting_detail: z.string().nullable().meta({
+      description:
+        "What the wait is for: the tool and its command or file (permission), the question, the error; null unless waiting",
+    }),
+    waited_ms: count.meta({
+      description: "Time spent in finished waits that needed the user (permission, question, error, attention)",
+    }),
     ended_at: time.nullable(),
     duration_ms: z.number().nullable(),
     event_count: count,

@@ -6,6 +6,16 @@
 import { z } from "zod";
 import { eventInputSchema, livenessInputSchema } from "../normalize";
 import {
+  channelCreateBody,
+  channelIdParams,
+  channelListSchema,
+  channelSchema,
+  notificationSettingsBody,
+  notificationSettingsSchema,
+  notificationTestBody,
+  notificationTestResultSchema,
+} from "./notifications";
+import {
   agentParams,
   cleanupBody,
   costByProjectQuery,
@@ -14,6 +24,7 @@ import {
   sessionIdParams,
   sessionListQuery,
   statsQuery,
+  streamQuery,
   timelineQuery,
 } from "./requests";
 import {
@@ -37,10 +48,10 @@ import {
 } from "./responses";
 
 export interface ApiRoute {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   summary: string;
-  tag: "ingest" | "sessions" | "stats" | "operations";
+  tag: "ingest" | "sessions" | "stats" | "notifications" | "operations";
   /** The health checks: no token, no Host or cross-site check (apps/ingest/src/http/open-routes.ts). */
   open?: boolean;
   query?: z.ZodObject;
@@ -50,6 +61,8 @@ export interface ApiRoute {
   /** The success status and what it carries (errors are always ApiError). */
   status: number;
   reply: z.ZodType;
+  /** What the success carries when it is not JSON: a server-sent event stream, Prometheus text. */
+  replyType?: "text/event-stream" | "text/plain";
   /** Other answers than the success and the common errors, e.g. readyz's 503. */
   otherReplies?: Record<number, { description: string; schema: z.ZodType }>;
 }
@@ -239,5 +252,76 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: "operations",
     status: 200,
     reply: queuesSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/stream",
+    summary: "Server-sent events of session changes (the Session JSON), with Last-Event-ID catch-up",
+    tag: "sessions",
+    query: streamQuery,
+    status: 200,
+    reply: sessionSchema,
+    replyType: "text/event-stream",
+  },
+  {
+    method: "GET",
+    path: "/metrics",
+    summary: "Prometheus metrics (text exposition format)",
+    tag: "operations",
+    status: 200,
+    reply: z.string(),
+    replyType: "text/plain",
+  },
+  {
+    method: "GET",
+    path: "/v1/notifications/channels",
+    summary: "Notification channels, each with its newest delivery outcome (URLs masked)",
+    tag: "notifications",
+    status: 200,
+    reply: channelListSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/notifications/channels",
+    summary: "Adds a notification channel",
+    tag: "notifications",
+    body: { schema: channelCreateBody },
+    status: 201,
+    reply: channelSchema,
+  },
+  {
+    method: "DELETE",
+    path: "/v1/notifications/channels/:id",
+    summary: "Removes a notification channel",
+    tag: "notifications",
+    params: channelIdParams,
+    status: 200,
+    reply: channelSchema,
+  },
+  {
+    method: "POST",
+    path: "/v1/notifications/test",
+    summary: "Sends a test notification to every channel, or to one ({channel}), and says how each went",
+    tag: "notifications",
+    body: { schema: notificationTestBody },
+    status: 200,
+    reply: notificationTestResultSchema,
+  },
+  {
+    method: "GET",
+    path: "/v1/notifications/settings",
+    summary: "The settle time and quiet hours every channel and the inbox share",
+    tag: "notifications",
+    status: 200,
+    reply: notificationSettingsSchema,
+  },
+  {
+    method: "PUT",
+    path: "/v1/notifications/settings",
+    summary: "Changes the settle time or quiet hours",
+    tag: "notifications",
+    body: { schema: notificationSettingsBody },
+    status: 200,
+    reply: notificationSettingsSchema,
   },
 ];
