@@ -185,7 +185,15 @@ function liveStatusFrom(session: SessionState, event: LifecycleEvent): Partial<S
       };
     case "attention": {
       const reason = event.waitingReason ?? "attention";
-      return { status: "waiting", waitingReason: reason, statusAt: event.time, ...waitFrom(session, reason, event) };
+      // An agent saying it idles during a wait on the user (a dialog still open) does not close the
+      // dialog: the wait keeps its reason. A finished turn that idles becomes `idle`.
+      const kept = reason === "idle" && session.status === "waiting" && needsYou(session.waitingReason);
+      return {
+        status: "waiting",
+        waitingReason: kept ? session.waitingReason : reason,
+        statusAt: event.time,
+        ...waitFrom(session, reason, event),
+      };
     }
     default:
       return { status: "active", waitingReason: null, statusAt: event.time, ...waitEnded(session, event.time) };

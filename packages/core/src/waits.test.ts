@@ -49,6 +49,13 @@ describe("waits (rule 14)", () => {
   it("idle goes on with any wait; another reason starts a new one", () => {
     const idle = fold([ev("start", 0), ev("turn_end", 5), ev("attention", 65, { waitingReason: "idle" })]);
     expect(idle).toMatchObject({ waitingReason: "idle", waitingSince: at(5) });
+    const dialog = fold([
+      ev("start", 0),
+      permission(3),
+      ev("attention", 70, { waitingReason: "idle" }),
+      ev("tool", 80),
+    ]);
+    expect(dialog).toMatchObject({ status: "active", waitedMs: 77_000 });
     const question = fold([
       ev("start", 0),
       permission(3),

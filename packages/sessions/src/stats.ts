@@ -99,6 +99,7 @@ export async function getDailyStats(
       avg_ms: number | null;
       cost: number | null;
       estimated: number | null;
+      waited: number | null;
     }>
   >`
     WITH days AS (
@@ -109,7 +110,7 @@ export async function getDailyStats(
       SELECT (min(date)::timestamp AT TIME ZONE ${tz}) AS starts, ((max(date) + 1)::timestamp AT TIME ZONE ${tz}) AS ends FROM days
     ),
     started AS (
-      SELECT (s.started_at AT TIME ZONE ${tz})::date AS date, count(*)::int AS n
+      SELECT (s.started_at AT TIME ZONE ${tz})::date AS date, count(*)::int AS n, sum(s.waited_ms)::float8 AS waited
       FROM sessions s, bounds WHERE s.started_at >= bounds.starts AND s.started_at < bounds.ends GROUP BY 1
     ),
     ended AS (
@@ -122,7 +123,7 @@ export async function getDailyStats(
       SELECT (e.time AT TIME ZONE ${tz})::date AS date, sum(e.cost_micros)::float8 AS cost, sum(e.estimated_cost_micros)::float8 AS estimated
       FROM events e, bounds WHERE e.time >= bounds.starts AND e.time < bounds.ends AND (e.cost_micros IS NOT NULL OR e.input_tokens IS NOT NULL OR e.output_tokens IS NOT NULL) GROUP BY 1
     )
-    SELECT days.date::text AS date, coalesce(started.n, 0) AS sessions, coalesce(ended.n, 0) AS ended, ended.avg_ms, spent.cost, spent.estimated
+    SELECT days.date::text AS date, coalesce(started.n, 0) AS sessions, coalesce(ended.n, 0) AS ended, ended.avg_ms, spent.cost, spent.estimated, started.waited
     FROM days LEFT JOIN started USING (date) LEFT JOIN ended USING (date) LEFT JOIN spent USING (date)
     ORDER BY days.date`;
   return {
@@ -134,6 +135,7 @@ export async function getDailyStats(
       avg_duration_ms: r.avg_ms,
       cost_usd: (r.cost ?? 0) / 1_000_000,
       estimated_cost_usd: (r.estimated ?? 0) / 1_000_000,
+      waiting_ms: r.waited ?? 0,
     })),
   };
 }

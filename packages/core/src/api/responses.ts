@@ -146,6 +146,9 @@ export const dailyStatsSchema = z
         avg_duration_ms: z.number().nullable(),
         cost_usd: usd,
         estimated_cost_usd: usd,
+        waiting_ms: count.meta({
+          description: "Time the sessions started that day spent in finished waits on the user (their waited_ms)",
+        }),
       }),
     ),
   })
