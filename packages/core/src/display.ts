@@ -4,3 +4,4 @@
  */
 export { shortSessionId } from "./short-id";
 export { ESTIMATE_NOTE, PRICE_TABLE } from "./price-table";
+export { NEEDS_YOU_REASONS, needsYou } from "./lifecycle";

@@ -5,7 +5,26 @@ export type TimelineRow =
   | { type: "turn"; key: string; time: string; number: number }
   | { type: "turn-end"; key: string; time: string }
   | { type: "end"; key: string; time: string; label: string }
-  | { type: "reopen"; key: string; time: string };
+  | { type: "reopen"; key: string; time: string }
+  | WaitRow;
+
+/**
+ * A wait (lifecycle rule 14), shown under the event that began it: from an attention or turn-end
+ * event to the next event that set the session going (or ended it). `until` null: still waiting
+ * (or its end is not among the events shown).
+ */
+export interface WaitRow {
+  type: "wait";
+  key: string;
+  since: string;
+  until: string | null;
+  ms: number | null;
+  /** A wait on the user (an attention event: permission, question, error), not a finished turn. */
+  onUser: boolean;
+}
+
+/** Events that make a session waiting; a second one of the same kind goes on with the wait. */
+const WAIT_KINDS = new Set(["attention", "turn_end"]);
 
 /** Ends Pulse inferred, as the timeline says them (recorded as events `pulse.closed`, `pulse.stale`: lifecycle rule 13). */
 const INFERRED_END_LABELS: Record<string, string> = {
@@ -23,7 +42,7 @@ const byTime = (a: SessionEventJson, b: SessionEventJson) =>
  * A session's events, oldest first, with what a reader looks for marked between them: each turn
  * (from a prompt to the agent's turn end), each end (Pulse's own, closed by hand or timed out, are
  * recorded as events; sessions ended before that have none, and get theirs from the session), each
- * reopening (an event after an end).
+ * reopening (an event after an end), and each wait with how long it lasted.
  */
 export function timelineRows(
   session: Pick<SessionJson, "status" | "end_reason" | "ended_at">,
@@ -33,8 +52,17 @@ export function timelineRows(
   let previous: number | null = null;
   let ended = false;
   let turns = 0;
+  let wait: { row: WaitRow; kind: string } | null = null;
+  const endWait = (time: string) => {
+    if (!wait) return;
+    wait.row.until = time;
+    wait.row.ms = Math.max(0, Date.parse(time) - Date.parse(wait.row.since));
+    wait = null;
+  };
   for (const event of [...events].sort(byTime)) {
     const t = Date.parse(event.time);
+    const waits = WAIT_KINDS.has(event.kind);
+    if (wait && (!waits || wait.kind !== event.kind)) endWait(event.time);
     if (ended && event.kind !== "end") {
       rows.push({ type: "reopen", key: `reopen-${event.id}`, time: event.time });
       ended = false;
@@ -43,6 +71,18 @@ export function timelineRows(
       rows.push({ type: "turn", key: `turn-${event.id}`, time: event.time, number: ++turns });
     rows.push({ type: "event", event, gapMs: previous === null ? null : t - previous });
     if (event.kind === "turn_end") rows.push({ type: "turn-end", key: `turn-end-${event.id}`, time: event.time });
+    if (waits && !wait) {
+      const row: WaitRow = {
+        type: "wait",
+        key: `wait-${event.id}`,
+        since: event.time,
+        until: null,
+        ms: null,
+        onUser: event.kind === "attention",
+      };
+      rows.push(row);
+      wait = { row, kind: event.kind };
+    }
     if (event.kind === "end") {
       const inferred = inferredReason(event.name);
       const label = inferred
@@ -57,6 +97,8 @@ export function timelineRows(
     session.status === "ended" &&
     (session.end_reason === "closed" || session.end_reason === "stale") &&
     session.ended_at;
+  // A wait still open when Pulse ended the session (closed, timed out) ended with it.
+  if (session.status === "ended" && session.ended_at) endWait(session.ended_at);
   if (inferred && !ended)
     rows.push({
       type: "end",
