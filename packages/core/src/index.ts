@@ -18,3 +18,5 @@ export * from "./pricing";
 export * from "./price-table";
 export * from "./short-id";
 export * from "./history";
+export * from "./mask-secret";
+export * from "./notify";
