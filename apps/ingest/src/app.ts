@@ -63,8 +63,10 @@ export async function createIngestApp(
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection: redis, prefix });
   // Shown on the queue board only (retention's passes); nothing here adds to it.
   const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection: redis, prefix });
+  // Test deliveries (POST /v1/notifications/test) are queued here for the reaper's delivery worker.
+  const notificationsQueue = new Queue(QUEUE_NAMES.notifications, { connection: redis, prefix });
   // A queue repeats its connection's errors: while that is down they are the same outage.
-  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue])
+  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue, notificationsQueue])
     queue.on("error", (err) =>
       redis.status === "ready" && !isConnectionError(err)
         ? logger.warn({ err: err.message, queue: queue.name }, "queue error")
@@ -89,6 +91,7 @@ export async function createIngestApp(
     store: createSessionStore({ prisma, publisher: redis, channel: sessionsChannel(prefix), logger }),
     eventsQueue,
     reaperQueue,
+    notificationsQueue,
     queues: [eventsQueue, reaperQueue, maintenanceQueue],
     logger,
     now,
@@ -171,7 +174,12 @@ export async function createIngestApp(
       stopPresence();
       await app.close();
       await enqueuer.close();
-      await Promise.all([eventsQueue.close(), reaperQueue.close(), maintenanceQueue.close()]);
+      await Promise.all([
+        eventsQueue.close(),
+        reaperQueue.close(),
+        maintenanceQueue.close(),
+        notificationsQueue.close(),
+      ]);
       await redis.quit().catch(() => redis.disconnect());
       await prisma.$disconnect();
     },

@@ -18,6 +18,8 @@ export interface IngestDeps {
   store: SessionStore;
   eventsQueue: Queue;
   reaperQueue: Queue;
+  /** Notification deliveries: the test route queues its deliveries here (producer connection). */
+  notificationsQueue: Queue;
   /** Every queue Pulse owns, for the dead-letter view (`GET /v1/queues`). */
   queues: Queue[];
   /**

@@ -5,6 +5,7 @@ import { FacetsController } from "./routes/facets.controller";
 import { HealthController } from "./routes/health.controller";
 import { HooksController } from "./routes/hooks.controller";
 import { LivenessController } from "./routes/liveness.controller";
+import { NotificationsController } from "./routes/notifications.controller";
 import { OpenApiController } from "./routes/openapi.controller";
 import { OtlpController } from "./routes/otlp.controller";
 import { QueuesController } from "./routes/queues.controller";
@@ -25,6 +26,7 @@ export class IngestModule {
         FacetsController,
         StatsController,
         QueuesController,
+        NotificationsController,
         HealthController,
         OpenApiController,
       ],

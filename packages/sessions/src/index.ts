@@ -15,3 +15,5 @@ export * from "./stats";
 export * from "./timeline";
 export { fromRow, selectSessions, type Db } from "./rows";
 export { loadHistories, HISTORY_LIMIT } from "./history";
+// Notification channels, settings and test deliveries (the API's; the delivery worker has its own).
+export * from "./notification-channels";

@@ -4,6 +4,7 @@
  * the CLI read their types.
  */
 import { z } from "zod";
+import { canonicalTimeZone, TZ_ERROR } from "./requests";
 import { sessionSchema } from "./responses";
 
 const time = z.string().meta({ format: "date-time" });
@@ -129,7 +130,12 @@ export const notificationSettingsBody = z
       .object({
         start: hhmm,
         end: hhmm,
-        time_zone: z.string().max(100).default("UTC").meta({ description: "IANA time zone" }),
+        time_zone: z
+          .string()
+          .max(100)
+          .default("UTC")
+          .refine((tz) => canonicalTimeZone(tz) !== null, { error: TZ_ERROR })
+          .meta({ description: "IANA time zone" }),
       })
       .nullable()
       .optional()
