@@ -142,7 +142,7 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
     await user.agent.prompt("please perm-open-case");
     const opened = await user.agent.waitForPermission();
     // The hook may beat the screen poll: count a state first seen up to 1 s before the dialog was seen.
-    await expectState(kit, user, user.session.id, {
+    const seen = await expectState(kit, user, user.session.id, {
       case: "permission dialog",
       metric: "dialog → waiting·permission",
       want: { status: "waiting", waitingReason: "permission" },
@@ -150,6 +150,9 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
       after: opened - 1000,
       targetMs: 1000,
     });
+    // Rule 14: the wait says what it is for (the command of the dialog) and since when.
+    expect(seen.session.waiting_detail).toContain("perm-open");
+    expect(Date.parse(seen.session.waiting_since!)).toBeLessThanOrEqual(seen.at);
   },
 
   "permission answered within 6 s: the wait was shown, then the turn ends": async (kit) => {

@@ -202,7 +202,7 @@ export const codexCases: Record<string, Case<"codex">> = {
     });
     await user.agent.prompt("please approval-case");
     const opened = await user.agent.waitForPermission();
-    await expectState(kit, user, user.session.id, {
+    const seen = await expectState(kit, user, user.session.id, {
       case: "approval dialog",
       metric: "dialog → waiting·permission",
       want: { status: "waiting", waitingReason: "permission" },
@@ -210,6 +210,9 @@ export const codexCases: Record<string, Case<"codex">> = {
       after: opened - 1000,
       targetMs: 1000,
     });
+    // Rule 14: the wait says what it is for (the command of the dialog) and since when.
+    expect(seen.session.waiting_detail).toContain("approved");
+    expect(Date.parse(seen.session.waiting_since!)).toBeLessThanOrEqual(seen.at);
   },
 
   "Esc during a running tool (Interrupt) → waiting·interrupted ≤ 2 s": async (kit) => {

@@ -138,7 +138,7 @@ export const geminiCases: Record<string, Case<"gemini">> = {
     });
     await user.agent.prompt("please gemini-perm-case");
     const opened = await user.agent.waitForPermission();
-    await expectState(kit, user, user.session.id, {
+    const seen = await expectState(kit, user, user.session.id, {
       case: "permission dialog",
       metric: "dialog → waiting·permission",
       want: { status: "waiting", waitingReason: "permission" },
@@ -146,6 +146,9 @@ export const geminiCases: Record<string, Case<"gemini">> = {
       after: opened - 1000,
       targetMs: 1000,
     });
+    // Rule 14: the wait says what it is for (Gemini's ToolPermission names no command: its message) and since when.
+    expect(seen.session.waiting_detail).toEqual(expect.any(String));
+    expect(Date.parse(seen.session.waiting_since!)).toBeLessThanOrEqual(seen.at);
   },
 
   // ── telemetry (item 11) ────────────────────────────────────────────────────────────────────
