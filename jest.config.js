@@ -19,7 +19,7 @@ const base = {
     "^@pulse/(core|queues|sessions|db|test-kit)$": "<rootDir>/packages/$1/src",
     "^@pulse/core/(agents|display|api)$": "<rootDir>/packages/core/src/$1",
     "^@pulse/core/api-client$": "<rootDir>/packages/core/src/api/client",
-    "^@pulse/queues/(names|connections|env)$": "<rootDir>/packages/queues/src/$1",
+    "^@pulse/queues/(names|connections|env|session-changes)$": "<rootDir>/packages/queues/src/$1",
     // The generated Prisma client imports its own files as "./x.js".
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },

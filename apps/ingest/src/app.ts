@@ -10,7 +10,7 @@ import {
   logConnectionOutages,
   OutageLog,
   QUEUE_NAMES,
-  sessionsChannel,
+  sessionChangesKey,
 } from "@pulse/queues";
 import { createSessionStore } from "@pulse/sessions";
 import { Queue } from "bullmq";
@@ -88,7 +88,7 @@ export async function createIngestApp(
     config,
     prisma,
     redis,
-    store: createSessionStore({ prisma, publisher: redis, channel: sessionsChannel(prefix), logger }),
+    store: createSessionStore({ prisma, publisher: redis, changesKey: sessionChangesKey(prefix), logger }),
     eventsQueue,
     reaperQueue,
     notificationsQueue,

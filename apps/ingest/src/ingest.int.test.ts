@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { lastChangeId, readChangesAfter, sessionChangesKey } from "@pulse/queues";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { createTestEnv, type TestEnv, waitFor } from "../../../test/env";
@@ -46,10 +47,11 @@ const sessionWithEvents = (id: string, count: number) =>
 
 describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
   it("replays the typical Claude Code session to an honest state, with event times, and publishes each change", async () => {
-    const subscriber = new Redis(stack.env.redisUrl);
-    const published: any[] = [];
-    await subscriber.subscribe(`${stack.env.redisPrefix}:sessions`);
-    subscriber.on("message", (_channel, message) => published.push(JSON.parse(message)));
+    const reader = new Redis(stack.env.redisUrl);
+    const changesKey = sessionChangesKey(stack.env.redisPrefix);
+    const since = await lastChangeId(reader, changesKey);
+    const published = async () =>
+      (await readChangesAfter(reader, changesKey, since, 10_000)).changes.map((c) => JSON.parse(c.session));
 
     const start = Date.now() - 30 * MIN;
     const lines = readFileSync(join(FIXTURES, "typical-session.jsonl"), "utf8")
@@ -99,11 +101,15 @@ describe("POST /v1/hooks/claude-code → queue → worker → Postgres", () => {
       reopen_count: 0,
     });
 
-    await waitFor(() => published.some((m) => m.session.id === "typical" && m.session.status === "ended"), {
-      what: "the ended session on the channel",
-    });
-    expect(published[0]).toMatchObject({ type: "session", session: { id: "typical" } });
-    await subscriber.quit();
+    const changes = await waitFor(
+      async () => {
+        const all = await published();
+        return all.some((session) => session.id === "typical" && session.status === "ended") ? all : undefined;
+      },
+      { what: "the ended session on the session-change stream" },
+    );
+    expect(changes[0]).toMatchObject({ id: "typical", source: "claude-code" });
+    await reader.quit();
   });
 
   it("applies a duplicate once: by Idempotency-Key, and by content when the time is stamped", async () => {

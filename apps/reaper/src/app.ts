@@ -10,7 +10,7 @@ import {
   QUEUE_NAMES,
   REAP_STALE_SCHEDULER_ID,
   reapStaleJob,
-  sessionsChannel,
+  sessionChangesKey,
 } from "@pulse/queues";
 import { createSessionStore } from "@pulse/sessions";
 import { Queue } from "bullmq";
@@ -51,8 +51,8 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
         ? logger.warn({ err: err.message, queue: queue.name }, "queue error")
         : redisOutage.down(err.message),
     );
-  // Every write to sessions goes through the store, which announces it on the sessions channel.
-  const store = createSessionStore({ prisma, publisher, channel: sessionsChannel(prefix), logger });
+  // Every write to sessions goes through the store, which announces it on the session-change stream.
+  const store = createSessionStore({ prisma, publisher, changesKey: sessionChangesKey(prefix), logger });
 
   const workers = registerWorkers(
     [

@@ -1,6 +1,15 @@
 import { buildEvent, eventInputSchema, type EventKind, mapEventInput } from "@pulse/core";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
-import { applyEventsJob, ingestUpSinceKey, JOB_NAMES, QUEUE_NAMES, REAP_STALE_SCHEDULER_ID } from "@pulse/queues";
+import {
+  applyEventsJob,
+  ingestUpSinceKey,
+  JOB_NAMES,
+  lastChangeId,
+  QUEUE_NAMES,
+  readChangesAfter,
+  REAP_STALE_SCHEDULER_ID,
+  sessionChangesKey,
+} from "@pulse/queues";
 import { applyEventBatch, getSession } from "@pulse/sessions";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -64,10 +73,11 @@ describe("the reaper app", () => {
       event("died", "turn_end", t + 10 * MIN),
       event("alive", "tool", Date.now() - MIN),
     ]);
-    const subscriber = new Redis(env.redisUrl);
-    const published: any[] = [];
-    await subscriber.subscribe(`${env.redisPrefix}:sessions`);
-    subscriber.on("message", (_c, m) => published.push(JSON.parse(m)));
+    const since = await lastChangeId(redis, sessionChangesKey(env.redisPrefix));
+    const published = async () =>
+      (await readChangesAfter(redis, sessionChangesKey(env.redisPrefix), since, 10_000)).changes.map((c) => ({
+        session: JSON.parse(c.session),
+      }));
 
     // An interval far longer than the test: only the boot run can do this.
     const app = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600" }), { logger: silent });
@@ -80,10 +90,11 @@ describe("the reaper app", () => {
     );
     expect(died).toMatchObject({ endReason: "stale", endedAt: t + 10 * MIN, startedAt: t, waitingReason: null });
     expect((await getSession(prisma, "alive"))?.status).toBe("active");
-    await waitFor(() => published.find((m) => m.session.id === "died" && m.session.end_reason === "stale"), {
-      what: "the reaped session on the channel",
-    });
-    expect(published.find((m) => m.session.id === "died").session.duration_ms).toBe(10 * MIN);
+    const reaped = await waitFor(
+      async () => (await published()).find((m) => m.session.id === "died" && m.session.end_reason === "stale"),
+      { what: "the reaped session on the session-change stream" },
+    );
+    expect(reaped.session.duration_ms).toBe(10 * MIN);
 
     // The scheduler exists once, with the configured interval, however often the app boots.
     const again = await startReaper(config({ REAPER_INTERVAL_SECONDS: "3600" }), { logger: silent });
@@ -92,7 +103,6 @@ describe("the reaper app", () => {
     expect(schedulers[0]).toMatchObject({ key: REAP_STALE_SCHEDULER_ID, every: 3_600_000, name: JOB_NAMES.reapStale });
     await again.stop();
     await app.stop();
-    await subscriber.quit();
   });
 
   it("sweeps every REAPER_INTERVAL_SECONDS, and a later event revives a reaped session", async () => {
@@ -166,10 +176,7 @@ describe("the reaper app", () => {
       prisma,
       ids.map((id, i) => event(id, "turn_end", t + i)),
     );
-    const subscriber = new Redis(env.redisUrl);
-    const reapedIds: string[] = [];
-    await subscriber.subscribe(`${env.redisPrefix}:sessions`);
-    subscriber.on("message", (_c, m) => reapedIds.push(JSON.parse(m).session.id));
+    const since = await lastChangeId(redis, sessionChangesKey(env.redisPrefix));
     // Small batches, so a sweep queues its own continuation and the three apps share the work.
     const apps = await Promise.all(
       [1, 2, 3].map(() =>
@@ -182,11 +189,12 @@ describe("the reaper app", () => {
     );
     await new Promise((r) => setTimeout(r, 500));
     await Promise.all(apps.map((a) => a.stop()));
+    const { changes } = await readChangesAfter(redis, sessionChangesKey(env.redisPrefix), since, 10_000);
+    const reapedIds = changes.map((c) => JSON.parse(c.session).id);
     expect(reapedIds).toHaveLength(300);
     expect(new Set(reapedIds).size).toBe(300);
     const rows = await prisma.session.findMany({ where: { id: { in: ids } } });
     expect(rows.every((r) => r.endReason === "stale" && r.endedAt!.getTime() === r.lastEventAt!.getTime())).toBe(true);
-    await subscriber.quit();
   });
 
   it("a backlog of one-event jobs is applied in merged transactions, every job completed once", async () => {

@@ -4,3 +4,4 @@ export * from "./connections";
 export * from "./env";
 export * from "./presence";
 export * from "./outage-log";
+export * from "./session-changes";

@@ -1,4 +1,4 @@
-// Writes: apps go through the store, which announces every change on the sessions channel.
+// Writes: apps go through the store, which announces every change on the session-change stream.
 export * from "./store";
 export type { ApplyResult } from "./apply-events";
 export type { CleanupOptions } from "./cleanup-sessions";

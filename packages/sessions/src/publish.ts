@@ -1,13 +1,15 @@
 import { type SessionState, toSessionJson } from "@pulse/core";
+import { appendSessionChanges } from "@pulse/queues/session-changes";
 import type { Redis } from "ioredis";
 
-/** Announces changed sessions on the sessions channel, in one pipeline. */
-export async function publishSessions(redis: Redis, channel: string, sessions: SessionState[]): Promise<void> {
-  if (sessions.length === 0) return;
-  const pipeline = redis.pipeline();
-  for (const session of sessions)
-    pipeline.publish(channel, JSON.stringify({ type: "session", session: toSessionJson(session) }));
-  const results = await pipeline.exec();
-  const failed = results?.find(([error]) => error);
-  if (failed) throw failed[0];
+/**
+ * Appends changed sessions (their Session JSON) to the session-change stream, in one pipeline: the
+ * one source of the dashboard's live updates and of `GET /v1/stream`.
+ */
+export async function publishSessions(redis: Redis, changesKey: string, sessions: SessionState[]): Promise<void> {
+  await appendSessionChanges(
+    redis,
+    changesKey,
+    sessions.map((session) => JSON.stringify(toSessionJson(session))),
+  );
 }

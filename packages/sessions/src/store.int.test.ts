@@ -1,5 +1,6 @@
 import { buildEvent, type EventKind, eventInputSchema, mapEventInput, type NormalizedEvent } from "@pulse/core";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
+import { lastChangeId, readChangesAfter } from "@pulse/queues/session-changes";
 import { Redis } from "ioredis";
 import { createTestEnv, type TestEnv, waitFor } from "../../../test/env";
 import { getSession } from "./queries";
@@ -11,35 +12,37 @@ const MIN = 60_000;
 let env: TestEnv;
 let prisma: PrismaClient;
 let publisher: Redis;
-let subscriber: Redis;
-let channel: string;
-let heard: Array<{ type: string; session: { id: string; status: string; end_reason: string | null } }>;
+let changesKey: string;
+/** The stream's newest entry when the test last forgot what it had heard. */
+let position: string;
 let warnings: Array<[object, string]>;
 let store: SessionStore;
+
+interface Heard {
+  id: string;
+  status: string;
+  end_reason: string | null;
+}
 
 beforeAll(async () => {
   env = await createTestEnv("store");
   prisma = createPrismaClient(env.databaseUrl);
-  channel = `${env.redisPrefix}:sessions`;
+  changesKey = `${env.redisPrefix}:session-changes`;
   publisher = new Redis(env.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  subscriber = new Redis(env.redisUrl);
-  subscriber.on("message", (from, message) => from === channel && heard.push(JSON.parse(message)));
-  await subscriber.subscribe(channel);
   await waitFor(() => publisher.status === "ready", { what: "the publisher connected" });
 });
 afterAll(async () => {
-  await subscriber?.quit();
   publisher?.disconnect();
   await prisma?.$disconnect();
   await env?.cleanup();
 });
-beforeEach(() => {
-  heard = [];
+beforeEach(async () => {
+  position = await lastChangeId(publisher, changesKey);
   warnings = [];
   store = createSessionStore({
     prisma,
     publisher,
-    channel,
+    changesKey,
     logger: { warn: (fields, message) => warnings.push([fields, message]) },
   });
 });
@@ -55,26 +58,28 @@ function event(session: string, kind: EventKind, time: number): NormalizedEvent 
   );
 }
 
-/** What the channel said about these sessions, once each has been heard. */
+/** Every session the stream carried since the last `forget()`, oldest first. */
+async function heard(): Promise<Heard[]> {
+  const { changes, gone } = await readChangesAfter(publisher, changesKey, position, 10_000);
+  expect(gone).toBe(false);
+  return changes.map((c) => JSON.parse(c.session) as Heard);
+}
+
+/** What the stream said about these sessions (the store appends before its write returns). */
 async function heardAbout(ids: string[]) {
-  await waitFor(() => ids.every((id) => heard.some((m) => m.session.id === id)), {
-    what: `announcements of ${ids.join(", ")}`,
-  });
-  return heard.filter((m) => ids.includes(m.session.id));
+  const messages = (await heard()).filter((s) => ids.includes(s.id));
+  expect([...new Set(messages.map((s) => s.id))].sort()).toEqual([...ids].sort());
+  return messages.map((session) => ({ type: "session", session }));
 }
 
-/** Forgets what was heard so far, once everything published before has arrived. */
+/** Forgets what was heard so far. */
 async function forget(): Promise<void> {
-  await nothingElse();
-  heard = [];
+  position = await lastChangeId(publisher, changesKey);
 }
 
-/** Nothing else was announced: a marker published after the writes arrives after anything they published. */
+/** The ids of every session announced since the last `forget()`. */
 async function nothingElse(): Promise<string[]> {
-  const marker = `marker-${++seq}`;
-  await publisher.publish(channel, JSON.stringify({ type: "session", session: { id: marker } }));
-  await heardAbout([marker]);
-  return heard.map((m) => m.session.id).filter((id) => id !== marker);
+  return (await heard()).map((s) => s.id);
 }
 
 describe("the session store: every write announces what it changed", () => {
@@ -88,7 +93,7 @@ describe("the session store: every write announces what it changed", () => {
     expect(result.applied).toBe(3);
     const messages = await heardAbout(["ap-1", "ap-2"]);
     expect(messages).toHaveLength(2);
-    expect(messages.every((m) => m.type === "session" && m.session.status === "active")).toBe(true);
+    expect(messages.map((m) => m.session.status)).toEqual(["active", "active"]);
     // The same events again change nothing: nothing to announce.
     await forget();
     expect(await store.applyEvents([events[0]])).toMatchObject({ applied: 0, duplicates: 1, sessions: [] });
@@ -150,7 +155,7 @@ describe("the session store: every write announces what it changed", () => {
     const cut = createSessionStore({
       prisma,
       publisher: gone,
-      channel,
+      changesKey,
       logger: { warn: (fields, message) => warnings.push([fields, message]) },
     });
     const result = await cut.applyEvents([event("lost-1", "start", NOW - MIN)]);

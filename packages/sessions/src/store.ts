@@ -18,8 +18,8 @@ export interface SessionStoreDeps {
   prisma: PrismaClient;
   /** A producer-style connection (fails fast): a lost notification must not stall a write's caller. */
   publisher: Redis;
-  /** The sessions channel (`sessionsChannel(prefix)` of @pulse/queues). */
-  channel: string;
+  /** The session-change stream (`sessionChangesKey(prefix)` of @pulse/queues). */
+  changesKey: string;
   logger: StoreLogger;
 }
 
@@ -27,10 +27,10 @@ export interface SessionStoreDeps {
 const ANNOUNCE_CHUNK = 5_000;
 
 /**
- * Every write to sessions, each announcing what it changed on the sessions channel: callers write,
- * the store says so, in one place. The announcement follows the commit; the change is already
- * durable then, so a failed publish is logged and never thrown (a caller retrying would write again,
- * and the dashboard refetches whenever its subscription comes back).
+ * Every write to sessions, each announcing what it changed on the session-change stream: callers
+ * write, the store says so, in one place. The announcement follows the commit; the change is already
+ * durable then, so a failed append is logged and never thrown (a caller retrying would write again,
+ * and readers refetch whenever their stream comes back).
  */
 export interface SessionStore {
   /** Applies a batch of events (applyEventBatch) and announces the sessions it changed. */
@@ -42,15 +42,15 @@ export interface SessionStore {
   /** A user's clean-up (cleanupSessions); announced unless it is a dry run. */
   cleanup(options: CleanupOptions): Promise<SessionState[]>;
   /**
-   * Retention (pruneEndedSessions). Announces nothing: the channel carries a session's state, and a
+   * Retention (pruneEndedSessions). Announces nothing: the stream carries a session's state, and a
    * deleted session has none (it ended at least RETENTION_DAYS ago; a dashboard drops it on refetch).
    */
   pruneEnded(options: { endedBeforeMs: number; limit: number }): Promise<PruneResult>;
 }
 
-export function createSessionStore({ prisma, publisher, channel, logger }: SessionStoreDeps): SessionStore {
+export function createSessionStore({ prisma, publisher, changesKey, logger }: SessionStoreDeps): SessionStore {
   const announce = async (write: string, sessions: SessionState[]): Promise<void> => {
-    await publishSessions(publisher, channel, sessions).catch((err: Error) =>
+    await publishSessions(publisher, changesKey, sessions).catch((err: Error) =>
       logger.warn({ err: err.message, write, sessions: sessions.length }, "could not publish session changes"),
     );
   };
