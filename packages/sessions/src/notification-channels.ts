@@ -5,7 +5,7 @@
  * errors are logged.
  */
 import { randomBytes } from "node:crypto";
-import { maskSecretUrl } from "@pulse/core";
+import { maskSecretUrl, redactSecrets } from "@pulse/core";
 import {
   canonicalTimeZone,
   type ChannelCreateParams,
@@ -45,7 +45,6 @@ export const newChannelId = () => `ch_${randomBase32(16)}`;
  * it is thrown on towards a logger. Its codes are kept, so an outage is still read as one.
  */
 function scrubSecrets<E>(error: E, secrets: string[]): E {
-  const live = secrets.filter((secret) => secret.length > 0);
   const seen = new Set<unknown>();
   const scrub = (value: unknown, depth: number): void => {
     if (value === null || typeof value !== "object" || seen.has(value) || depth > 4) return;
@@ -54,8 +53,7 @@ function scrubSecrets<E>(error: E, secrets: string[]): E {
     for (const key of [...Object.getOwnPropertyNames(value), "cause"]) {
       const field = record[key];
       if (typeof field === "string") {
-        let text = field;
-        for (const secret of live) text = text.split(secret).join("[secret]");
+        const text = redactSecrets(field, secrets);
         if (text !== field)
           try {
             record[key] = text;

@@ -9,6 +9,7 @@ import {
   notificationTestBody,
   type NotificationTestResultJson,
 } from "@pulse/core/api";
+import { redactSecrets } from "@pulse/core";
 import { deliverNotificationJob } from "@pulse/queues";
 import {
   ChannelNameTakenError,
@@ -141,8 +142,6 @@ function result(
   status: TestResult["status"],
   error: string | null,
 ): TestResult {
-  let text = status === "delivered" ? null : error;
-  for (const secret of [channel.url, channel.token ?? ""])
-    if (text && secret) text = text.split(secret).join("[secret]");
+  const text = status === "delivered" || error === null ? null : redactSecrets(error, [channel.url, channel.token]);
   return { channel: channel.id, name: channel.name, status, error: text };
 }

@@ -33,9 +33,14 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export const MAX_SETTLE_SECONDS = 3600;
 export const MAX_IDLE_MINUTES = 7 * 24 * 60;
 
+/** Postgres text cannot hold U+0000: refused here (a 400 naming the field), not by the query (a 500). */
+const noNul = (value: string) => !value.includes("\u0000");
+const NUL_ERROR = { error: "must not contain U+0000 (NUL)" };
+
 const httpUrl = z
   .string({ error: "is required" })
   .max(2000, { error: "must be at most 2000 characters" })
+  .refine(noNul, NUL_ERROR)
   .refine(
     (value) => {
       try {
@@ -49,7 +54,7 @@ const httpUrl = z
   );
 const names = (what: string) =>
   z
-    .array(z.string().min(1).max(200), { error: `must be an array of ${what}` })
+    .array(z.string().min(1).max(200).refine(noNul, NUL_ERROR), { error: `must be an array of ${what}` })
     .max(100, { error: `must list at most 100 ${what}` });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time "HH:MM" (24 h)' });
 
@@ -60,17 +65,22 @@ export const channelCreateBody = z
       .string({ error: "is required" })
       .trim()
       .min(1, { error: "must not be empty" })
-      .max(100, { error: "must be at most 100 characters" }),
+      .max(100, { error: "must be at most 100 characters" })
+      .refine(noNul, NUL_ERROR),
     type: z.enum(CHANNEL_TYPES, { error: `must be one of ${CHANNEL_TYPES.join(", ")}` }),
     url: httpUrl.meta({ description: "The webhook, ntfy topic or push endpoint URL (a secret: answered masked)" }),
     token: z
       .string()
       .min(1)
       .max(1000)
+      .refine(noNul, NUL_ERROR)
       .optional()
       .meta({ description: "Bearer token sent with each delivery (ntfy access token, a webhook secret)" }),
     push_keys: z
-      .object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) })
+      .object({
+        p256dh: z.string().min(1).max(200).refine(noNul, NUL_ERROR),
+        auth: z.string().min(1).max(100).refine(noNul, NUL_ERROR),
+      })
       .optional()
       .meta({ description: "webpush only: the subscription's keys" }),
     reasons: z
@@ -112,7 +122,13 @@ export const channelIdParams = z.object({ id: z.string().max(100).meta({ descrip
 /** `POST /v1/notifications/test` */
 export const notificationTestBody = z
   .object({
-    channel: z.string().min(1).max(100).optional().meta({ description: "A channel id or name; default: all" }),
+    channel: z
+      .string()
+      .min(1)
+      .max(100)
+      .refine(noNul, NUL_ERROR)
+      .optional()
+      .meta({ description: "A channel id or name; default: all" }),
   })
   .strict();
 export type NotificationTestParams = z.input<typeof notificationTestBody>;
