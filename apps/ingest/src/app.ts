@@ -31,6 +31,7 @@ import { answerUnknownExpectations, SERVER_TIMEOUTS } from "./http/server-limits
 import { installUrlCheck } from "./http/url-check";
 import { IngestModule } from "./ingest.module";
 import { NestPinoLogger } from "./logger";
+import { createIngestMetrics } from "./metrics/ingest-metrics";
 import { startPresence } from "./presence";
 import { createRedactor } from "./redact/redactor";
 
@@ -83,6 +84,7 @@ export async function createIngestApp(
     extraPatterns: config.PULSE_REDACT_EXTRA_PATTERNS ?? [],
   });
   const readiness = new RedisReadiness(redis);
+  const metrics = createIngestMetrics({ prisma, redis, prefix, logger, now });
 
   const deps: IngestDeps = {
     config,
@@ -95,6 +97,7 @@ export async function createIngestApp(
     queues: [eventsQueue, reaperQueue, maintenanceQueue],
     logger,
     now,
+    metrics,
     async enqueue(received, bytes) {
       // Every route's events pass here: secrets are replaced before anything reaches Redis (redact/).
       const events = await redactor.redactEvents(received);
@@ -118,6 +121,7 @@ export async function createIngestApp(
         queueOutage.down((err as Error).message, { events: events.length });
         throw unavailable("events could not be queued: Redis is unavailable; retry shortly");
       }
+      metrics.countAcceptedEvents(events.length);
       queueOutage.up();
     },
   };
@@ -152,6 +156,7 @@ export async function createIngestApp(
     for (const method of [route.method].flat()) routes.push({ method, url: route.url ?? route.path });
   });
   installBodyParser(fastify);
+  metrics.installResponseCounters(fastify);
   // In this order, each before the body is read: a wrong Host (DNS rebinding), another site's page, no token.
   installHostCheck(fastify, { token: config.PULSE_TOKEN, bind: config.HOST, allowedHosts: config.PULSE_ALLOWED_HOSTS });
   installCrossSiteCheck(fastify);
@@ -174,6 +179,7 @@ export async function createIngestApp(
       stopPresence();
       await app.close();
       await enqueuer.close();
+      await metrics.close();
       await Promise.all([
         eventsQueue.close(),
         reaperQueue.close(),

@@ -5,6 +5,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { IngestConfig } from "./config";
+import type { IngestMetrics } from "./metrics/ingest-metrics";
 
 /** Nest injection token for everything the routes share. */
 export const INGEST_DEPS = Symbol("INGEST_DEPS");
@@ -29,4 +30,6 @@ export interface IngestDeps {
   enqueue(events: NormalizedEvent[], bytes?: number): Promise<void>;
   logger: Logger;
   now(): number;
+  /** What `GET /metrics` answers; counts this process' answers. */
+  metrics: IngestMetrics;
 }

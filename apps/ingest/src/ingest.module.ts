@@ -5,6 +5,7 @@ import { FacetsController } from "./routes/facets.controller";
 import { HealthController } from "./routes/health.controller";
 import { HooksController } from "./routes/hooks.controller";
 import { LivenessController } from "./routes/liveness.controller";
+import { MetricsController } from "./routes/metrics.controller";
 import { NotificationsController } from "./routes/notifications.controller";
 import { OpenApiController } from "./routes/openapi.controller";
 import { OtlpController } from "./routes/otlp.controller";
@@ -29,6 +30,7 @@ export class IngestModule {
         NotificationsController,
         HealthController,
         OpenApiController,
+        MetricsController,
       ],
       providers: [{ provide: INGEST_DEPS, useValue: deps }],
     };

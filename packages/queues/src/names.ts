@@ -56,6 +56,16 @@ export function metricsKey(prefix: string = DEFAULT_REDIS_PREFIX): string {
 }
 
 /**
+ * Fields of the metricsKey hash, each a counter (HINCRBY) summed over every process that writes it.
+ * `reaperSweepsSkipped` is a prefix: the reason a sweep judged nothing follows it (`backlog`, …).
+ */
+export const METRICS_FIELDS = {
+  reaperSweeps: "reaper:sweeps",
+  reaperSweepsSkipped: "reaper:sweeps-skipped:",
+  reaperEndedStale: "reaper:ended-stale",
+} as const;
+
+/**
  * Redis key holding since when (epoch ms) some ingest has been up without a break: each ingest
  * refreshes it every few seconds, and it expires soon after the last one stops (lifecycle rule 9).
  */

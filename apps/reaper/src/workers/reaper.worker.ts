@@ -1,5 +1,5 @@
 import { staleCutoff } from "@pulse/core";
-import { ingestUpSince, reapStaleJob, parseJobData } from "@pulse/queues";
+import { ingestUpSince, METRICS_FIELDS, reapStaleJob, parseJobData } from "@pulse/queues";
 import type { SessionStore } from "@pulse/sessions";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -26,6 +26,8 @@ export interface ReaperWorkerDeps {
   now: () => number;
   /** Where ingest records since when it has been up (lifecycle rule 9). */
   ingestUpSinceKey: string;
+  /** The Redis hash of counters ingest's `GET /metrics` reads (`metricsKey(prefix)`). */
+  metricsKey: string;
 }
 
 /** Why a sweep judged nothing: said once when it starts, not on every tick. */
@@ -35,9 +37,17 @@ type Pause = "backlog" | "ingest_down" | "ingest_just_up";
 export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
   const { store, redis, logger, eventsQueue, reaperQueue, staleTimeoutMs, batchSize, now } = deps;
   let paused: Pause | null = null;
-  const pause = (why: Pause, fields: Record<string, unknown>, message: string) => {
+  // Counted in Redis, not in this process: ingest serves /metrics, and several reapers add up. A
+  // count that fails (Redis just went away) is lost, never a failed sweep: the sweep has committed.
+  const count = async (counts: Record<string, number>) => {
+    const tx = redis.multi();
+    for (const [field, n] of Object.entries(counts)) tx.hincrby(deps.metricsKey, field, n);
+    await tx.exec().catch((err: Error) => logger.debug({ err: err.message }, "sweep not counted"));
+  };
+  const pause = async (why: Pause, fields: Record<string, unknown>, message: string) => {
     if (paused !== why) logger.warn(fields, message);
     paused = why;
+    await count({ [METRICS_FIELDS.reaperSweepsSkipped + why]: 1 });
     return { ended: 0, skipped: why };
   };
   return {
@@ -74,6 +84,7 @@ export function reaperWorker(deps: ReaperWorkerDeps): WorkerDefinition {
       paused = null;
       const ended = await store.reapStale({ cutoffMs: staleCutoff(now(), staleTimeoutMs), limit: batchSize });
       if (ended.length > 0) logger.info({ ended: ended.length }, "ended stale sessions");
+      await count({ [METRICS_FIELDS.reaperSweeps]: 1, [METRICS_FIELDS.reaperEndedStale]: ended.length });
       if (ended.length === batchSize) {
         // More may be waiting: sweep again now rather than next tick. Deduplicated while pending.
         await reaperQueue.add(
