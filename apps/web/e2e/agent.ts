@@ -82,6 +82,9 @@ export interface SessionJson {
   waiting_reason: string | null;
   end_reason: string | null;
   project: string | null;
+  event_count: number;
+  waiting_since: string | null;
+  waited_ms: number;
 }
 
 export async function readSession(id: string): Promise<SessionJson | null> {

@@ -32,11 +32,20 @@ function subscribe(listener: () => void): () => void {
 
 const clockNow = () => now;
 
+/**
+ * Reads the time again now rather than at the next tick, and tells every reader: for what must not
+ * wait up to a second (a wait with no settle time joins the inbox as soon as it arrives).
+ */
+export function refreshClock(): void {
+  now = Date.now();
+  for (const l of listeners) l();
+}
+
 /** The server's "now" at render: the browser's first render uses it so hydration sees the same text. */
 const ServerNow = createContext<number>(0);
 export const ServerNowProvider = ServerNow.Provider;
 
-function useClockText(format: (nowMs: number) => string): string {
+function useClockText<T = string>(format: (nowMs: number) => T): T {
   const serverNow = useContext(ServerNow);
   return useSyncExternalStore(
     subscribe,
@@ -45,10 +54,25 @@ function useClockText(format: (nowMs: number) => string): string {
   );
 }
 
+/**
+ * A value derived from the clock (keep it a primitive, such as a joined list of ids): the component
+ * re-renders only when it changes, not on every tick. Before hydration it reads the server's "now".
+ */
+export function useClockValue<T extends string | number | boolean>(select: (nowMs: number) => T): T {
+  return useClockText(select);
+}
+
 /** "12 s ago", ticking. */
 export function Ago({ iso }: { iso: string | null }) {
   const t = iso ? Date.parse(iso) : NaN;
   const text = useClockText((nowMs) => (Number.isNaN(t) ? "—" : formatAgo(nowMs - t)));
+  return iso ? <time dateTime={iso}>{text}</time> : <>—</>;
+}
+
+/** "2 min 03 s": how long since `iso`, ticking (a wait that goes on). */
+export function Since({ iso }: { iso: string | null }) {
+  const t = iso ? Date.parse(iso) : NaN;
+  const text = useClockText((nowMs) => (Number.isNaN(t) ? "—" : formatDuration(nowMs - t)));
   return iso ? <time dateTime={iso}>{text}</time> : <>—</>;
 }
 

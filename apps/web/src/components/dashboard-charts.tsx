@@ -3,8 +3,9 @@
 import { useTimeline } from "@/hooks/use-timeline";
 import { ConcurrencyChart } from "./concurrency-chart";
 import { CostChart } from "./cost-chart";
+import { WaitingByDay } from "./waiting-by-day";
 
-/** The sessions page's two charts, side by side; each reads its own data, so neither waits for the list. */
+/** The sessions page's charts, side by side; each reads its own data, so none waits for the list. */
 export function DashboardCharts() {
   const { timeline, error } = useTimeline();
   return (
@@ -20,6 +21,12 @@ export function DashboardCharts() {
           Cost per project, last 14 days
         </h2>
         <CostChart />
+      </section>
+      <section className="panel chart-wide" aria-labelledby="waiting-heading">
+        <h2 id="waiting-heading" className="panel-title">
+          Time waiting on you, last 14 days
+        </h2>
+        <WaitingByDay />
       </section>
     </div>
   );

@@ -1,7 +1,8 @@
 import type { SessionJson, SessionEventJson } from "@pulse/core";
-import { formatCount, formatGap } from "@/lib/format";
+import { formatCount, formatDuration, formatGap } from "@/lib/format";
 import { EVENT_KIND_LABELS } from "@/lib/labels";
 import { timelineRows } from "@/lib/timeline-rows";
+import { Since } from "./clock";
 import { LocalTime } from "./local-time";
 
 /** The session's events, oldest first, turns and ends marked (see timelineRows). */
@@ -50,6 +51,28 @@ export function EventTimeline({ session, events }: { session: SessionJson; event
               return (
                 <li key={row.key} className="tl-marker tl-turn-end">
                   <span>Turn ended: the agent handed back to you</span>
+                </li>
+              );
+            case "wait":
+              return (
+                <li
+                  key={row.key}
+                  className={`tl-marker tl-wait${row.onUser ? " tl-wait-on-user" : ""}`}
+                  data-marker="wait"
+                  data-wait-ms={row.ms ?? ""}
+                >
+                  <span>
+                    {row.onUser ? "Waited on you" : "Waited for the next prompt"}:{" "}
+                    {row.ms !== null ? (
+                      formatDuration(row.ms)
+                    ) : session.status === "waiting" ? (
+                      <>
+                        <Since iso={row.since} /> so far
+                      </>
+                    ) : (
+                      "until an event not shown"
+                    )}
+                  </span>
                 </li>
               );
             case "reopen":

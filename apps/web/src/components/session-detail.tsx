@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { useSession } from "@/hooks/use-session";
 import type { SessionWithEventsJson } from "@pulse/core";
-import { formatCount, formatTokens } from "@/lib/format";
-import { sessionName, shortId } from "@/lib/labels";
-import { Ago, LiveDuration } from "./clock";
+import { formatCount, formatDuration, formatTokens } from "@/lib/format";
+import { waitStart } from "@/lib/inbox";
+import { sessionName, shortId, waitingReasonLabel } from "@/lib/labels";
+import { Ago, LiveDuration, Since, useClockValue } from "./clock";
 import { CloseSessionButton } from "./close-session-button";
 import { CostFigure } from "./cost-figure";
 import { EventTimeline } from "./event-timeline";
@@ -22,6 +23,15 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <dd>{children}</dd>
     </div>
   );
+}
+
+/** Time the session spent waiting on the user: its finished waits, plus the current one while it lasts (ticking). */
+function WaitedOnYou({ session }: { session: SessionWithEventsJson }) {
+  const since = waitStart(session);
+  const text = useClockValue((nowMs) =>
+    formatDuration(session.waited_ms + (since === null ? 0 : Math.max(0, nowMs - since))),
+  );
+  return <span data-testid="waited-on-you">{text}</span>;
 }
 
 /**
@@ -60,6 +70,17 @@ export function SessionDetail({ initial }: { initial: SessionWithEventsJson }) {
         </Fact>
         <Fact label="Last seen">
           <Ago iso={session.last_event_at} />
+        </Fact>
+        {session.status === "waiting" && session.waiting_since ? (
+          <Fact label="Waiting">
+            <span data-testid="current-wait">
+              for {session.waiting_detail ?? waitingReasonLabel(session.waiting_reason) ?? "you"} · since{" "}
+              <LocalTime iso={session.waiting_since} withSeconds /> (<Since iso={session.waiting_since} />)
+            </span>
+          </Fact>
+        ) : null}
+        <Fact label="Waited on you">
+          <WaitedOnYou session={session} />
         </Fact>
         {session.ended_at ? (
           <Fact label="Ended">

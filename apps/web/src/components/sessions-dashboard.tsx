@@ -7,6 +7,7 @@ import type { Filters } from "@/lib/filters";
 import { DashboardCharts } from "./dashboard-charts";
 import { IngestBanner } from "./ingest-banner";
 import { KpiCards } from "./kpi-cards";
+import { NeedsYouInbox } from "./needs-you-inbox";
 import { SessionsPanel } from "./sessions-panel";
 
 export interface DashboardData {
@@ -19,7 +20,7 @@ export interface DashboardData {
 /**
  * The sessions page once in the browser: the server's first render, then kept current by the client
  * cache, which the live stream writes into (hooks/live-cache.ts). Its sections: the banner when
- * ingest cannot be read, the key figures, the charts, and the filtered list.
+ * ingest cannot be read, the "Needs you" inbox, the key figures, the charts, and the filtered list.
  */
 export function SessionsDashboard({
   filters,
@@ -38,6 +39,7 @@ export function SessionsDashboard({
   return (
     <>
       {error ? <IngestBanner message={error} /> : null}
+      <NeedsYouInbox />
       <KpiCards stats={stats} />
       <DashboardCharts />
       <SessionsPanel

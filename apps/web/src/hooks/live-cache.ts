@@ -2,6 +2,7 @@ import { hashKey, type Query, type QueryClient, type QueryKey } from "@tanstack/
 import type { SessionJson, SessionWithEventsJson } from "@pulse/core";
 import { ChangeLog } from "@/lib/change-log";
 import { type Filters, matchesFilters } from "@/lib/filters";
+import { placeWaiting } from "@/lib/inbox";
 import { placeInPages, type SessionPages } from "@/lib/session-pages";
 import { queryKeys } from "./query-keys";
 
@@ -14,11 +15,12 @@ export const TIMELINE_REFRESH_MS = 30_000;
 
 const isListKey = (key: QueryKey) => key[0] === queryKeys.lists[0] && key[1] === queryKeys.lists[1];
 const isDetailKey = (key: QueryKey) => key[0] === queryKeys.details[0] && key[1] === queryKeys.details[1];
+const isInboxKey = (key: QueryKey) => hashKey(key) === hashKey(queryKeys.inbox);
 
 /**
  * Writes the live stream into the client cache, so components only read: a changed session is
- * placed in every cached list (by that list's filters) and merged into its page; what is derived
- * from sessions (figures, chart, events) is refetched, throttled. A fetch of sessions that was in
+ * placed in every cached list (by that list's filters) and in the inbox's waiting sessions, and
+ * merged into its page; what is derived from sessions (figures, chart, events) is refetched, throttled. A fetch of sessions that was in
  * flight when a change arrived may have read before it: when it lands, the change is written again
  * (ChangeLog), so a reconnect's refetch never puts back an older copy.
  */
@@ -65,6 +67,8 @@ export class LiveCache {
     this.log.record(session);
     const cache = this.client.getQueryCache();
     for (const query of cache.findAll({ queryKey: queryKeys.lists })) this.writeTo(query, session);
+    const inbox = cache.find({ queryKey: queryKeys.inbox, exact: true });
+    if (inbox) this.writeTo(inbox, session);
     const detail = cache.find({ queryKey: queryKeys.detail(session.id), exact: true });
     if (detail) {
       this.writeTo(detail, session);
@@ -74,6 +78,8 @@ export class LiveCache {
     this.refetchSoon(queryKeys.timeline, TIMELINE_REFRESH_MS);
     // Costs: only once the shown ones are older than the chart's own staleTime.
     void this.client.refetchQueries({ queryKey: queryKeys.costByProject, type: "active", stale: true });
+    // Time waiting per day moves when a wait ends: same rule.
+    void this.client.refetchQueries({ queryKey: queryKeys.daily, type: "active", stale: true });
   }
 
   /** The stream is (again) subscribed: changes may have been missed until now, so refetch what is shown. */
@@ -84,7 +90,7 @@ export class LiveCache {
   }
 
   private isSessionQuery(query: Query): boolean {
-    return isListKey(query.queryKey) || isDetailKey(query.queryKey);
+    return isListKey(query.queryKey) || isDetailKey(query.queryKey) || isInboxKey(query.queryKey);
   }
 
   private writeTo(query: Query, session: SessionJson): void {
@@ -95,6 +101,8 @@ export class LiveCache {
         key,
         (data) => data && placeInPages(data, session, matchesFilters(session, filters)),
       );
+    } else if (isInboxKey(key)) {
+      this.client.setQueryData<readonly SessionJson[]>(key, (data) => data && placeWaiting(data, session));
     } else if (isDetailKey(key) && key[2] === session.id) {
       // The header changes at once; the events come with the refetch.
       this.client.setQueryData<SessionWithEventsJson>(

@@ -1,7 +1,16 @@
 /** The browser's calls to this dashboard's own /api routes (which read ingest server side). */
 
 import type {
+  ChannelCreateParams,
+  ChannelJson,
+  ChannelListJson,
+  NotificationSettingsJson,
+  NotificationSettingsParams,
+  NotificationTestResultJson,
+} from "@pulse/core/api";
+import type {
   CostByProjectJson,
+  DailyStatsJson,
   SessionJson,
   SessionPageJson,
   SessionWithEventsJson,
@@ -85,3 +94,52 @@ export const fetchCostByProject = (days: number, timeZone: string, signal?: Abor
   api<CostByProjectJson>(`/api/stats/cost-by-project?days=${days}&tz=${encodeURIComponent(timeZone)}`, { signal });
 
 export const closeSession = (id: string) => api<SessionJson>(`${sessionPath(id)}/close`, { method: "POST" });
+
+/** The API's largest page: the inbox reads every waiting session, a page at a time. */
+const WAITING_PAGE = 500;
+/** Pages read at most (10,000 waiting sessions): beyond, the inbox shows the oldest-active first. */
+const MAX_WAITING_PAGES = 20;
+
+/**
+ * Every waiting session, whatever the sessions list's filters and pages (the inbox's source). The
+ * API has no filter by waiting reason, so the inbox picks the waits on the user from these.
+ */
+export async function fetchWaitingSessions(signal?: AbortSignal): Promise<SessionJson[]> {
+  const out: SessionJson[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < MAX_WAITING_PAGES; i++) {
+    const filters: Filters = { status: "waiting", project: "", source: "", q: "" };
+    const page = await fetchSessions(filters, { limit: WAITING_PAGE, cursor }, signal);
+    out.push(...page.items);
+    cursor = page.next_cursor;
+    if (!cursor) break;
+  }
+  return out;
+}
+
+export const fetchDaily = (days: number, timeZone: string, signal?: AbortSignal) =>
+  api<DailyStatsJson>(`/api/stats/daily?days=${days}&tz=${encodeURIComponent(timeZone)}`, { signal });
+
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  body: JSON.stringify(body),
+  headers: { "content-type": "application/json" },
+});
+
+export const fetchNotificationSettings = (signal?: AbortSignal) =>
+  api<NotificationSettingsJson>("/api/notifications/settings", { signal });
+
+export const updateNotificationSettings = (body: NotificationSettingsParams) =>
+  api<NotificationSettingsJson>("/api/notifications/settings", json("PUT", body));
+
+export const fetchChannels = (signal?: AbortSignal) => api<ChannelListJson>("/api/notifications/channels", { signal });
+
+export const createChannel = (body: ChannelCreateParams) =>
+  api<ChannelJson>("/api/notifications/channels", json("POST", body));
+
+export const deleteChannel = (id: string) =>
+  api<ChannelJson>(`/api/notifications/channels/${encodeURIComponent(id)}`, { method: "DELETE" });
+
+/** Sends a test to every channel (no id) or one. */
+export const testNotifications = (channel?: string) =>
+  api<NotificationTestResultJson>("/api/notifications/test", json("POST", channel ? { channel } : {}));
