@@ -39,6 +39,10 @@ const schema = z.object({
     .min(0.5, { error: "must be at least 0.5" })
     .max(600, { error: "must be at most 600" })
     .default(30),
+  /** The dashboard's address: notifications link to `<it>/sessions/<id>`. */
+  PULSE_DASHBOARD_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .default("http://127.0.0.1:3000"),
   LOG_LEVEL: logLevel,
 });
 

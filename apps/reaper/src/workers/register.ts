@@ -9,6 +9,8 @@ export interface WorkerDefinition {
   /** Job names this worker handles; anything else is a bug and fails without retry. */
   jobNames: readonly string[];
   concurrency: number;
+  /** This queue's own lock (and stalled check) in ms, instead of JOB_LOCK_SECONDS: how soon a killed worker's jobs are taken over. */
+  lockMs?: number;
   /** Runs one job; `worker` is the worker running it (the events worker takes more jobs through it). */
   process(job: Job, token: string | undefined, worker: Worker): Promise<unknown>;
 }
@@ -53,8 +55,8 @@ export function registerWorkers(
         connection,
         prefix,
         concurrency: definition.concurrency,
-        lockDuration: lockMs,
-        stalledInterval: lockMs,
+        lockDuration: definition.lockMs ?? lockMs,
+        stalledInterval: definition.lockMs ?? lockMs,
         maxStalledCount: MAX_STALLED_COUNT,
         settings: { backoffStrategy: (attemptsMade: number) => cappedExponentialBackoff(attemptsMade) },
       },

@@ -1,0 +1,183 @@
+import {
+  type ChannelTarget,
+  deliveryRequest,
+  inQuietHours,
+  type NotificationInput,
+  notificationPayload,
+  oneLine,
+  redactSecrets,
+  toSessionJson,
+} from "@pulse/core";
+import type { PrismaClient } from "@pulse/db";
+import { deliverNotificationJob, notifySweepJob, parseJobData } from "@pulse/queues";
+import {
+  claimDelivery,
+  type ClaimedDelivery,
+  readNotifySettings,
+  recordDelivered,
+  recordDueWaits,
+  recordFailure,
+  recordIdleWaits,
+  recordResolvedWaits,
+  recordUnsendable,
+  touchLostDeliveries,
+} from "@pulse/sessions";
+import { DelayedError, type Job, type Queue } from "bullmq";
+import type { Logger } from "pino";
+import { LOGGED, type WorkerDefinition } from "./register";
+
+/**
+ * The notifications queue's job lock (and stalled check): a worker killed while sending loses its
+ * job to another within one to two of these, instead of JOB_LOCK_SECONDS' 30 to 60 s.
+ */
+export const NOTIFY_LOCK_MS = 10_000;
+/** How long a claim on a delivery row lasts: longer than one send (SEND_TIMEOUT_MS) and its recording. */
+export const DELIVERY_LEASE_MS = 15_000;
+/** A receiver that has not answered in this long has failed this attempt. */
+export const SEND_TIMEOUT_MS = 10_000;
+/** Most rows each of the sweep's finds records per tick; a full find sweeps again at once. */
+export const SWEEP_LIMIT = 200;
+/** Deliveries sent at once by this process (each mostly waits on a receiver). */
+const CONCURRENCY = 8;
+
+export interface NotificationsWorkerDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  notificationsQueue: Queue;
+  /** PULSE_DASHBOARD_URL: notifications link to the session's page there. */
+  dashboardUrl: string;
+  now: () => number;
+}
+
+const PAYLOAD_TYPE = {
+  waiting: "session.waiting",
+  resolved: "session.resolved",
+  idle: "session.idle",
+  test: "test",
+} as const satisfies Record<ClaimedDelivery["type"], NotificationInput["type"]>;
+
+/** Why an attempt failed, in words: the receiver's status and the start of its answer, or the network's error. */
+async function send(request: { url: string; headers: Record<string, string>; body: string }): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+    });
+  } catch (err) {
+    const error = err as Error & { cause?: { code?: string; message?: string } };
+    if (error.name === "TimeoutError") throw new Error(`no answer within ${SEND_TIMEOUT_MS / 1000} s`);
+    const cause = error.cause?.code ?? error.cause?.message;
+    throw new Error(cause ? `${error.message}: ${cause}` : error.message);
+  }
+  const text = await response.text().catch(() => "");
+  if (!response.ok)
+    throw new Error(
+      `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${text ? `: ${oneLine(text, 200)}` : ""}`,
+    );
+}
+
+/**
+ * The notifications queue (docs/notifications.md): the sweep, every second, records the deliveries
+ * due (waits past their settle time, follow-ups, reminders) and queues one job per row, its id the
+ * row's; each delivery job claims its row, sends, and records the outcome on the row and its channel.
+ */
+export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefinition {
+  const { prisma, logger, notificationsQueue, dashboardUrl, now } = deps;
+
+  const queueDeliveries = (ids: string[]) =>
+    notificationsQueue.addBulk(
+      ids.map((id) => ({
+        name: deliverNotificationJob.name,
+        data: { delivery_id: id },
+        opts: { ...deliverNotificationJob.options, jobId: id },
+      })),
+    );
+
+  async function sweep(job: Job) {
+    parseJobData(notifySweepJob, job);
+    const settings = await readNotifySettings(prisma);
+    const nowMs = now();
+    // During quiet hours nothing new is recorded; waits still open when they end are found then.
+    const quiet = inQuietHours(nowMs, settings.quietHours);
+    const options = { nowMs, settleSeconds: settings.settleSeconds, limit: SWEEP_LIMIT };
+    const found = quiet
+      ? []
+      : [
+          await recordDueWaits(prisma, options),
+          await recordResolvedWaits(prisma, options),
+          await recordIdleWaits(prisma, options),
+        ];
+    const lost = await touchLostDeliveries(prisma, SWEEP_LIMIT);
+    const ids = [...found.flat(), ...lost];
+    // Recorded before queued: a crash in between leaves a pending row, which the lost find hands back.
+    if (ids.length > 0) await queueDeliveries(ids);
+    if (lost.length > 0)
+      logger.info({ deliveries: lost.length }, "queued pending deliveries again (their job may have been lost)");
+    if (found.some((f) => f.length === SWEEP_LIMIT) || lost.length === SWEEP_LIMIT)
+      await notificationsQueue.add(
+        notifySweepJob.name,
+        { reason: "continue" },
+        { ...notifySweepJob.options, deduplication: { id: "notify-sweep-continue" } },
+      );
+    return { queued: ids.length, quiet };
+  }
+
+  async function deliver(job: Job, token: string | undefined) {
+    const { delivery_id: id } = parseJobData(deliverNotificationJob, job);
+    const claim = await claimDelivery(prisma, id, DELIVERY_LEASE_MS);
+    if (claim.kind === "missing" || claim.kind === "finished") return { skipped: claim.kind };
+    if (claim.kind === "held") {
+      // Another worker holds the row (it may be sending it now): come back when its claim runs out,
+      // without spending an attempt. If it delivers, the row is delivered by then and this ends.
+      await job.moveToDelayed(Date.now() + claim.remainingMs + 250, token);
+      throw new DelayedError();
+    }
+    const delivery = claim.delivery;
+    const { channel } = delivery;
+    const log = logger.child({ delivery: delivery.id, channel: channel.id, channelName: channel.name });
+    if (delivery.type !== "test" && !delivery.session) {
+      await recordUnsendable(prisma, delivery.id, "the session was deleted before it was notified");
+      return { skipped: "session deleted" };
+    }
+    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    try {
+      if (channel.type === "webpush") throw new Error("Web Push delivery is not supported by this version");
+      const session = delivery.session;
+      const inThatWait =
+        session?.status === "waiting" && (session.waitingSince ?? session.statusAt) === delivery.waitStartMs;
+      const payload = notificationPayload({
+        type: PAYLOAD_TYPE[delivery.type],
+        deliveryId: delivery.id,
+        session: session ? toSessionJson(session) : null,
+        reason: delivery.type !== "resolved" && inThatWait ? session.waitingReason : null,
+        waitingSinceMs: delivery.waitStartMs,
+        dashboardUrl,
+        nowMs: now(),
+      });
+      await send(deliveryRequest(channel as ChannelTarget, payload));
+    } catch (err) {
+      // The channel's URL and token are secrets: never in the row, the channel or a log line.
+      const message = redactSecrets((err as Error).message, [channel.url, channel.token]);
+      await recordFailure(prisma, delivery.id, message, final);
+      log.warn(
+        { attempt: delivery.attempts, final, err: message },
+        final ? "delivery failed for good" : "delivery failed: retried",
+      );
+      throw Object.assign(new Error(message), { [LOGGED]: true });
+    }
+    await recordDelivered(prisma, delivery.id);
+    log.debug({ attempt: delivery.attempts, type: delivery.type }, "delivered");
+    return { delivered: delivery.id };
+  }
+
+  return {
+    queue: notifySweepJob.queue,
+    jobNames: [notifySweepJob.name, deliverNotificationJob.name],
+    concurrency: CONCURRENCY,
+    lockMs: NOTIFY_LOCK_MS,
+    process: (job, token) => (job.name === notifySweepJob.name ? sweep(job) : deliver(job, token)),
+  };
+}
