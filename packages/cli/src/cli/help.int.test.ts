@@ -14,6 +14,8 @@ const COMMANDS = [
   "doctor",
   "spool",
   "otel env",
+  "notify test",
+  "notify channels",
 ];
 
 let sandbox: Sandbox;

@@ -42,6 +42,14 @@ const COMMANDS: Array<{ name: string; load: () => Command }> = [
   { name: "doctor", load: () => (require("../commands/doctor") as typeof import("../commands/doctor")).doctorCommand },
   { name: "spool", load: () => (require("../commands/spool") as typeof import("../commands/spool")).spoolCommand },
   { name: "otel env", load: () => (require("../commands/otel") as typeof import("../commands/otel")).otelEnvCommand },
+  {
+    name: "notify test",
+    load: () => (require("../commands/notify") as typeof import("../commands/notify")).testCommand,
+  },
+  {
+    name: "notify channels",
+    load: () => (require("../commands/notify") as typeof import("../commands/notify")).channelsCommand,
+  },
 ];
 
 function version(): string {

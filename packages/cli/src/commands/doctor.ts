@@ -1,4 +1,4 @@
-import type { QueuesJson } from "@pulse/core/api";
+import type { ChannelJson, ChannelListJson, QueuesJson } from "@pulse/core/api";
 import { flag } from "../cli/args";
 import { type Command, type CommandContext, JSON_OPTION } from "../cli/command";
 import { EXIT } from "../cli/errors";
@@ -98,6 +98,7 @@ async function connectionChecks(ctx: CommandContext): Promise<Check[]> {
   else {
     checks.push({ name: "token", level: "ok", message: ctx.config.token ? "token accepted" : "no token needed" });
     checks.push(await deadLetterCheck(ctx.config));
+    checks.push(await notificationChannelsCheck(ctx.config));
   }
   return checks;
 }
@@ -128,6 +129,44 @@ async function deadLetterCheck(config: ClientConfig): Promise<Check> {
     level: "warn",
     message: `${failed} job(s) failed for good${first ? `, e.g. ${first}` : ""}`,
     fix: "see the failed tab of the queue board (/queues); Retry all there once the cause is fixed (applying again is idempotent)",
+  };
+}
+
+/** Channels whose newest delivery failed (GET /v1/notifications/channels): notifications that do not reach the user. */
+async function notificationChannelsCheck(config: ClientConfig): Promise<Check> {
+  const name = "notifications";
+  const reply = await probe(config, "/v1/notifications/channels");
+  if ("error" in reply || reply.status !== 200)
+    return {
+      name,
+      level: "warn",
+      message: `could not read GET /v1/notifications/channels: ${"error" in reply ? reply.error : `HTTP ${reply.status}`}`,
+    };
+  let channels: Partial<ChannelJson>[];
+  try {
+    channels = (JSON.parse(reply.body) as Partial<ChannelListJson>).channels ?? [];
+  } catch {
+    return { name, level: "warn", message: "GET /v1/notifications/channels did not answer JSON" };
+  }
+  // A disabled channel is sent nothing: its old failure is not news.
+  const failing = channels.filter((c) => c.status === "failing" && c.enabled !== false);
+  if (failing.length === 0)
+    return {
+      name,
+      level: "ok",
+      message: channels.length
+        ? `${channels.length} notification channel(s), none failing`
+        : "no notification channels",
+    };
+  const each = failing.map(
+    (c) =>
+      `${c.name}${c.failing_since ? ` (since ${formatAgo(c.failing_since)})` : ""}: ${c.last_error ?? "no error recorded"}`,
+  );
+  return {
+    name,
+    level: "warn",
+    message: `${failing.length} notification channel(s) failing: ${each.join("; ")}`,
+    fix: "fix the channel's URL or token (or remove it), then `pulse notify test --channel NAME`; `pulse notify channels` lists them",
   };
 }
 
@@ -369,13 +408,14 @@ function localChecks(ctx: CommandContext, ingestAnswers: boolean): Check[] {
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "Check the setup: ingest reachable, token accepted, hooks installed, spool empty, watchers",
+  summary: "Check the setup: ingest reachable, token accepted, hooks installed, spool empty, watchers, notifications",
   usage: "doctor [--json]",
   options: { ...JSON_OPTION },
   details: `Checks the server the hooks post to (this shell's PULSE_URL and, when it differs, the one saved
 for hooks started elsewhere), the token, the installed hooks and, for Codex, whether Codex trusts them
 (asked through \`codex app-server\` when codex is on PATH), undelivered events in the spool, whether
-hooks stopped trying an unresponsive ingest, and problems in $PULSE_HOME/hook.log (the hook writes
+hooks stopped trying an unresponsive ingest, notification channels that are failing (a warning, with
+each one's last error), and problems in $PULSE_HOME/hook.log (the hook writes
 nothing an agent would show). Exit code 0 when nothing failed (warnings allowed), 1 when a check failed.`,
   async run(args, ctx) {
     const connection = await connectionChecks(ctx);
