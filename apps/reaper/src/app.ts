@@ -6,6 +6,8 @@ import {
   isConnectionError,
   logConnectionOutages,
   metricsKey,
+  NOTIFY_SWEEP_SCHEDULER_ID,
+  notifySweepJob,
   PRUNE_RETENTION_SCHEDULER_ID,
   pruneRetentionJob,
   QUEUE_NAMES,
@@ -18,6 +20,7 @@ import { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { ReaperConfig } from "./config";
 import { eventsWorker } from "./workers/events.worker";
+import { notificationsWorker } from "./workers/notifications.worker";
 import { reaperWorker } from "./workers/reaper.worker";
 import { retentionWorker } from "./workers/retention.worker";
 import { registerWorkers } from "./workers/register";
@@ -46,7 +49,8 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   const eventsQueue = new Queue(QUEUE_NAMES.events, { connection, prefix });
   const reaperQueue = new Queue(QUEUE_NAMES.reaper, { connection, prefix });
   const maintenanceQueue = new Queue(QUEUE_NAMES.maintenance, { connection, prefix });
-  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue])
+  const notificationsQueue = new Queue(QUEUE_NAMES.notifications, { connection, prefix });
+  for (const queue of [eventsQueue, reaperQueue, maintenanceQueue, notificationsQueue])
     queue.on("error", (err) =>
       connection.status === "ready" && !isConnectionError(err)
         ? logger.warn({ err: err.message, queue: queue.name }, "queue error")
@@ -71,6 +75,7 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
         now,
       }),
       retentionWorker({ store, logger, maintenanceQueue, retentionMs: config.RETENTION_DAYS * 86_400_000, now }),
+      notificationsWorker({ prisma, logger, notificationsQueue, dashboardUrl: config.PULSE_DASHBOARD_URL, now }),
     ],
     { connection, prefix, logger, lockMs, redisOutage },
   );
@@ -87,6 +92,13 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
     { name: pruneRetentionJob.name, data: { reason: "schedule" }, opts: pruneRetentionJob.options },
   );
   await maintenanceQueue.add(pruneRetentionJob.name, { reason: "boot" }, pruneRetentionJob.options);
+  await notificationsQueue.upsertJobScheduler(
+    NOTIFY_SWEEP_SCHEDULER_ID,
+    { every: 1000 },
+    { name: notifySweepJob.name, data: { reason: "schedule" }, opts: notifySweepJob.options },
+  );
+  // Waits that began while no reaper ran are notified now, not a second later.
+  await notificationsQueue.add(notifySweepJob.name, { reason: "boot" }, notifySweepJob.options);
   // Sessions that died while Pulse was down end now, at their true last activity.
   await reaperQueue.add(reapStaleJob.name, { reason: "boot" }, reapStaleJob.options);
   logger.info(
@@ -97,7 +109,12 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
   return {
     async stop() {
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([eventsQueue.close(), reaperQueue.close(), maintenanceQueue.close()]);
+      await Promise.all([
+        eventsQueue.close(),
+        reaperQueue.close(),
+        maintenanceQueue.close(),
+        notificationsQueue.close(),
+      ]);
       await Promise.all([
         connection.quit().catch(() => connection.disconnect()),
         publisher.quit().catch(() => publisher.disconnect()),

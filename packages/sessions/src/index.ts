@@ -17,3 +17,5 @@ export { fromRow, selectSessions, type Db } from "./rows";
 export { loadHistories, HISTORY_LIMIT } from "./history";
 // Notification channels, settings and test deliveries (the API's; the delivery worker has its own).
 export * from "./notification-channels";
+// The notification delivery engine's finds, claims and outcomes (the reaper's notifications worker).
+export * from "./notifications";
