@@ -105,7 +105,7 @@ describe("pulse notify", () => {
     const result = await cli(["notify", "channels"]);
     expect(result.stdout).toMatch(/^desk\s+webhook\s+\S+\s+ok$/m);
     expect(result.stdout).toMatch(
-      /^broken\s+webhook\s+\S+\s+failing since \S+ ago\s+HTTP 500 Internal Server Error: boom$/m,
+      /^broken\s+webhook\s+\S+\s+failing since (just now|\S+ ago)\s+HTTP 500 Internal Server Error: boom$/m,
     );
     const json = JSON.parse((await cli(["notify", "channels", "--json"])).stdout);
     expect(json.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
@@ -119,7 +119,7 @@ describe("pulse notify", () => {
     const result = await cli(["doctor"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^! 1 notification channel\(s\) failing: broken \(since \S+ ago\): HTTP 500 Internal Server Error: boom$/m,
+      /^! 1 notification channel\(s\) failing: broken \(since (just now|\S+ ago)\): HTTP 500 Internal Server Error: boom$/m,
     );
     expect(result.stdout).toContain(
       "→ fix the channel's URL or token (or remove it), then `pulse notify test --channel NAME`",
