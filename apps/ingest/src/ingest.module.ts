@@ -12,6 +12,7 @@ import { OtlpController } from "./routes/otlp.controller";
 import { QueuesController } from "./routes/queues.controller";
 import { SessionsController } from "./routes/sessions.controller";
 import { StatsController } from "./routes/stats.controller";
+import { StreamController } from "./routes/stream.controller";
 
 @Module({})
 export class IngestModule {
@@ -26,6 +27,7 @@ export class IngestModule {
         SessionsController,
         FacetsController,
         StatsController,
+        StreamController,
         QueuesController,
         NotificationsController,
         HealthController,

@@ -45,7 +45,13 @@ export const sessionListQuery = z.object({
 });
 
 /** `GET /v1/stream`: the same filters as the list (a change is sent when the session as it is now matches). */
-export const streamQuery = sessionListQuery.pick({ status: true, project: true, source: true });
+export const streamQuery = sessionListQuery.pick({ status: true, project: true, source: true }).extend({
+  last_event_id: z
+    .string()
+    .regex(/^\d{1,20}-\d{1,20}$/, { error: "must be an event id this stream sent (e.g. 1764657600000-0)" })
+    .optional()
+    .meta({ description: "Resume after this event id, for clients that cannot send the Last-Event-ID header" }),
+});
 
 /** `POST /v1/sessions/cleanup` */
 export const cleanupBody = z.object({

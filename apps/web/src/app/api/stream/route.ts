@@ -7,9 +7,9 @@ export const runtime = "nodejs";
 
 /**
  * Live session changes as server-sent events:
- * - `ready`: the Redis subscription is in place. Sent on connect and after every Redis reconnect:
+ * - `ready`: the stream is being read. Sent on connect, after every Redis outage and after a gap:
  *   the client refetches then, so nothing published before (or while down) is missed.
- * - `session`: `{"type":"session","session":{…}}`, as published on `<prefix>:sessions`.
+ * - `session`: `{"type":"session","session":{…}}`, from the session-change stream (`<prefix>:session-changes`).
  * - `feed-down`: Redis is unreachable; changes are not arriving until the next `ready`.
  * - `heartbeat`: every 15 s, so the client can tell a silent connection from a dead one.
  */
