@@ -6,6 +6,7 @@ import { Redis, type RedisOptions } from "ioredis";
  * - producers (ingest) must fail fast when Redis is down so the client gets a 503 at once instead
  *   of a request hanging on an offline queue: enableOfflineQueue false. The session store's
  *   publisher is one too: a lost notification must not stall the write that made it.
+ * The session-change stream's blocking reader makes its own (session-changes.ts).
  */
 export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, ...options });
@@ -13,9 +14,4 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
 
 export function createProducerConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, ...options });
-}
-
-/** For SUBSCRIBE (the dashboard's live stream): reconnects forever and resubscribes by itself. */
-export function createSubscriberConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, ...options });
 }

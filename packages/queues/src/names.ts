@@ -1,5 +1,5 @@
 /**
- * Every queue, job and channel name Pulse uses. Producers and workers import them from here; this
+ * Every queue, job and Redis key name Pulse uses. Producers and workers import them from here; this
  * file imports nothing, so the dashboard takes them as `@pulse/queues/names` without loading BullMQ
  * or zod (`@pulse/queues/connections` likewise loads only ioredis).
  */
@@ -34,11 +34,6 @@ export const PRUNE_RETENTION_SCHEDULER_ID = "prune-retention-hourly";
 
 /** Prefix of every Redis key and channel Pulse owns (BullMQ's own default is "bull"). */
 export const DEFAULT_REDIS_PREFIX = "pulse";
-
-/** Redis channel on which every change to a session is published as `{"type":"session","session":…}`. */
-export function sessionsChannel(prefix: string = DEFAULT_REDIS_PREFIX): string {
-  return `${prefix}:sessions`;
-}
 
 /**
  * Redis stream of every session change (`XADD`, trimmed to about SESSION_CHANGES_MAX entries): the

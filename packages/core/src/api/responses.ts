@@ -77,7 +77,7 @@ export const sessionWithEventsSchema = sessionSchema
   .extend({ events: z.array(sessionEventSchema).meta({ description: "The newest 200, newest first" }) })
   .meta({ id: "SessionWithEvents" });
 
-/** What the sessions channel carries (`<prefix>:sessions`; the dashboard's /api/stream forwards it). */
+/** What the dashboard's /api/stream sends for each entry of the session-change stream (`<prefix>:session-changes`). */
 export const sessionMessageSchema = z
   .object({ type: z.literal("session"), session: sessionSchema })
   .meta({ id: "SessionMessage" });
