@@ -34,7 +34,7 @@ test("a permission wait appears in the Needs-you inbox within a second and leave
   await expect(item).toContainText("permission");
   await expect(item).toContainText(project);
   await expect(item).toContainText("devbox");
-  await expect(item.locator(".source")).toHaveText("e2e");
+  await expect(item.locator(".source")).toHaveText(/e2e$/);
   await expect(item.locator("a")).toHaveAttribute("href", `/sessions/${id}`);
   // How long it has waited ticks.
   const waited = item.locator(".inbox-waited");
