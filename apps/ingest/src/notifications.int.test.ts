@@ -316,7 +316,10 @@ describe("who may call it", () => {
   it("another site's page is refused on every route, a DELETE and a PUT like a POST, token or not", async () => {
     for (const target of [stack, openStack])
       for (const { method, path, body } of ROUTES)
-        for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }]) {
+        for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }] as Record<
+          string,
+          string
+        >[]) {
           const reply = await client(target.url, { authorization: `Bearer ${TOKEN}`, ...headers }).request(
             method,
             path,

@@ -127,8 +127,10 @@ describe("pulse notify", () => {
     const report = JSON.parse((await cli(["doctor", "--json"])).stdout);
     expect(report.checks).toContainEqual(expect.objectContaining({ name: "notifications", level: "warn" }));
 
-    const { channels } = await (await fetch(`${stack.url}/v1/notifications/channels`)).json();
-    const broken = channels.find((c: { name: string }) => c.name === "broken");
+    const { channels } = (await (await fetch(`${stack.url}/v1/notifications/channels`)).json()) as {
+      channels: { id: string; name: string }[];
+    };
+    const broken = channels.find((c) => c.name === "broken")!;
     expect((await fetch(`${stack.url}/v1/notifications/channels/${broken.id}`, { method: "DELETE" })).status).toBe(200);
     const clean = await cli(["doctor"]);
     expect(clean.stdout).toContain("✓ 1 notification channel(s), none failing");
