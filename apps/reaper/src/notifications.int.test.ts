@@ -222,8 +222,8 @@ describe("notifications", () => {
     const attempts = deliverNotificationJob.options.attempts;
     await waitFor(() => forSession("x-failing").length === attempts, {
       what: "every attempt",
-      timeout: 200_000,
-      interval: 500,
+      timeoutMs: 200_000,
+      intervalMs: 500,
     });
     const row = await waitFor(
       async () => {

@@ -68,9 +68,10 @@ async function send(request: { url: string; headers: Record<string, string>; bod
     });
   } catch (err) {
     const error = err as Error & { cause?: { code?: string; message?: string } };
-    if (error.name === "TimeoutError") throw new Error(`no answer within ${SEND_TIMEOUT_MS / 1000} s`);
+    // Only the message goes further (redacted): the cause stays here.
+    if (error.name === "TimeoutError") throw new Error(`no answer within ${SEND_TIMEOUT_MS / 1000} s`, { cause: err });
     const cause = error.cause?.code ?? error.cause?.message;
-    throw new Error(cause ? `${error.message}: ${cause}` : error.message);
+    throw new Error(cause ? `${error.message}: ${cause}` : error.message, { cause: err });
   }
   const text = await response.text().catch(() => "");
   if (!response.ok)
