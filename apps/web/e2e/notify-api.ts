@@ -21,6 +21,22 @@ export async function setSettleSeconds(seconds: number): Promise<void> {
   if (!response.ok) throw new Error(`PUT settings answered ${response.status}: ${await response.text()}`);
 }
 
+export async function readSettings(): Promise<{ settle_seconds: number; quiet_hours: unknown }> {
+  const response = await fetch(`${ingestUrl()}/v1/notifications/settings`, { headers: headers() });
+  if (!response.ok) throw new Error(`GET settings answered ${response.status}`);
+  return (await response.json()) as { settle_seconds: number; quiet_hours: unknown };
+}
+
+/** Puts the global settings back as the API starts: default settle time, no quiet hours. */
+export async function resetSettings(): Promise<void> {
+  const response = await fetch(`${ingestUrl()}/v1/notifications/settings`, {
+    method: "PUT",
+    headers: headers(),
+    body: JSON.stringify({ settle_seconds: DEFAULT_SETTLE_SECONDS, quiet_hours: null }),
+  });
+  if (!response.ok) throw new Error(`PUT settings answered ${response.status}`);
+}
+
 export async function deleteChannel(id: string): Promise<void> {
   const response = await fetch(`${ingestUrl()}/v1/notifications/channels/${encodeURIComponent(id)}`, {
     method: "DELETE",

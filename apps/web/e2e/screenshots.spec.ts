@@ -2,14 +2,16 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
-import { readStats } from "./agent";
+import { readStats, sendEvents, unique } from "./agent";
 import { REPO_ROOT, SCREENSHOT_DIR } from "./paths";
 import { openLive } from "./ui";
 
 const run = promisify(execFile);
 
 // Saved as test artifacts (apps/web/test-results/screenshots/) for a person to look at.
-test("screenshots of the sessions page (laptop, phone) and of a session page", async ({ page }) => {
+test("screenshots of the sessions page (laptop, phone), of a session page and of the Settings page", async ({
+  page,
+}) => {
   const before = (await readStats()).total;
   await run(
     process.execPath,
@@ -20,8 +22,32 @@ test("screenshots of the sessions page (laptop, phone) and of a session page", a
   );
   await expect.poll(async () => (await readStats()).total, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 40);
 
+  // Two waits on the user, past any settle time, for the inbox.
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  await sendEvents([
+    {
+      session_id: unique("s-shot-permission"),
+      kind: "attention",
+      waiting_reason: "permission",
+      tool: "Bash",
+      detail: "npm run migrate -- --env staging",
+      project: "acme-api",
+      host: "laptop",
+      time: minutesAgo(1),
+    },
+    {
+      session_id: unique("s-shot-question"),
+      kind: "attention",
+      waiting_reason: "question",
+      detail: "Which branch should I rebase onto?",
+      project: "web-shop",
+      host: "devbox",
+      time: minutesAgo(0.5),
+    },
+  ]);
   await openLive(page, "/");
   await expect(page.locator("tr[data-session-id^='demo-']").first()).toBeVisible();
+  await expect(page.locator("[data-testid=inbox] .inbox-item").first()).toBeVisible();
   await expect(page.getByRole("img", { name: /^Concurrent sessions over the last 24 hours/ })).toBeVisible();
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page.png") });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "sessions-page-full.png"), fullPage: true });
@@ -38,4 +64,10 @@ test("screenshots of the sessions page (laptop, phone) and of a session page", a
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "session-page.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, "session-page-phone.png") });
+
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  await page.goto(`${process.env.E2E_WEB_URL}/settings`);
+  await expect(page.getByRole("form", { name: "Add a channel" })).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, "settings-page.png"), fullPage: true });
 });

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { unique } from "./agent";
-import { deleteChannel, listChannels, type Receiver, startReceiver } from "./notify-api";
+import { deleteChannel, listChannels, readSettings, type Receiver, resetSettings, startReceiver } from "./notify-api";
+import { startOtherOrigin } from "./other-origin";
 import { webUrl } from "./ui";
 
 const receivers: Receiver[] = [];
@@ -79,4 +80,84 @@ test("a channel whose receiver answers 500 shows failing with its error, on /set
   await expect(badge).toContainText("500");
   await badge.click();
   await expect(page).toHaveURL(/\/settings$/);
+});
+
+test("the settle time and quiet hours are saved from the Settings page; a bad value shows the API's reason", async ({
+  page,
+}) => {
+  try {
+    await page.goto(`${webUrl()}/settings`);
+    const form = page.getByRole("form", { name: "Settle time and quiet hours" });
+    await form.getByLabel("Settle seconds").fill("12");
+    await form.getByLabel("Quiet hours").check();
+    await form.getByLabel("From").fill("22:30");
+    await form.getByLabel("To").fill("07:00");
+    await form.getByLabel("Time zone").fill("Europe/Paris");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form.getByRole("status")).toHaveText("Saved.");
+    expect(await readSettings()).toEqual({
+      settle_seconds: 12,
+      quiet_hours: { start: "22:30", end: "07:00", time_zone: "Europe/Paris" },
+    });
+
+    await form.getByLabel("Settle seconds").fill("soon");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form.getByRole("alert")).toContainText("settle_seconds");
+    expect((await readSettings()).settle_seconds).toBe(12);
+  } finally {
+    await resetSettings();
+  }
+});
+
+test("another site's page cannot add a channel, send tests or change the settings through the dashboard", async ({
+  page,
+}) => {
+  const other = await startOtherOrigin();
+  try {
+    const name = unique("xsite-channel");
+    const before = await readSettings();
+    await page.goto(other.url);
+    const outcomes = await page.evaluate(
+      async ({ web, name }) => {
+        const tries: [string, string, string][] = [
+          [
+            "POST",
+            "/api/notifications/channels",
+            JSON.stringify({ name, type: "webhook", url: "http://127.0.0.2:9/x" }),
+          ],
+          ["POST", "/api/notifications/test", "{}"],
+        ];
+        const out: string[] = [];
+        for (const [method, path, body] of tries) {
+          const r = await fetch(web + path, {
+            method,
+            mode: "no-cors",
+            credentials: "include",
+            body,
+            headers: { "content-type": "text/plain" },
+          }).catch((e: Error) => e);
+          out.push(`${method} ${path}: ${r instanceof Error ? "blocked" : r.type}`);
+        }
+        return out;
+      },
+      { web: webUrl(), name },
+    );
+    expect(outcomes).toHaveLength(2);
+    // PUT and DELETE cannot be sent cross-site without CORS at all; the server refuses them too.
+    for (const [method, path] of [
+      ["PUT", "/api/notifications/settings"],
+      ["DELETE", "/api/notifications/channels/x"],
+    ]) {
+      const response = await fetch(`${webUrl()}${path}`, {
+        method,
+        headers: { origin: other.url, "sec-fetch-site": "cross-site", "content-type": "application/json" },
+        body: method === "PUT" ? JSON.stringify({ settle_seconds: 0 }) : undefined,
+      });
+      expect(response.status).toBe(403);
+    }
+    expect((await listChannels()).map((c) => c.name)).not.toContain(name);
+    expect(await readSettings()).toEqual(before);
+  } finally {
+    await other.close();
+  }
 });
