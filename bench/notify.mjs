@@ -114,6 +114,15 @@ async function main() {
   line("p99", `${fmt(percentile(latencies, 99))} ms`);
   line("max", `${fmt(latencies[latencies.length - 1])} ms`);
   line("deliveries received / duplicates", `${fmt(arrived.size)} / ${duplicates}`);
+  // Where the time goes: the wait's event until the sweep recorded its row, the row until it was delivered.
+  const { rows: parts } = await db.query(`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM d.created_at - d.wait_start) * 1000) AS found,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM d.delivered_at - d.created_at) * 1000) AS sent,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM s.created_at - d.wait_start) * 1000) AS applied
+    FROM notification_deliveries d JOIN sessions s ON s.id = d.session_id`);
+  line("of which: event → applied in Postgres, p50", `${fmt(parts[0].applied)} ms`);
+  line("of which: event → row recorded by the sweep, p50", `${fmt(parts[0].found)} ms`);
+  line("of which: row recorded → delivered, p50", `${fmt(parts[0].sent)} ms`);
   const { rows } = await db.query("SELECT status, count(*)::int AS n FROM notification_deliveries GROUP BY status");
   line("rows", rows.map((r) => `${r.status} ${r.n}`).join(", "));
 }
