@@ -15,6 +15,7 @@ import {
   type NotificationSettingsParams,
 } from "@pulse/core/api";
 import type { PrismaClient } from "@pulse/db";
+import { readNotifySettings } from "./notifications";
 
 type ChannelRow = NonNullable<Awaited<ReturnType<PrismaClient["notificationChannel"]["findUnique"]>>>;
 type DeliveryRow = NonNullable<Awaited<ReturnType<PrismaClient["notificationDelivery"]["findUnique"]>>>;
@@ -38,7 +39,7 @@ const BASE32 = "0123456789abcdefghjkmnpqrstvwxyz";
 function randomBase32(length: number): string {
   return [...randomBytes(length)].map((byte) => BASE32[byte & 31]).join("");
 }
-export const newChannelId = () => `ch_${randomBase32(16)}`;
+const newChannelId = () => `ch_${randomBase32(16)}`;
 
 /**
  * Replaces every secret in an error (its message, stack and string fields, and its causes') before
@@ -148,24 +149,15 @@ export function channelToJson(row: ChannelRow): ChannelJson {
   };
 }
 
-/** What holds when nothing was ever set (the settings row is written by the first PUT). */
-export const DEFAULT_SETTLE_SECONDS = 5;
 const SETTINGS_ID = 1;
 
-type SettingsRow = NonNullable<Awaited<ReturnType<PrismaClient["notificationSettings"]["findUnique"]>>>;
-function settingsToJson(row: SettingsRow | null): NotificationSettingsJson {
-  if (!row) return { settle_seconds: DEFAULT_SETTLE_SECONDS, quiet_hours: null };
-  return {
-    settle_seconds: row.settleSeconds,
-    quiet_hours:
-      row.quietStart && row.quietEnd
-        ? { start: row.quietStart, end: row.quietEnd, time_zone: row.quietTimeZone ?? "UTC" }
-        : null,
-  };
-}
-
+/** The settings as the delivery worker reads them (defaults until the first PUT), in the API's words. */
 export async function getNotificationSettings(prisma: PrismaClient): Promise<NotificationSettingsJson> {
-  return settingsToJson(await prisma.notificationSettings.findUnique({ where: { id: SETTINGS_ID } }));
+  const { settleSeconds, quietHours } = await readNotifySettings(prisma);
+  return {
+    settle_seconds: settleSeconds,
+    quiet_hours: quietHours && { start: quietHours.start, end: quietHours.end, time_zone: quietHours.timeZone },
+  };
 }
 
 /**
@@ -195,12 +187,12 @@ export async function putNotificationSettings(
       quietTimeZone: canonical,
     });
   }
-  const row = await prisma.notificationSettings.upsert({
+  await prisma.notificationSettings.upsert({
     where: { id: SETTINGS_ID },
     create: { id: SETTINGS_ID, ...change },
     update: { ...change, updatedAt: new Date() },
   });
-  return settingsToJson(row);
+  return getNotificationSettings(prisma);
 }
 
 /**
