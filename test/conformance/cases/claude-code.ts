@@ -18,6 +18,8 @@ import {
   SHORT_TIMEOUT_MS,
   SHORT_TIMEOUT_STACK,
 } from "./helpers";
+import { WebhookChannel } from "./webhook-channel";
+import { waitFor } from "../../env";
 
 const isEnded = (s: { status: string }) => s.status === "ended";
 
@@ -153,6 +155,60 @@ export const claudeCodeCases: Record<string, Case<"claude-code">> = {
     // Rule 14: the wait says what it is for (the command of the dialog) and since when.
     expect(seen.session.waiting_detail).toContain("perm-open");
     expect(Date.parse(seen.session.waiting_since!)).toBeLessThanOrEqual(seen.at);
+  },
+
+  "permission dialog open past the settle time → one webhook naming the command, one resolved when allowed": async (
+    kit,
+  ) => {
+    const channel = await WebhookChannel.open(kit.stack.url, {
+      name: `conformance-${process.pid}-${Date.now()}`,
+      reasons: ["permission"],
+      settleSeconds: 2,
+      notifyResolved: true,
+    });
+    try {
+      const user = await inTerminal(kit);
+      user.driver.script.on("perm-notify-case", {
+        kind: "tool",
+        command: `touch ${join(user.sandbox.root, "perm-notify")}`,
+      });
+      await user.agent.prompt("please perm-notify-case");
+      const opened = await user.agent.waitForPermission();
+      const [waiting] = await waitFor(
+        async () => {
+          const got = channel.of(user.session.id, "session.waiting");
+          return got.length > 0 ? got : undefined;
+        },
+        { what: "the webhook for the open dialog", timeoutMs: 15_000 },
+      );
+      kit.figures.record({
+        agent: kit.agent,
+        case: "dialog open past settle (2 s)",
+        metric: "dialog → webhook delivered",
+        ms: Math.max(0, waiting.at - opened),
+        targetMs: 3_000,
+      });
+      expect(waiting.body).toMatchObject({
+        reason: "permission",
+        waiting_since: user.observer.latest(user.session.id)!.waiting_since,
+        url: expect.stringContaining(`/sessions/${encodeURIComponent(user.session.id)}`),
+      });
+      expect(waiting.body.session!.waiting_detail).toContain("perm-notify");
+      expect(waiting.idempotencyKey).toBe(waiting.body.delivery_id);
+      // Claude Code's permission Notification comes ~6 s after the dialog opened: the same wait, no second alert.
+      await sleep(Math.max(0, opened + 7_500 - Date.now()));
+      const allowed = await user.agent.allow();
+      await waitFor(async () => (channel.of(user.session.id, "session.resolved").length > 0 ? true : undefined), {
+        what: "the resolved follow-up",
+        timeoutMs: 15_000,
+      });
+      await sleep(2_000);
+      expect(channel.of(user.session.id, "session.waiting")).toHaveLength(1);
+      expect(channel.of(user.session.id, "session.resolved")).toHaveLength(1);
+      expect(channel.of(user.session.id, "session.resolved")[0].at).toBeGreaterThanOrEqual(allowed);
+    } finally {
+      await channel.close();
+    }
   },
 
   "permission answered within 6 s: the wait was shown, then the turn ends": async (kit) => {
