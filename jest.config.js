@@ -20,6 +20,8 @@ const base = {
     "^@pulse/core/(agents|display|api)$": "<rootDir>/packages/core/src/$1",
     "^@pulse/core/api-client$": "<rootDir>/packages/core/src/api/client",
     "^@pulse/queues/(names|connections|env|session-changes)$": "<rootDir>/packages/queues/src/$1",
+    // The dashboard's own alias (apps/web/tsconfig.json), for its hooks' unit tests.
+    "^@/(.*)$": "<rootDir>/apps/web/src/$1",
     // The generated Prisma client imports its own files as "./x.js".
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
