@@ -198,7 +198,7 @@ export class SessionChangeReader {
       } catch (err) {
         if (!live()) return;
         this.setState("down", false, `Redis: ${(err as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
       }
     }
   }
@@ -219,7 +219,7 @@ function waitReady(redis: Redis, timeoutMs: number): Promise<void> {
       redis.off("ready", done);
       resolve();
     };
-    const timer = setTimeout(done, timeoutMs);
+    const timer = setTimeout(done, timeoutMs).unref();
     redis.once("ready", done);
   });
 }

@@ -39,6 +39,7 @@ const COMMANDS: Array<{ name: string; load: () => Command }> = [
     load: () => (require("../commands/cleanup") as typeof import("../commands/cleanup")).cleanupCommand,
   },
   { name: "stats", load: () => (require("../commands/stats") as typeof import("../commands/stats")).statsCommand },
+  { name: "status", load: () => (require("../commands/status") as typeof import("../commands/status")).statusCommand },
   { name: "doctor", load: () => (require("../commands/doctor") as typeof import("../commands/doctor")).doctorCommand },
   { name: "spool", load: () => (require("../commands/spool") as typeof import("../commands/spool")).spoolCommand },
   { name: "otel env", load: () => (require("../commands/otel") as typeof import("../commands/otel")).otelEnvCommand },

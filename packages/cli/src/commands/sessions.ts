@@ -5,7 +5,7 @@ import { flag, stringOption } from "../cli/args";
 import { type Command, type CommandContext, JSON_OPTION } from "../cli/command";
 import { EXIT, UsageError } from "../cli/errors";
 import { formatAgo, formatCost, formatDuration, formatLocalClock, formatLocalTime } from "../cli/format";
-import { print, printJson, renderTable } from "../cli/output";
+import { type Column, print, printJson, renderTable } from "../cli/output";
 
 /**
  * --status accepts what the API's `status` does (a comma list of active, waiting, ended, and "open"
@@ -28,9 +28,19 @@ export function statusLabel(session: SessionJson, ctx: Pick<CommandContext, "pai
   return ctx.paint("dim", session.end_reason ? `ended (${session.end_reason})` : "ended");
 }
 
-export function sessionsTable(sessions: SessionJson[], ctx: CommandContext): string {
-  const now = Date.now();
-  const rows = sessions.map((s) => [
+const SESSION_COLUMNS: Column[] = [
+  { header: "ID" },
+  { header: "STATUS" },
+  { header: "AGENT" },
+  { header: "PROJECT" },
+  { header: "STARTED" },
+  { header: "LAST EVENT" },
+  { header: "DURATION", align: "right" },
+  { header: "TITLE", shrink: true },
+];
+
+function sessionRow(s: SessionJson, ctx: CommandContext, now = Date.now()): string[] {
+  return [
     s.id,
     statusLabel(s, ctx),
     s.source,
@@ -39,21 +49,13 @@ export function sessionsTable(sessions: SessionJson[], ctx: CommandContext): str
     formatAgo(s.last_event_at, now),
     formatDuration(s.duration_ms),
     (s.parent_session_id ? "↳ " : "") + (s.title ?? ""),
-  ]);
-  return renderTable(
-    [
-      { header: "ID" },
-      { header: "STATUS" },
-      { header: "AGENT" },
-      { header: "PROJECT" },
-      { header: "STARTED" },
-      { header: "LAST EVENT" },
-      { header: "DURATION", align: "right" },
-      { header: "TITLE", shrink: true },
-    ],
-    rows,
-    { maxWidth: ctx.columns, paint: ctx.paint },
-  );
+  ];
+}
+
+export function sessionsTable(sessions: SessionJson[], ctx: CommandContext): string {
+  const now = Date.now();
+  const rows = sessions.map((s) => sessionRow(s, ctx, now));
+  return renderTable(SESSION_COLUMNS, rows, { maxWidth: ctx.columns, paint: ctx.paint });
 }
 
 function sessionId(id: string): string {
@@ -65,7 +67,7 @@ export const listCommand: Command = {
   name: "sessions",
   summary: "List sessions, newest activity first (show ID, close ID: see below)",
   usage:
-    "sessions [--status active,waiting,ended|open] [--project NAME] [--agent NAME] [--search TEXT] [--limit N] [--all] [--json]",
+    "sessions [--status active,waiting,ended|open] [--project NAME] [--agent NAME] [--search TEXT] [--limit N] [--all] [--follow] [--json]",
   options: {
     status: {
       type: "string",
@@ -81,11 +83,25 @@ export const listCommand: Command = {
     },
     limit: { type: "string", valueName: "N", description: "at most N sessions (default 20, max 500)" },
     all: { type: "boolean", description: "every matching session (follows pages)" },
+    follow: {
+      type: "boolean",
+      description: "print each change as it happens (GET /v1/stream), until interrupted; --json: a JSON line each",
+    },
     ...JSON_OPTION,
   },
   details: "Also: `pulse sessions show ID` (details and recent events), `pulse sessions close ID` (end it now).",
   async run(args, ctx) {
     const statuses = parseStatusFilter(stringOption(args, "status"));
+    if (flag(args, "follow")) {
+      const other = ["search", "limit", "all"].find((name) => args.options[name] !== undefined);
+      if (other) throw new UsageError(`--${other} cannot be used with --follow (it filters by status, project, agent)`);
+      const { followSessions } = require("./follow") as typeof import("./follow");
+      return followSessions(
+        { status: statuses, project: stringOption(args, "project"), source: stringOption(args, "agent") },
+        ctx,
+        { json: flag(args, "json"), columns: SESSION_COLUMNS, row: (s) => sessionRow(s, ctx) },
+      );
+    }
     const limitText = stringOption(args, "limit") ?? "20";
     const limit = Number(limitText);
     if (!/^\d+$/.test(limitText) || limit < 1 || limit > 500)
