@@ -10,6 +10,7 @@ import parsePrometheusTextFormat, { type PrometheusFamily } from "parse-promethe
 import { freePort, waitFor } from "../../../test/env";
 import { startOwnRedis, type OwnRedis } from "../../../test/faults/own-services";
 import { client } from "../../../test/http";
+import { rawRequest } from "../../../test/raw-http";
 import { startStack, type TestStack } from "../../../test/stack";
 
 const TOKEN = "metrics-token-value";
@@ -186,6 +187,15 @@ describe("a running stack with sessions in every state", () => {
     );
   });
 
+  it("answers a Prometheus on another host, whatever Host it sends, given the token", async () => {
+    const reply = await rawRequest(stack.url, {
+      target: "/metrics",
+      headers: { host: "pulse.example:6820", authorization: `Bearer ${TOKEN}` },
+    });
+    expect(reply.status).toBe(200);
+    expect(parsePrometheusTextFormat(reply.body).some((f) => f.name === "pulse_sessions")).toBe(true);
+  });
+
   it("reports each queue's jobs by state", async () => {
     const s = await scrape(stack.url);
     for (const queue of Object.values(QUEUE_NAMES))
@@ -216,10 +226,10 @@ describe("a running stack with sessions in every state", () => {
   });
 });
 
-describe("queues with no worker", () => {
+describe("queues with no worker, and no token", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack({ label: "metricsq", workers: false });
+    stack = await startStack({ label: "metricsq", workers: false, env: { PULSE_ALLOWED_HOSTS: "pulse.lan" } });
   });
   afterAll(() => stack?.stop());
 
@@ -232,6 +242,13 @@ describe("queues with no worker", () => {
     expect(value(s, "pulse_queue_jobs", { queue: "events", state: "waiting" })).toBe(1);
     expect(value(s, "pulse_queue_oldest_waiting_seconds", { queue: "events" })).toBeGreaterThanOrEqual(1);
     expect(value(s, "pulse_queue_oldest_waiting_seconds", { queue: "reaper" })).toBe(0);
+  });
+
+  it("without a token, answers a Prometheus only under a Host name PULSE_ALLOWED_HOSTS lists", async () => {
+    expect((await rawRequest(stack.url, { target: "/metrics", headers: { host: "pulse.lan:6820" } })).status).toBe(200);
+    const other = await rawRequest(stack.url, { target: "/metrics", headers: { host: "10.1.2.3:6820" } });
+    expect(other.status).toBe(403);
+    expect(JSON.parse(other.body).error).toBe("host_not_allowed");
   });
 });
 
