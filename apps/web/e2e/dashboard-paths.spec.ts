@@ -69,6 +69,12 @@ test("every route the build has needs the login, except the public ones", async 
       "/queues/[[...path]]",
       "/sessions/[id]",
       "/api/stream",
+      "/settings",
+      "/api/notifications/channels",
+      "/api/notifications/channels/[id]",
+      "/api/notifications/test",
+      "/api/notifications/settings",
+      "/api/stats/daily",
     ]),
   );
   for (const { route, kind } of routes.filter((r) => !PUBLIC.has(r.route))) {
