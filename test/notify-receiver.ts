@@ -7,6 +7,8 @@ export interface Received {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any;
+  /** The body's bytes (a Web Push message is encrypted). */
+  raw: Buffer;
   answered: number | null;
 }
 
@@ -23,16 +25,18 @@ export async function startReceiver(answer: Answer = () => 200) {
     // The sender went away (killed) before the answer: nothing was answered.
     let gone = false;
     res.on("close", () => (gone = !res.writableFinished));
-    let text = "";
-    req.on("data", (d) => (text += d));
+    const chunks: Buffer[] = [];
+    req.on("data", (d: Buffer) => chunks.push(d));
     req.on("end", async () => {
+      const raw = Buffer.concat(chunks);
+      const text = raw.toString("utf8");
       let body: any = text;
       try {
         body = JSON.parse(text);
       } catch {
         // not JSON: kept as text
       }
-      const entry: Received = { at: Date.now(), path: req.url ?? "", headers: req.headers, body, answered: null };
+      const entry: Received = { at: Date.now(), path: req.url ?? "", headers: req.headers, body, raw, answered: null };
       received.push(entry);
       const status = await respond(entry);
       if (gone || res.destroyed || req.socket.destroyed) return;

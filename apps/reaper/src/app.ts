@@ -75,7 +75,14 @@ export async function startReaper(config: ReaperConfig, { logger, now = Date.now
         now,
       }),
       retentionWorker({ store, logger, maintenanceQueue, retentionMs: config.RETENTION_DAYS * 86_400_000, now }),
-      notificationsWorker({ prisma, logger, notificationsQueue, dashboardUrl: config.PULSE_DASHBOARD_URL, now }),
+      notificationsWorker({
+        prisma,
+        logger,
+        notificationsQueue,
+        dashboardUrl: config.PULSE_DASHBOARD_URL,
+        vapidSubject: config.PULSE_VAPID_SUBJECT,
+        now,
+      }),
     ],
     { connection, prefix, logger, lockMs, redisOutage },
   );

@@ -43,6 +43,11 @@ const schema = z.object({
   PULSE_DASHBOARD_URL: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
     .default("http://127.0.0.1:3000"),
+  /** Web Push's VAPID subject (RFC 8292): a mailto: or https: URL a push service can reach the operator at. */
+  PULSE_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, { error: "must be a mailto: or https:// URL" })
+    .default("mailto:pulse@localhost"),
   LOG_LEVEL: logLevel,
 });
 

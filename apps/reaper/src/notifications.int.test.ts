@@ -1,7 +1,9 @@
+import { createECDH, createPublicKey, randomBytes, verify } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
 import { deliverNotificationJob, QUEUE_NAMES } from "@pulse/queues";
 import { notificationPayloadSchema } from "@pulse/core/api";
 import { Queue } from "bullmq";
+import { decrypt } from "http_ece";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { client } from "../../../test/http";
@@ -213,6 +215,63 @@ describe("notifications", () => {
     );
     await queue.close();
     (await queue.client).disconnect();
+  });
+
+  it("Web Push: the push service gets the message encrypted for the subscription (RFC 8291) and signed with Pulse's VAPID key (RFC 8292)", async () => {
+    // A subscription as a browser makes one: a P-256 key pair and a 16-byte auth secret.
+    const browser = createECDH("prime256v1");
+    browser.generateKeys();
+    const auth = randomBytes(16);
+    await channel({
+      type: "webpush",
+      url: `${receiver.url}/push/subscription-1`,
+      settleSeconds: 0,
+      pushKeys: { p256dh: browser.getPublicKey().toString("base64url"), auth: auth.toString("base64url") },
+    });
+    await wait("p-push");
+    const [got] = await waitFor(() => (receiver.received.length ? receiver.received : undefined), { what: "the push" });
+    expect(got.path).toBe("/push/subscription-1");
+    expect(got.headers).toMatchObject({ "content-encoding": "aes128gcm", ttl: "86400", urgency: "high" });
+    expect(got.headers.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const message = JSON.parse(
+      decrypt(got.raw, { version: "aes128gcm", privateKey: browser, authSecret: auth }).toString(),
+    );
+    expect(message).toMatchObject({
+      type: "session.waiting",
+      title: "pulse needs a permission",
+      url: "http://dash.test:3000/sessions/p-push",
+    });
+    expect(message.body).toContain("Bash: rm -rf build");
+    // VAPID: "vapid t=<JWT>, k=<public key>", the JWT signed ES256 for the push service's origin.
+    const [, jwt, k] = /^vapid t=([^,]+), k=(.+)$/.exec(String(got.headers.authorization))!;
+    const [header, claims, signature] = jwt.split(".");
+    const pub = Buffer.from(k, "base64url");
+    const key = createPublicKey({
+      key: {
+        kty: "EC",
+        crv: "P-256",
+        x: pub.subarray(1, 33).toString("base64url"),
+        y: pub.subarray(33).toString("base64url"),
+      },
+      format: "jwk",
+    });
+    const signed = Buffer.from(`${header}.${claims}`);
+    expect(verify("sha256", signed, { key, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"))).toBe(
+      true,
+    );
+    const claim = JSON.parse(Buffer.from(claims, "base64url").toString());
+    expect(claim).toMatchObject({ aud: receiver.url, sub: "mailto:pulse@localhost" });
+    expect(claim.exp * 1000).toBeGreaterThan(Date.now());
+    // The pair is kept in the settings (the dashboard subscribes browsers with its public key).
+    const settings = await prisma.notificationSettings.findUniqueOrThrow({ where: { id: 1 } });
+    expect(settings.vapidPublicKey).toBe(k);
+    await waitFor(
+      async () =>
+        (await prisma.notificationDelivery.findFirst({ where: { sessionId: "p-push" } }))?.status === "delivered",
+      {
+        what: "the row delivered",
+      },
+    );
   });
 
   it("a receiver answering 500 is retried with growing gaps, then the row fails and the channel shows failing, without its secrets", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type ChannelTarget,
   deliveryRequest,
@@ -7,12 +8,16 @@ import {
   oneLine,
   redactSecrets,
   toSessionJson,
+  webPushBody,
 } from "@pulse/core";
+import type { NotificationPayload } from "@pulse/core/api";
 import type { PrismaClient } from "@pulse/db";
 import { deliverNotificationJob, notifySweepJob, parseJobData } from "@pulse/queues";
 import {
   claimDelivery,
   type ClaimedDelivery,
+  ensureVapidKeys,
+  type VapidKeys,
   readNotifySettings,
   recordDelivered,
   recordDueWaits,
@@ -24,6 +29,7 @@ import {
 } from "@pulse/sessions";
 import { DelayedError, type Job, type Queue } from "bullmq";
 import type { Logger } from "pino";
+import { generateRequestDetails, generateVAPIDKeys } from "web-push";
 import { LOGGED, type WorkerDefinition } from "./register";
 
 /**
@@ -46,6 +52,8 @@ export interface NotificationsWorkerDeps {
   notificationsQueue: Queue;
   /** PULSE_DASHBOARD_URL: notifications link to the session's page there. */
   dashboardUrl: string;
+  /** PULSE_VAPID_SUBJECT: how a push service can reach whoever runs this Pulse (RFC 8292 `sub`). */
+  vapidSubject: string;
   now: () => number;
 }
 
@@ -57,7 +65,7 @@ const PAYLOAD_TYPE = {
 } as const satisfies Record<ClaimedDelivery["type"], NotificationInput["type"]>;
 
 /** Why an attempt failed, in words: the receiver's status and the start of its answer, or the network's error. */
-async function send(request: { url: string; headers: Record<string, string>; body: string }): Promise<void> {
+async function send(request: { url: string; headers: Record<string, string>; body: string | Buffer }): Promise<void> {
   let response: Response;
   try {
     response = await fetch(request.url, {
@@ -86,7 +94,28 @@ async function send(request: { url: string; headers: Record<string, string>; bod
  * row's; each delivery job claims its row, sends, and records the outcome on the row and its channel.
  */
 export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefinition {
-  const { prisma, logger, notificationsQueue, dashboardUrl, now } = deps;
+  const { prisma, logger, notificationsQueue, dashboardUrl, vapidSubject, now } = deps;
+  let vapidKeys: VapidKeys | null = null;
+
+  /**
+   * A Web Push message (RFC 8030) for the channel's subscription: encrypted for it (RFC 8291) and
+   * signed with Pulse's VAPID key (RFC 8292) by web-push, sent by `send` like every other delivery.
+   * Its Topic is the delivery's: a retry replaces a copy the push service has not handed on yet.
+   */
+  async function webPushRequest(channel: ClaimedDelivery["channel"], payload: NotificationPayload) {
+    if (!channel.pushKeys) throw new Error("the channel has no push subscription keys");
+    vapidKeys ??= await ensureVapidKeys(prisma, generateVAPIDKeys);
+    const details = generateRequestDetails({ endpoint: channel.url, keys: channel.pushKeys }, webPushBody(payload), {
+      vapidDetails: { subject: vapidSubject, ...vapidKeys },
+      TTL: 24 * 3600,
+      urgency: payload.type === "session.waiting" ? "high" : "normal",
+      topic: createHash("sha256").update(payload.delivery_id).digest("base64url").slice(0, 32),
+    });
+    const headers: Record<string, string> = { "user-agent": "pulse" };
+    for (const [name, value] of Object.entries(details.headers))
+      if (name.toLowerCase() !== "content-length") headers[name.toLowerCase()] = String(value);
+    return { url: details.endpoint, headers, body: details.body };
+  }
 
   const queueDeliveries = (ids: string[]) =>
     notificationsQueue.addBulk(
@@ -145,7 +174,6 @@ export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefini
     }
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
-      if (channel.type === "webpush") throw new Error("Web Push delivery is not supported by this version");
       const session = delivery.session;
       const inThatWait =
         session?.status === "waiting" && (session.waitingSince ?? session.statusAt) === delivery.waitStartMs;
@@ -158,7 +186,11 @@ export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefini
         dashboardUrl,
         nowMs: now(),
       });
-      await send(deliveryRequest(channel as ChannelTarget, payload));
+      await send(
+        channel.type === "webpush"
+          ? await webPushRequest(channel, payload)
+          : deliveryRequest(channel as ChannelTarget, payload),
+      );
     } catch (err) {
       // The channel's URL and token are secrets: never in the row, the channel or a log line.
       const message = redactSecrets((err as Error).message, [channel.url, channel.token]);

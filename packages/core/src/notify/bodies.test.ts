@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { notificationPayloadSchema } from "../api/notifications";
 import type { SessionJson } from "../api/responses";
-import { deliveryRequest } from "./bodies";
+import { deliveryRequest, webPushBody } from "./bodies";
 import { notificationPayload, type NotificationInput } from "./message";
 
 // Each service's documented format, written as a zod schema: a body that parses is one the service
@@ -281,5 +281,37 @@ describe("ntfy", () => {
     expect(() =>
       deliveryRequest({ type: "ntfy", url: "https://ntfy.sh/", token: null }, notificationPayload(input())),
     ).toThrow(/topic/);
+  });
+});
+
+describe("Web Push", () => {
+  // What the dashboard's service worker reads; a push message holds at most 4096 bytes once encrypted
+  // (RFC 8030 section 7.2; aes128gcm adds 86 bytes and web-push pads nothing).
+  const webPushSchema = z
+    .object({
+      type: z.enum(["session.waiting", "session.resolved", "session.idle", "test"]),
+      delivery_id: z.string(),
+      title: z.string().min(1),
+      body: z.string(),
+      url: z.string().nullable(),
+      tag: z.string().min(1),
+    })
+    .strict();
+
+  it.each(KINDS)("%s: fits a push message and says what the notification shows", (_, over) => {
+    const text = webPushBody(notificationPayload(input(over)));
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096 - 86);
+    webPushSchema.parse(JSON.parse(text));
+  });
+
+  it("tags a wait's notifications alike, so its follow-up replaces it", () => {
+    const waiting = JSON.parse(webPushBody(notificationPayload(input())));
+    const resolved = JSON.parse(webPushBody(notificationPayload(input({ type: "session.resolved" }))));
+    expect(waiting.tag).toBe(resolved.tag);
+    expect(waiting).toMatchObject({
+      title: "pulse <&> ☃ needs a permission",
+      url: "http://127.0.0.1:3000/sessions/sess%2F1%20%C3%BC",
+    });
+    expect(waiting.body).toContain("Bash: rm -rf build && npm run build");
   });
 });

@@ -131,3 +131,22 @@ export function deliveryRequest(channel: ChannelTarget, payload: NotificationPay
     }
   }
 }
+
+/**
+ * What a Web Push message carries (encrypted by web-push, RFC 8291) for the dashboard's service
+ * worker to show: `showNotification(title, {body, tag, data: {url}})`. A push message holds at most
+ * 4096 bytes after encryption (RFC 8030 §7.2), so the text is short. The tag is the wait's, so a
+ * follow-up replaces the notification of the wait it resolves.
+ */
+export function webPushBody(payload: NotificationPayload): string {
+  const summary = summarize(payload, Date.parse(payload.sent_at));
+  const facts = summary.facts.map((f) => `${f.label}: ${f.value}`).join(" · ");
+  return JSON.stringify({
+    type: payload.type,
+    delivery_id: payload.delivery_id,
+    title: cut(summary.title, 200),
+    body: cut([summary.detail, facts].filter(Boolean).join("\n"), 600),
+    url: summary.url,
+    tag: payload.session ? `pulse:${payload.session.id}:${payload.waiting_since}` : `pulse:${payload.delivery_id}`,
+  });
+}

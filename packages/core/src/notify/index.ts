@@ -3,4 +3,4 @@
 export { inQuietHours, type QuietHours } from "./quiet-hours";
 export { redactSecrets } from "./redact";
 export { type NotificationInput, notificationPayload, sessionLink } from "./message";
-export { type ChannelTarget, deliveryRequest, type OutgoingRequest } from "./bodies";
+export { type ChannelTarget, deliveryRequest, type OutgoingRequest, webPushBody } from "./bodies";

@@ -19,3 +19,4 @@ export {
   type Claim,
   type ClaimedDelivery,
 } from "./deliveries";
+export { ensureVapidKeys, type VapidKeys } from "./vapid-keys";
