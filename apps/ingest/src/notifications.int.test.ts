@@ -158,6 +158,11 @@ describe("notification channels", () => {
     [{ name: "n", type: "slack" }, "url: is required"],
     [{ name: "n", type: "slack", url: "ftp://example.org/x" }, "url: must be an http(s) URL"],
     [{ name: "n", type: "slack", url: "not a url" }, "url: must be an http(s) URL"],
+    [{ name: "n", type: "ntfy", url: "not a url" }, "url: must be an http(s) URL"],
+    [
+      { name: "n", type: "ntfy", url: "https://ntfy.sh/" },
+      "url: must be the topic's URL, e.g. https://ntfy.sh/<topic>",
+    ],
     [{ name: "n", type: "ntfy", url: NTFY_URL, token: "" }, "token: "],
     [{ name: "n", type: "ntfy", url: NTFY_URL, token: "a\u0000" }, "token: must not contain U+0000 (NUL)"],
     [{ name: "n", type: "slack", url: SLACK_URL, reasons: [] }, "reasons: must list at least one reason"],

@@ -58,6 +58,15 @@ const names = (what: string) =>
     .max(100, { error: `must list at most 100 ${what}` });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time "HH:MM" (24 h)' });
 
+/** The last segment of a URL's path; null when it is not a URL (refinements run after a field failed too). */
+function topicOf(value: unknown): string | null {
+  try {
+    return new URL(String(value)).pathname.split("/").pop() ?? "";
+  } catch {
+    return null;
+  }
+}
+
 /** `POST /v1/notifications/channels` */
 export const channelCreateBody = z
   .object({
@@ -114,6 +123,9 @@ export const channelCreateBody = z
       ctx.addIssue({ code: "custom", path: ["push_keys"], message: "is required for a webpush channel" });
     if (body.type !== "webpush" && body.push_keys)
       ctx.addIssue({ code: "custom", path: ["push_keys"], message: "is only for a webpush channel" });
+    // ntfy is published to by topic: a server's URL alone could never be delivered to.
+    if (body.type === "ntfy" && topicOf(body.url) === "")
+      ctx.addIssue({ code: "custom", path: ["url"], message: "must be the topic's URL, e.g. https://ntfy.sh/<topic>" });
   });
 export type ChannelCreateParams = z.input<typeof channelCreateBody>;
 
