@@ -229,7 +229,11 @@ describe("a running stack with sessions in every state", () => {
 describe("queues with no worker, and no token", () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack({ label: "metricsq", workers: false, env: { PULSE_ALLOWED_HOSTS: "pulse.lan" } });
+    stack = await startStack({
+      label: "metricsq",
+      workers: false,
+      env: { PULSE_ALLOWED_HOSTS: "pulse.lan", REAPER_INTERVAL_SECONDS: "1" },
+    });
   });
   afterAll(() => stack?.stop());
 
@@ -242,6 +246,20 @@ describe("queues with no worker, and no token", () => {
     expect(value(s, "pulse_queue_jobs", { queue: "events", state: "waiting" })).toBe(1);
     expect(value(s, "pulse_queue_oldest_waiting_seconds", { queue: "events" })).toBeGreaterThanOrEqual(1);
     expect(value(s, "pulse_queue_oldest_waiting_seconds", { queue: "reaper" })).toBe(0);
+  });
+
+  it("counts a sweep that judged nothing with why: this ingest has been up for less than the stale timeout", async () => {
+    await stack.startWorkers();
+    await waitFor(
+      async () =>
+        (value(await scrape(stack.url, {}), "pulse_reaper_sweeps_total", { result: "ingest_just_up" }) ?? 0) >= 1,
+      {
+        what: "the boot sweep counted as skipped",
+      },
+    );
+    const s = await scrape(stack.url, {});
+    expect(value(s, "pulse_reaper_sweeps_total", { result: "swept" })).toBe(0);
+    expect(value(s, "pulse_reaper_ended_stale_total")).toBe(0);
   });
 
   it("without a token, answers a Prometheus only under a Host name PULSE_ALLOWED_HOSTS lists", async () => {
