@@ -161,3 +161,19 @@ test("another site's page cannot add a channel, send tests or change the setting
     await other.close();
   }
 });
+
+test("the login form stays put: the top bar reads no notification API before the login", async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  const apiCalls: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/api/notifications")) apiCalls.push(r.url());
+  });
+  await page.goto(`${webUrl()}/settings`);
+  await expect(page).toHaveURL(/\/login\?next=%2Fsettings$/);
+  await page.waitForTimeout(2_000);
+  await expect(page).toHaveURL(/\/login\?next=%2Fsettings$/);
+  expect(apiCalls).toEqual([]);
+  await expect(page.getByRole("button", { name: "Notify me in this tab" })).toHaveCount(0);
+  await context.close();
+});

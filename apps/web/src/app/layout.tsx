@@ -7,6 +7,7 @@ import { LiveIndicator } from "@/components/live-indicator";
 import { LiveProvider } from "@/components/live-provider";
 import { NotifyButton } from "@/components/notify-button";
 import { QueryProvider } from "@/components/query-provider";
+import { SignedInOnly } from "@/components/signed-in-only";
 import { TabNotifier } from "@/components/tab-notifier";
 import { webEnv } from "@/lib/env";
 import "./globals.css";
@@ -49,9 +50,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                   {/* A plain link: the queue board is its own app, served through /queues. */}
                   <a href="/queues">Queues</a>
                 </nav>
-                <FailingChannels />
+                <SignedInOnly>
+                  <FailingChannels />
+                </SignedInOnly>
                 <LiveIndicator />
-                <NotifyButton />
+                <SignedInOnly>
+                  <NotifyButton />
+                </SignedInOnly>
                 {withToken ? (
                   <form action="/api/logout" method="post" className="logout">
                     <button type="submit" className="button button-quiet button-small">
@@ -63,7 +68,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <main id="main" className="main">
                 {children}
               </main>
-              <TabNotifier />
+              <SignedInOnly>
+                <TabNotifier />
+              </SignedInOnly>
             </QueryProvider>
           </LiveProvider>
         </ServerNowProvider>
