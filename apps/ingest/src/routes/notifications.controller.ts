@@ -30,7 +30,8 @@ import { INGEST_DEPS, type IngestDeps } from "../deps";
 
 /** How long a test waits for its deliveries: under the CLI's 10 s request timeout, so it hears the answer. */
 const TEST_WAIT_MS = 8_000;
-const TEST_POLL_MS = 100;
+// A test is rare and short: reading its few rows this often costs little and answers soon after the receiver.
+const TEST_POLL_MS = 25;
 
 type TestResult = NotificationTestResultJson["results"][number];
 
