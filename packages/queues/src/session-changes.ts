@@ -168,17 +168,17 @@ export class SessionChangeReader {
     let started = false;
     while (live()) {
       try {
-        if (redis.status !== "ready") await waitReady(redis, RETRY_MS);
+        // Connecting (or reconnecting: "down" was said by the error handler): a command now would fail.
+        if (redis.status !== "ready") await waitReady(redis, BLOCK_MS);
         if (!live()) return;
         if (!started) {
           this.position = await lastChangeId(redis, this.key);
           started = true;
           this.setState("up", false);
         }
-        // What arrived meanwhile (and whether the position survived), then wait for more.
+        // What arrived (and whether the position survived: checked in the same MULTI as the read).
         const after = await readChangesAfter(redis, this.key, this.position, BATCH);
         if (!live()) return;
-        let changes = after.changes;
         if (after.gone) {
           // Entries after the position may be lost: go on from the newest, and say so.
           this.position = await lastChangeId(redis, this.key);
@@ -186,15 +186,14 @@ export class SessionChangeReader {
           continue;
         }
         this.setState("up", false);
-        if (changes.length === 0) {
-          const reply = await redis.xread("COUNT", BATCH, "BLOCK", BLOCK_MS, "STREAMS", this.key, this.position);
-          if (!live()) return;
-          changes = toChanges(readReply(reply));
-        }
-        for (const change of changes) {
+        for (const change of after.changes) {
           this.position = change.id;
           for (const l of [...this.listeners]) l.change(change);
         }
+        // Caught up: block until an entry arrives. Its answer only wakes the loop, whose next read
+        // takes the entries with the check above (a blocking read cannot be part of a MULTI).
+        if (after.changes.length === 0)
+          await redis.xread("COUNT", 1, "BLOCK", BLOCK_MS, "STREAMS", this.key, this.position);
       } catch (err) {
         if (!live()) return;
         this.setState("down", false, `Redis: ${(err as Error).message}`);
