@@ -238,12 +238,16 @@ describe("queues with no worker, and no token", () => {
   afterAll(() => stack?.stop());
 
   it("shows the waiting event jobs and how long the oldest has waited", async () => {
-    expect(
-      (await client(stack.url).post("/v1/events", { session_id: "q", source: "test", kind: "prompt" })).status,
-    ).toBe(202);
+    const post = async (id: string) =>
+      expect(
+        (await client(stack.url).post("/v1/events", { session_id: id, source: "test", kind: "prompt" })).status,
+      ).toBe(202);
+    await post("q1");
     await new Promise((r) => setTimeout(r, 1_100));
+    // A newer job behind it: the age is the oldest's, not the newest's.
+    await post("q2");
     const s = await scrape(stack.url, {});
-    expect(value(s, "pulse_queue_jobs", { queue: "events", state: "waiting" })).toBe(1);
+    expect(value(s, "pulse_queue_jobs", { queue: "events", state: "waiting" })).toBe(2);
     expect(value(s, "pulse_queue_oldest_waiting_seconds", { queue: "events" })).toBeGreaterThanOrEqual(1);
     expect(value(s, "pulse_queue_oldest_waiting_seconds", { queue: "reaper" })).toBe(0);
   });
