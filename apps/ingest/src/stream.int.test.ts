@@ -222,6 +222,24 @@ describe("GET /v1/stream", () => {
     ]);
   });
 
+  it("filters by agent (source): another agent's sessions are not sent", async () => {
+    const stream = await open("?source=codex&status=open").started();
+    await waitFor(() => stream.lastId, { what: "the stream's position" });
+    await send("src-claude", "prompt", "agents");
+    await send("src-codex", "prompt", "agents", { source: "codex" });
+    await applied("src-codex", "active");
+    await applied("src-claude", "active");
+    await send("src-codex", "end", "agents", { source: "codex" });
+    await applied("src-codex", "ended");
+    await waitFor(() => (stream.sessions.length >= 2 ? true : undefined), { what: "the codex session's changes" });
+    await new Promise((r) => setTimeout(r, 300));
+    // Its end is sent once: it takes the session out of status=open.
+    expect(stream.sessions.map((s) => [s.id, s.status])).toEqual([
+      ["src-codex", "active"],
+      ["src-codex", "ended"],
+    ]);
+  });
+
   it("an id the stream no longer holds: first a reset (refetch), then live", async () => {
     await send("trim-1", "start");
     await applied("trim-1", "active");
