@@ -31,7 +31,9 @@ async function observeNotifications(context: BrowserContext): Promise<Seen> {
     const w = window as unknown as Record<string, (arg?: unknown) => void>;
     function Observed(title: string, options?: NotificationOptions) {
       w.__pulseSawNotification({ title, body: options?.body ?? "", tag: options?.tag ?? "" });
-      return new Real(title, options);
+      const real = new Real(title, options);
+      ((window as unknown as { __pulseShown?: Notification[] }).__pulseShown ??= []).push(real);
+      return real;
     }
     Observed.prototype = Real.prototype;
     Object.defineProperty(Observed, "permission", { get: () => Real.permission });
@@ -153,6 +155,22 @@ test.describe("with notifications allowed", () => {
     await a.close();
     await b.waitForTimeout(1500);
     expect(forSession(seen, id)).toHaveLength(1);
+    await sendEvents([{ session_id: id, kind: "end", project }]);
+  });
+
+  test("clicking the notification opens the session in the tab", async () => {
+    const page = await context.newPage();
+    await openLive(page, "/");
+    const project = unique("e2e-click");
+    const id = unique("s-click");
+    await sendEvents([{ session_id: id, kind: "attention", waiting_reason: "permission", tool: "Edit", project }]);
+    await expect.poll(() => forSession(seen, id).length, { timeout: 6_000 }).toBe(1);
+    // What the browser does when the person clicks it: the click event on the shown notification.
+    await page.evaluate((id) => {
+      const shown = (window as unknown as { __pulseShown: Notification[] }).__pulseShown;
+      shown.find((n) => n.tag.startsWith(`${id}@`))!.dispatchEvent(new Event("click"));
+    }, id);
+    await expect(page).toHaveURL(new RegExp(`/sessions/${id}$`));
     await sendEvents([{ session_id: id, kind: "end", project }]);
   });
 });
