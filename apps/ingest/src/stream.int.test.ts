@@ -271,9 +271,12 @@ describe("GET /v1/stream", () => {
     expect(JSON.parse(stream.body).message).toMatch(/unknown status "busy"/);
   });
 
-  it("a browser page of another site is refused (403)", async () => {
-    const stream = await open("", { origin: "https://evil.example" }).started();
-    expect(stream.status).toBe(403);
+  it("a browser page of another site, or a Host that is not this ingest, is refused (403)", async () => {
+    const crossSite = await open("", { origin: "https://evil.example" }).started();
+    expect(crossSite.status).toBe(403);
+    // DNS rebinding: a name that resolves here, but is not a name of this ingest.
+    const rebound = await open("", { host: "evil.example" }).started();
+    expect(rebound.status).toBe(403);
   });
 
   it("keeps a connection past the server's request timeout (20 s), with a ping every 15 s", async () => {

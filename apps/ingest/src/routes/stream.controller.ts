@@ -55,6 +55,7 @@ export class StreamController implements OnModuleDestroy {
   /** Ends each open stream: for shutdown. */
   private readonly open = new Set<() => void>();
   private closing = false;
+  private readonly parsed = new WeakMap<SessionChange, SessionJson | null>();
 
   constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {}
 
@@ -109,12 +110,8 @@ export class StreamController implements OnModuleDestroy {
     const deliver = (change: SessionChange) => {
       if (last !== null && compareStreamIds(change.id, last) <= 0) return;
       last = change.id;
-      let session: SessionJson;
-      try {
-        session = JSON.parse(change.session) as SessionJson;
-      } catch {
-        return; // not written by the store: nothing a client could use
-      }
+      const session = this.parse(change);
+      if (!session) return; // not written by the store: nothing a client could use
       const inFilter = matches(filter, session);
       if (!inFilter) {
         // Sent once if it may be leaving the filter: it was sent matching, or nothing is known of it
@@ -172,6 +169,20 @@ export class StreamController implements OnModuleDestroy {
     });
     this.open.add(end);
     res.on("close", end);
+  }
+
+  /** Each entry parsed once, whatever the number of clients (the reader hands them all the same object). */
+  private parse(change: SessionChange): SessionJson | null {
+    let session = this.parsed.get(change);
+    if (session === undefined) {
+      try {
+        session = JSON.parse(change.session) as SessionJson;
+      } catch {
+        session = null;
+      }
+      this.parsed.set(change, session);
+    }
+    return session;
   }
 
   /** Shutdown: every stream ends (clients reconnect to the next ingest), and no new one starts. */
