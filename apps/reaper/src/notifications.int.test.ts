@@ -34,8 +34,12 @@ afterAll(async () => {
   await prisma.$disconnect();
   await stack.stop();
 });
+let seq = 0;
+/** Each test's own project: waits of earlier tests go on (nothing ends them), and a channel notifies every open wait. */
+let project: string;
 beforeEach(async () => {
   receiver = await startReceiver();
+  project = `proj-${++seq}`;
 });
 afterEach(async () => {
   // Channels (and their deliveries, by cascade) are per test; sessions ids are per test too.
@@ -44,16 +48,22 @@ afterEach(async () => {
   await receiver.close();
 });
 
-let seq = 0;
 async function channel(fields: Record<string, unknown> = {}) {
   const id = `ch_test${++seq}`;
   return prisma.notificationChannel.create({
-    data: { id, name: `channel ${seq}`, type: "webhook", url: `${receiver.url}/hook/${id}`, ...fields },
+    data: {
+      id,
+      name: `channel ${seq}`,
+      type: "webhook",
+      url: `${receiver.url}/hook/${id}`,
+      projects: [project],
+      ...fields,
+    },
   });
 }
 
 async function post(event: Record<string, unknown>) {
-  const reply = await api.post("/v1/events", { source: "claude-code", project: "pulse", host: "devbox", ...event });
+  const reply = await api.post("/v1/events", { source: "claude-code", project, host: "devbox", ...event });
   expect(reply.status).toBe(202);
 }
 const wait = (session: string, extra: Record<string, unknown> = {}) =>
@@ -238,7 +248,7 @@ describe("notifications", () => {
     );
     expect(message).toMatchObject({
       type: "session.waiting",
-      title: "pulse needs a permission",
+      title: `${project} needs a permission`,
       url: "http://dash.test:3000/sessions/p-push",
     });
     expect(message.body).toContain("Bash: rm -rf build");
