@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readSession, sendEvents, unique, waitForSession } from "./agent";
 import { DEFAULT_SETTLE_SECONDS, setSettleSeconds } from "./notify-api";
-import { openLive } from "./ui";
+import { appearedAt, openLive } from "./ui";
 
 // Settle 0: a wait on the user joins the inbox as soon as it arrives (the global setting, put back after).
 test.beforeAll(() => setSettleSeconds(0));
@@ -26,8 +26,7 @@ test("a permission wait appears in the Needs-you inbox within a second and leave
   await sendEvents([
     { session_id: id, kind: "attention", waiting_reason: "permission", tool: "Bash", detail: "npm test", project },
   ]);
-  await item.waitFor({ state: "visible", timeout: 5_000 });
-  const elapsed = Date.now() - posted;
+  const elapsed = (await appearedAt(page, `.inbox-item[data-session-id="${id}"]`, 5_000)) - posted;
   console.log(`permission wait: event POST → inbox row visible in ${elapsed} ms`);
   expect(elapsed).toBeLessThanOrEqual(1_000);
   await expect(item).toContainText("Bash: npm test");

@@ -1,7 +1,7 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import { readSession, sendEvents, unique, waitForSession } from "./agent";
 import { DEFAULT_SETTLE_SECONDS, setSettleSeconds } from "./notify-api";
-import { openLive, webUrl } from "./ui";
+import { appearedAt, openLive, webUrl } from "./ui";
 
 const SETTLE_SECONDS = 2;
 test.beforeAll(() => setSettleSeconds(SETTLE_SECONDS));
@@ -98,10 +98,16 @@ test.describe("with notifications allowed", () => {
     const project = unique("e2e-notify");
     const id = unique("s-notify");
     await sendEvents([{ session_id: id, kind: "prompt", project, detail: "ship it" }]);
+    const posted = Date.now();
     await sendEvents([
       { session_id: id, kind: "attention", waiting_reason: "permission", tool: "Bash", detail: "git push", project },
     ]);
     const first = await waitForSession(id, (s) => s.status === "waiting");
+    // Not in the inbox before the settle time, in it once the wait has lasted that long.
+    const shownAfter = (await appearedAt(page, `.inbox-item[data-session-id="${id}"]`, 6_000)) - posted;
+    console.log(`wait with settle ${SETTLE_SECONDS} s: in the inbox ${shownAfter} ms after its event was posted`);
+    expect(shownAfter).toBeGreaterThanOrEqual(SETTLE_SECONDS * 1000 - 100);
+    expect(shownAfter).toBeLessThan(SETTLE_SECONDS * 1000 + 1000);
     await expect.poll(() => forSession(seen, id).length, { timeout: 6_000 }).toBe(1);
     expect(forSession(seen, id)[0]).toEqual({
       title: `${project} · e2e waits for permission`,

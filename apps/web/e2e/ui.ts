@@ -13,3 +13,15 @@ export async function openLive(page: Page, pathname: string): Promise<void> {
   await page.goto(`${webUrl()}${pathname}`);
   await expect(page.locator("[data-live-state]")).toHaveAttribute("data-live-state", "live");
 }
+
+/**
+ * When (epoch ms, the page's clock: the same machine's) an element matching `selector` is first in
+ * the page: checked on every animation frame, so the figure is not Playwright's polling interval.
+ */
+export async function appearedAt(page: Page, selector: string, timeoutMs: number): Promise<number> {
+  const handle = await page.waitForFunction((sel) => (document.querySelector(sel) ? Date.now() : false), selector, {
+    polling: "raf",
+    timeout: timeoutMs,
+  });
+  return (await handle.jsonValue()) as number;
+}

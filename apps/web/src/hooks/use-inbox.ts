@@ -30,10 +30,14 @@ export function useInbox(enabled = true): { entries: SessionJson[]; settleSecond
   const waiting = query.data;
   useEffect(() => {
     if (!waiting) return;
-    refreshClock();
-    const at = nextSettleAt(waiting, Date.now(), settleSeconds);
-    if (at === null) return;
-    const timer = setTimeout(refreshClock, Math.max(0, at - Date.now()) + 5);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Shows what is due now, then sleeps until the next wait is due (again if a timer fires early).
+    const showDue = () => {
+      refreshClock();
+      const at = nextSettleAt(waiting, Date.now(), settleSeconds);
+      if (at !== null) timer = setTimeout(showDue, Math.max(0, at - Date.now()) + 1);
+    };
+    showDue();
     return () => clearTimeout(timer);
   }, [waiting, settleSeconds]);
   const shown = useClockValue((nowMs) =>
