@@ -133,26 +133,37 @@ export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefini
     // During quiet hours nothing new is recorded; waits still open when they end are found then.
     const quiet = inQuietHours(nowMs, settings.quietHours);
     const options = { nowMs, settleSeconds: settings.settleSeconds, limit: SWEEP_LIMIT };
-    const found = quiet
+    const finds: Array<() => Promise<string[]>> = quiet
       ? []
       : [
-          await recordDueWaits(prisma, options),
-          await recordResolvedWaits(prisma, options),
-          await recordIdleWaits(prisma, options),
+          () => recordDueWaits(prisma, options),
+          () => recordResolvedWaits(prisma, options),
+          () => recordIdleWaits(prisma, options),
         ];
-    const lost = await touchLostDeliveries(prisma, SWEEP_LIMIT);
-    const ids = [...found.flat(), ...lost];
+    let queued = 0;
+    let full = false;
+    // Each find's rows are queued before the next find runs, so the first waits go out at once.
     // Recorded before queued: a crash in between leaves a pending row, which the lost find hands back.
-    if (ids.length > 0) await queueDeliveries(ids);
-    if (lost.length > 0)
-      logger.info({ deliveries: lost.length }, "queued pending deliveries again (their job may have been lost)");
-    if (found.some((f) => f.length === SWEEP_LIMIT) || lost.length === SWEEP_LIMIT)
+    for (const find of finds) {
+      const ids = await find();
+      if (ids.length > 0) await queueDeliveries(ids);
+      queued += ids.length;
+      full ||= ids.length === SWEEP_LIMIT;
+    }
+    const lost = await touchLostDeliveries(prisma, SWEEP_LIMIT);
+    if (lost.length > 0) {
+      await queueDeliveries(lost);
+      logger.debug({ deliveries: lost.length }, "queued pending deliveries again (a no-op unless their job was lost)");
+    }
+    queued += lost.length;
+    full ||= lost.length === SWEEP_LIMIT;
+    if (full)
       await notificationsQueue.add(
         notifySweepJob.name,
         { reason: "continue" },
         { ...notifySweepJob.options, deduplication: { id: "notify-sweep-continue" } },
       );
-    return { queued: ids.length, quiet };
+    return { queued, quiet };
   }
 
   async function deliver(job: Job, token: string | undefined) {
