@@ -94,7 +94,7 @@ export async function createIngestApp(
     eventsQueue,
     reaperQueue,
     notificationsQueue,
-    queues: [eventsQueue, reaperQueue, maintenanceQueue],
+    queues: [eventsQueue, reaperQueue, maintenanceQueue, notificationsQueue],
     logger,
     now,
     metrics,
@@ -164,7 +164,7 @@ export async function createIngestApp(
   installUrlCheck(fastify);
   answerUnknownExpectations(fastify.server);
   app.useGlobalFilters(new ErrorFilter(logger));
-  await mountQueueBoard(app, [eventsQueue, reaperQueue, maintenanceQueue]);
+  await mountQueueBoard(app, [eventsQueue, reaperQueue, maintenanceQueue, notificationsQueue]);
   // Up (for lifecycle rule 9) once agents can reach it, not while it is still booting.
   let stopPresence = () => {};
   fastify.addHook("onListen", async () => {

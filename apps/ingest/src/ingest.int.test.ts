@@ -768,6 +768,7 @@ describe("with PULSE_TOKEN", () => {
     expect((await authed.get("/queues/api/queues")).body.queues.map((q: any) => q.name).sort()).toEqual([
       "events",
       "maintenance",
+      "notifications",
       "reaper",
     ]);
   });
