@@ -227,6 +227,61 @@ describe("notifications", () => {
     (await queue.client).disconnect();
   });
 
+  it("a pending row whose job was lost (a crash between the row and its job) is queued again and delivered", async () => {
+    // A settle time of an hour: the sweep records nothing for it itself.
+    const ch = await channel({ settleSeconds: 3600 });
+    await wait("l-lost");
+    const waiting = await waitFor(
+      () => prisma.session.findUnique({ where: { id: "l-lost" } }).then((s) => s ?? undefined),
+      {
+        what: "the wait applied",
+      },
+    );
+    // As the sweep records a row, but 40 s ago and never queued.
+    const old = new Date(Date.now() - 40_000);
+    await prisma.notificationDelivery.create({
+      data: {
+        id: "nd_lost1",
+        channelId: ch.id,
+        sessionId: "l-lost",
+        type: "waiting",
+        waitStart: waiting.waitingSince,
+        createdAt: old,
+        updatedAt: old,
+      },
+    });
+    const [got] = await waitFor(() => (forSession("l-lost").length ? forSession("l-lost") : undefined), {
+      what: "the lost delivery",
+    });
+    expect(got.body.delivery_id).toBe("nd_lost1");
+    await sleep(1500);
+    expect(forSession("l-lost")).toHaveLength(1);
+
+    // A channel disabled since its row was recorded is sent nothing (tests only).
+    const off = await channel({ settleSeconds: 3600, enabled: false });
+    await prisma.notificationDelivery.create({
+      data: {
+        id: "nd_lost2",
+        channelId: off.id,
+        sessionId: "l-lost",
+        type: "waiting",
+        waitStart: waiting.waitingSince,
+        createdAt: old,
+        updatedAt: old,
+      },
+    });
+    const skipped = await waitFor(
+      async () => {
+        const r = await prisma.notificationDelivery.findUnique({ where: { id: "nd_lost2" } });
+        return r?.status === "failed" ? r : undefined;
+      },
+      { what: "the disabled channel's row" },
+    );
+    expect(skipped.lastError).toBe("the channel was disabled before it was sent");
+    expect(forSession("l-lost")).toHaveLength(1);
+    expect((await prisma.notificationChannel.findUniqueOrThrow({ where: { id: off.id } })).lastOutcome).toBeNull();
+  });
+
   it("Web Push: the push service gets the message encrypted for the subscription (RFC 8291) and signed with Pulse's VAPID key (RFC 8292)", async () => {
     // A subscription as a browser makes one: a P-256 key pair and a 16-byte auth secret.
     const browser = createECDH("prime256v1");

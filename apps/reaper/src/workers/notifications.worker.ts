@@ -179,6 +179,11 @@ export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefini
     const delivery = claim.delivery;
     const { channel } = delivery;
     const log = logger.child({ delivery: delivery.id, channel: channel.id, channelName: channel.name });
+    // Disabled after the row was recorded: sent nothing but tests (docs/notifications.md).
+    if (delivery.type !== "test" && !channel.enabled) {
+      await recordUnsendable(prisma, delivery.id, "the channel was disabled before it was sent");
+      return { skipped: "channel disabled" };
+    }
     if (delivery.type !== "test" && !delivery.session) {
       await recordUnsendable(prisma, delivery.id, "the session was deleted before it was notified");
       return { skipped: "session deleted" };

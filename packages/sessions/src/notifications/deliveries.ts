@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
     type: string;
     url: string;
     token: string | null;
+    /** A disabled channel is sent only tests. */
+    enabled: boolean;
     pushKeys: { p256dh: string; auth: string } | null;
   };
   /** The session as it is now; null for a test, or when it was deleted since. */
@@ -42,6 +44,7 @@ interface ClaimRow {
   channel_type: string;
   url: string;
   token: string | null;
+  enabled: boolean;
   push_keys: { p256dh: string; auth: string } | null;
 }
 
@@ -58,7 +61,7 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
       WHERE id = ${id} AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < now())
       RETURNING id, channel_id, session_id, type, wait_start, attempts)
     SELECT k.id, k.session_id, k.type, (EXTRACT(EPOCH FROM k.wait_start) * 1000)::bigint AS wait_start_ms, k.attempts,
-      c.id AS channel_id, c.name, c.type AS channel_type, c.url, c.token, c.push_keys
+      c.id AS channel_id, c.name, c.type AS channel_type, c.url, c.token, c.enabled, c.push_keys
     FROM claimed k JOIN notification_channels c ON c.id = k.channel_id`;
   if (!row) {
     const [state] = await db.$queryRaw<Array<{ status: string; remaining_ms: bigint | null }>>`
@@ -85,6 +88,7 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
         type: row.channel_type,
         url: row.url,
         token: row.token,
+        enabled: row.enabled,
         pushKeys: row.push_keys,
       },
       session: session ?? null,
