@@ -128,4 +128,7 @@ test("the session page shows the current wait, each wait on the timeline with it
   await expect(waits.nth(2)).toHaveText(/^Waited on you: 1 min \d\d s$/);
   const after = await readSession(id);
   expect(after?.waited_ms).toBeGreaterThan(60_000);
+  // The list shows it per session too.
+  await openLive(page, `/?project=${encodeURIComponent(project)}`);
+  await expect(page.locator(`tr[data-session-id="${id}"] td[data-label="Waited on you"]`)).toHaveText(/^1 min \d\d s$/);
 });

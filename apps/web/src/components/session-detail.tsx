@@ -3,10 +3,9 @@
 import Link from "next/link";
 import { useSession } from "@/hooks/use-session";
 import type { SessionWithEventsJson } from "@pulse/core";
-import { formatCount, formatDuration, formatTokens } from "@/lib/format";
-import { waitStart } from "@/lib/inbox";
+import { formatCount, formatTokens } from "@/lib/format";
 import { sessionName, shortId, waitingReasonLabel } from "@/lib/labels";
-import { Ago, LiveDuration, Since, useClockValue } from "./clock";
+import { Ago, LiveDuration, Since } from "./clock";
 import { CloseSessionButton } from "./close-session-button";
 import { CostFigure } from "./cost-figure";
 import { EventTimeline } from "./event-timeline";
@@ -15,6 +14,7 @@ import { LocalTime } from "./local-time";
 import { sessionHref } from "./session-table";
 import { SourceLabel } from "./source-label";
 import { StatusBadge } from "./status-badge";
+import { WaitedOnYou } from "./waited-on-you";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -23,15 +23,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <dd>{children}</dd>
     </div>
   );
-}
-
-/** Time the session spent waiting on the user: its finished waits, plus the current one while it lasts (ticking). */
-function WaitedOnYou({ session }: { session: SessionWithEventsJson }) {
-  const since = waitStart(session);
-  const text = useClockValue((nowMs) =>
-    formatDuration(session.waited_ms + (since === null ? 0 : Math.max(0, nowMs - since))),
-  );
-  return <span data-testid="waited-on-you">{text}</span>;
 }
 
 /**
@@ -80,7 +71,9 @@ export function SessionDetail({ initial }: { initial: SessionWithEventsJson }) {
           </Fact>
         ) : null}
         <Fact label="Waited on you">
-          <WaitedOnYou session={session} />
+          <span data-testid="waited-on-you">
+            <WaitedOnYou session={session} />
+          </span>
         </Fact>
         {session.ended_at ? (
           <Fact label="Ended">

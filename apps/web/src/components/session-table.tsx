@@ -9,6 +9,7 @@ import { CostFigure } from "./cost-figure";
 import { LocalTime } from "./local-time";
 import { SourceLabel } from "./source-label";
 import { StatusBadge } from "./status-badge";
+import { WaitedOnYou } from "./waited-on-you";
 
 export const sessionHref = (id: string) => `/sessions/${encodeURIComponent(id)}`;
 
@@ -60,6 +61,9 @@ const SessionRow = memo(function SessionRow({ session }: { session: SessionJson 
       <td data-label="Duration" className="num">
         <LiveDuration startedAt={session.started_at} durationMs={session.duration_ms} open={open} />
       </td>
+      <td data-label="Waited on you" className="num cell-waited">
+        <WaitedOnYou session={session} empty="—" />
+      </td>
       <td data-label="Events" className="num">
         {formatCount(session.event_count)}
       </td>
@@ -81,11 +85,12 @@ const COLUMNS = [
   "Started",
   "Last seen",
   "Duration",
+  "Waited on you",
   "Events",
   "Cost",
   "Reopened",
 ];
-const NUMERIC = new Set(["Duration", "Events", "Cost", "Reopened"]);
+const NUMERIC = new Set(["Duration", "Waited on you", "Events", "Cost", "Reopened"]);
 
 /**
  * Every loaded session in one table (so columns line up), a row group per project, newest activity
