@@ -53,4 +53,3 @@ export function placeWaiting(list: readonly SessionJson[], session: SessionJson)
   next[index] = session;
   return next;
 }
-
