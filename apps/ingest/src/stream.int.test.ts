@@ -1,9 +1,13 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import { type AddressInfo, createServer, type Server, Socket } from "node:net";
+import pino from "pino";
 import { lastChangeId, readChangesAfter, sessionChangesKey } from "@pulse/queues";
 import { Redis } from "ioredis";
 import { waitFor } from "../../../test/env";
 import { client } from "../../../test/http";
 import { startStack, type TestStack } from "../../../test/stack";
+import { createIngestApp } from "./app";
+import { loadIngestConfig } from "./config";
 
 interface SseEvent {
   id?: string;
@@ -286,6 +290,85 @@ describe("GET /v1/stream", () => {
     expect(stream.comments).toContain("ping");
     await send("late-1", "start");
     await waitFor(() => stream.sessions.find((s) => s.id === "late-1"), { what: "a change after 21 s" });
+  }, 40_000);
+});
+
+/** A TCP relay to Redis that the test cuts, as a network failure would (closes every connection, refuses new ones). */
+async function cuttableRedis(target: URL) {
+  const sockets = new Set<Socket>();
+  let cut = false;
+  const server: Server = createServer((client) => {
+    if (cut) return void client.destroy();
+    const upstream = new Socket();
+    const forget = () => {
+      sockets.delete(client);
+      sockets.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+    };
+    sockets.add(client).add(upstream);
+    client.on("error", forget).on("close", forget);
+    upstream.on("error", forget).on("close", forget);
+    upstream.connect(Number(target.port || 6379), target.hostname, () => client.pipe(upstream).pipe(client));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `redis://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const drop = () => {
+    cut = true;
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+  };
+  return {
+    url,
+    drop,
+    restore: () => (cut = false),
+    close: () => new Promise<void>((resolve) => (drop(), server.close(() => resolve()))),
+  };
+}
+
+describe("GET /v1/stream across a Redis outage", () => {
+  it("says Redis is unreachable, then sends what changed meanwhile, in order, once each", async () => {
+    const relay = await cuttableRedis(new URL(stack.env.redisUrl));
+    // A second ingest whose Redis is behind the relay; changes are still made through the stack's.
+    const config = loadIngestConfig({
+      DATABASE_URL: stack.env.databaseUrl,
+      REDIS_URL: relay.url,
+      PULSE_REDIS_PREFIX: stack.env.redisPrefix,
+    });
+    const ingest = await createIngestApp(config, { logger: pino({ level: "silent" }) });
+    await ingest.app.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      const url = `http://127.0.0.1:${(ingest.app.getHttpServer().address() as AddressInfo).port}`;
+      const stream = new StreamClient(`${url}/v1/stream`);
+      streams.push(stream);
+      await stream.started();
+      await waitFor(() => stream.lastId, { what: "the stream's position" });
+      const start = stream.lastId as string;
+      await send("outage-1", "prompt");
+      await waitFor(() => stream.sessions.find((s) => s.id === "outage-1"), { what: "a change before" });
+
+      relay.drop();
+      await waitFor(() => stream.comments.find((c) => c.includes("unreachable")), { what: "the outage said" });
+      for (let i = 0; i < 5; i++) await send(`outage-${i % 2}`, i % 2 ? "tool" : "prompt");
+      await applied("outage-0", "active");
+      await waitFor(async () => ((await entriesAfter(start)).length >= 4 ? true : undefined), {
+        what: "changes during the outage",
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(stream.ended).toBe(false);
+      relay.restore();
+      const expected = await entriesAfter(start);
+      await waitFor(() => (stream.sessions.length >= expected.length ? true : undefined), {
+        what: "the changes made during the outage",
+        timeoutMs: 15_000,
+      });
+      expect(stream.sessions.map((s) => s.entry)).toEqual(expected);
+      // No reset: the reader went on from where it was, nothing was lost.
+      expect(stream.events.filter((e) => e.event === "reset")).toEqual([]);
+    } finally {
+      await ingest.close();
+      await relay.close();
+    }
   }, 40_000);
 });
 
