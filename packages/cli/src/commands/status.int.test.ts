@@ -51,7 +51,7 @@ const applied = (id: string, status: string) =>
   waitFor(
     async () => {
       const response = await fetch(`${stack.url}/v1/sessions/${encodeURIComponent(id)}`);
-      const body = response.status === 200 ? await response.json() : null;
+      const body = response.status === 200 ? ((await response.json()) as { status: string }) : null;
       return body?.status === status ? body : undefined;
     },
     { what: `session ${id} ${status}` },
