@@ -169,6 +169,7 @@ export class StreamController implements OnModuleDestroy {
     });
     this.open.add(end);
     res.on("close", end);
+    res.on("error", end);
   }
 
   /** Each entry parsed once, whatever the number of clients (the reader hands them all the same object). */
