@@ -17,7 +17,6 @@ import {
   claimDelivery,
   type ClaimedDelivery,
   ensureVapidKeys,
-  type VapidKeys,
   readNotifySettings,
   recordDelivered,
   recordDueWaits,
@@ -64,7 +63,7 @@ const PAYLOAD_TYPE = {
   test: "test",
 } as const satisfies Record<ClaimedDelivery["type"], NotificationInput["type"]>;
 
-/** Why an attempt failed, in words: the receiver's status and the start of its answer, or the network's error. */
+/** One attempt. A failure throws why, in words: the receiver's status and the start of its answer, or the network's error. */
 async function send(request: { url: string; headers: Record<string, string>; body: string | Buffer }): Promise<void> {
   let response: Response;
   try {
@@ -95,7 +94,6 @@ async function send(request: { url: string; headers: Record<string, string>; bod
  */
 export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefinition {
   const { prisma, logger, notificationsQueue, dashboardUrl, vapidSubject, now } = deps;
-  let vapidKeys: VapidKeys | null = null;
 
   /**
    * A Web Push message (RFC 8030) for the channel's subscription: encrypted for it (RFC 8291) and
@@ -104,7 +102,8 @@ export function notificationsWorker(deps: NotificationsWorkerDeps): WorkerDefini
    */
   async function webPushRequest(channel: ClaimedDelivery["channel"], payload: NotificationPayload) {
     if (!channel.pushKeys) throw new Error("the channel has no push subscription keys");
-    vapidKeys ??= await ensureVapidKeys(prisma, generateVAPIDKeys);
+    // Read each time (one row): the pair browsers subscribed with is the one in the settings now.
+    const vapidKeys = await ensureVapidKeys(prisma, generateVAPIDKeys);
     const details = generateRequestDetails({ endpoint: channel.url, keys: channel.pushKeys }, webPushBody(payload), {
       vapidDetails: { subject: vapidSubject, ...vapidKeys },
       TTL: 24 * 3600,
