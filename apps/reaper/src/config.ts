@@ -42,7 +42,7 @@ const schema = z.object({
   /** The dashboard's address: notifications link to `<it>/sessions/<id>`. */
   PULSE_DASHBOARD_URL: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-    .default("http://127.0.0.1:3000"),
+    .default("http://127.0.0.1:6821"),
   /** Web Push's VAPID subject (RFC 8292): a mailto: or https: URL a push service can reach the operator at. */
   PULSE_VAPID_SUBJECT: z
     .string()
