@@ -76,6 +76,11 @@ export class StreamController implements OnModuleDestroy {
       // nginx and similar proxies would otherwise buffer the stream.
       "x-accel-buffering": "no",
     });
+    // A HEAD (Fastify answers it with this GET handler) gets the headers only: a stream it never reads would stay open.
+    if (request.method === "HEAD") {
+      res.end();
+      return;
+    }
     res.write(`retry: ${RETRY_MS}\n\n`);
     this.follow(res, filter, resumeFrom);
   }
