@@ -28,7 +28,12 @@ describe("GET /v1/queues", () => {
     const empty = await api.get("/v1/queues");
     expect(empty.status).toBe(200);
     expect(empty.body.failed_total).toBe(0);
-    expect(empty.body.queues.map((q: any) => q.name).sort()).toEqual(["events", "maintenance", "notifications", "reaper"]);
+    expect(empty.body.queues.map((q: any) => q.name).sort()).toEqual([
+      "events",
+      "maintenance",
+      "notifications",
+      "reaper",
+    ]);
     // A payload that can never be valid (only a bug could queue it): failed at once, not retried.
     const job = await events.add(
       applyEventsJob.name,

@@ -81,7 +81,12 @@ async function expectNothingApplied(api: ReturnType<typeof client>, session: str
   const board = await api.get("/queues/api/queues");
   expect(board.status).toBe(200);
   for (const queue of board.body.queues) expect([queue.name, queue.isPaused]).toEqual([queue.name, false]);
-  expect(board.body.queues.map((q: any) => q.name).sort()).toEqual(["events", "maintenance", "notifications", "reaper"]);
+  expect(board.body.queues.map((q: any) => q.name).sort()).toEqual([
+    "events",
+    "maintenance",
+    "notifications",
+    "reaper",
+  ]);
 }
 
 describe("the route walk", () => {
