@@ -101,7 +101,8 @@ export class NotificationsController {
         name: deliverNotificationJob.name,
         data: { delivery_id: delivery.id },
         // Sent once: a test's answer is its result, and a retry minutes later would only notify for nothing.
-        opts: { ...deliverNotificationJob.options, attempts: 1, jobId: delivery.id },
+        // Nor is a failed test a dead letter (doctor would count it): the answer and the channel say it failed.
+        opts: { ...deliverNotificationJob.options, attempts: 1, removeOnFail: true, jobId: delivery.id },
       })),
     );
     const byId = new Map(channels.map((channel) => [channel.id, channel]));
