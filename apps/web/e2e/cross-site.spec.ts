@@ -169,3 +169,109 @@ test("another site's page cannot post events, close sessions, run cleanup or pre
   ).toBe(200);
   await waitForSession(seeded, (s) => s.status === "ended");
 });
+
+async function channelNames(): Promise<string[]> {
+  const response = await fetch(`${process.env.E2E_INGEST_URL}/v1/notifications/channels`, { headers: bearer() });
+  expect(response.status).toBe(200);
+  return (await response.json()).channels.map((c: { name: string }) => c.name);
+}
+
+/** Opens an EventSource in the page; says whether it delivered anything before failing or 3 s passed. */
+async function streamFrom(page: Page, url: string): Promise<string> {
+  return page.evaluate(
+    (source) =>
+      new Promise<string>((resolve) => {
+        const stream = new EventSource(source);
+        const done = (outcome: string) => {
+          stream.close();
+          resolve(outcome);
+        };
+        stream.onmessage = () => done("message");
+        stream.addEventListener("session", () => done("message"));
+        stream.onerror = () => done("error");
+        setTimeout(() => done("silent"), 3_000);
+      }),
+    url,
+  );
+}
+
+test("another site's page cannot add a notification channel, send tests, change settings, or read the live stream or the API", async ({
+  page,
+}) => {
+  const before = await channelNames();
+  // A channel pointed at the attacker's site would receive every wait's detail from then on.
+  const exfiltrate = JSON.stringify({ type: "webhook", name: "from-another-site", url: `${other.url}/exfil` });
+  const simple: Attempt[] = [
+    ...[openIngest(), `${webOpen()}/api`, `${webWithToken()}/api`].flatMap((base) => {
+      const prefix = base === openIngest() ? `${base}/v1` : base;
+      return [
+        {
+          url: `${prefix}/notifications/channels`,
+          method: "POST",
+          mode: "no-cors" as const,
+          body: exfiltrate,
+          contentType: "text/plain",
+        },
+        {
+          url: `${prefix}/notifications/test`,
+          method: "POST",
+          mode: "no-cors" as const,
+          body: "{}",
+          contentType: "text/plain",
+        },
+      ];
+    }),
+  ];
+  const preflighted: Attempt[] = [
+    {
+      url: `${openIngest()}/v1/notifications/settings`,
+      method: "PUT",
+      mode: "cors",
+      body: '{"settle_seconds":0}',
+      contentType: "application/json",
+    },
+    {
+      url: `${webOpen()}/api/notifications/settings`,
+      method: "PUT",
+      mode: "cors",
+      body: '{"settle_seconds":0}',
+      contentType: "application/json",
+    },
+    { url: `${openIngest()}/v1/notifications/channels/x`, method: "DELETE", mode: "cors" },
+    { url: `${webOpen()}/api/notifications/channels/x`, method: "DELETE", mode: "cors" },
+  ];
+  const answered = new Map<string, number>();
+  page.on("response", (response) =>
+    answered.set(`${response.request().method()} ${response.url()}`, response.status()),
+  );
+  await page.goto(`${other.url}/`);
+  const outcomes = await fetchFrom(page, [...simple, ...preflighted]);
+  for (const a of simple) {
+    expect(outcomes).toContain(`${a.method} ${a.url}: opaque`);
+    await expect.poll(() => answered.get(`${a.method} ${a.url}`), { message: `${a.method} ${a.url}` }).toBe(403);
+  }
+  for (const a of preflighted) expect(outcomes).toContain(`${a.method} ${a.url}: blocked (TypeError)`);
+
+  // The live stream, ingest's and both dashboards': the page gets an error, never a change.
+  const sessionChange = unique("xsite-stream");
+  const streams = [`${openIngest()}/v1/stream`, `${webOpen()}/api/stream`, `${webWithToken()}/api/stream`];
+  const reading = Promise.all(streams.map((url) => streamFrom(page, url)));
+  await sendEvents([{ session_id: sessionChange, kind: "prompt", detail: "a change another site must not read" }]);
+  expect(await reading).toEqual(["error", "error", "error"]);
+  // Refused by the servers themselves, not only hidden from the page: the same reads as no-cors fetches.
+  const reads = await fetchFrom(
+    page,
+    [...streams, `${webOpen()}/api/sessions`, `${webWithToken()}/api/notifications/channels`].map((url) => ({
+      url,
+      method: "GET",
+      mode: "no-cors" as const,
+    })),
+  );
+  for (const url of [...streams, `${webOpen()}/api/sessions`, `${webWithToken()}/api/notifications/channels`]) {
+    expect(reads).toContain(`GET ${url}: opaque`);
+    await expect.poll(() => answered.get(`GET ${url}`), { message: `GET ${url}` }).toBe(403);
+  }
+
+  expect(await channelNames()).toEqual(before);
+  expect(other.hits.filter((hit) => hit.includes("/exfil"))).toEqual([]);
+});

@@ -47,7 +47,7 @@ function decodesAsUtf8(path: string): boolean {
 }
 
 /**
- * A browser's cross-site POST (CSRF) carries another site's Origin, and to a trustworthy origin
+ * A browser's cross-site request (CSRF, or a read of the API) carries another site's Origin, and to a trustworthy origin
  * (loopback, https) `Sec-Fetch-Site: cross-site` or `same-site` (another port of this host, such as
  * ingest's queue board): refuse it. The dashboard's own pages are same-origin; scripts send neither.
  */
@@ -83,7 +83,10 @@ export function proxy(request: NextRequest) {
   // Next's own error page, reachable by its name: it renders and answers 500 by design.
   if (INTERNAL_PAGES.has(path))
     return new NextResponse("Not Found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-  if (!SAFE_METHODS.has(request.method) && isCrossSite(request)) {
+  // Writes anywhere, and reads of the API (JSON, the live stream) whatever the method: the API is
+  // only ever called by the dashboard's own pages. Pages stay reachable from links on other sites.
+  const api = path.startsWith("/api/") || path.startsWith("/queues/api/");
+  if ((!SAFE_METHODS.has(request.method) || api) && isCrossSite(request)) {
     return NextResponse.json(
       { error: "cross_site", message: "a request from another site's page is refused" },
       { status: 403 },

@@ -7,6 +7,7 @@ import pino from "pino";
 import { CORPUS, CORPUS_TEXT, type CorpusSecret } from "../../../../test/redaction-corpus";
 import { waitFor } from "../../../../test/env";
 import { client } from "../../../../test/http";
+import { type Receiver, startReceiver } from "../../../../test/notify-receiver";
 import { startStack, type TestStack } from "../../../../test/stack";
 
 /**
@@ -48,6 +49,8 @@ const logger = pino(
 
 let stack: TestStack;
 let api: ReturnType<typeof client>;
+/** A webhook channel's receiver: what Pulse tells the outside world about a wait must be redacted too. */
+let receiver: Receiver;
 
 function leaks(haystack: string): string[] {
   const found: string[] = [];
@@ -69,8 +72,19 @@ beforeAll(async () => {
     env: { PULSE_REDACT_EXTRA_PATTERNS: JSON.stringify({ acme: "acme_[a-z0-9]{16}" }) },
   });
   api = client(stack.url);
+  receiver = await startReceiver();
+  const channel = await api.post("/v1/notifications/channels", {
+    type: "webhook",
+    name: "redaction",
+    url: `${receiver.url}/hook`,
+    settle_seconds: 0,
+  });
+  expect(channel.status).toBe(201);
 });
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  await receiver?.close();
+});
 
 describe("secrets posted through every ingest route", () => {
   beforeAll(async () => {
@@ -278,6 +292,43 @@ describe("secrets posted through every ingest route", () => {
     const custom = (await api.get(`/v1/sessions/${SESSIONS.events}`)).body;
     expect(custom.title).toBe("Rotate [REDACTED:openai]");
     expect(custom.end_detail).toBe("crashed: MAPS_API_KEY='[REDACTED:key]'");
+  });
+});
+
+describe("secrets in what Pulse sends out", () => {
+  it("are in no notification: Claude Code's permission wait, whose message held a key, reaches the webhook redacted", async () => {
+    const [delivery] = await waitFor(
+      () => {
+        const found = receiver.received.filter((r) => r.body?.session?.id === SESSIONS.claude);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: "the permission wait's notification", timeoutMs: 20_000 },
+    );
+    expect(delivery.body).toMatchObject({ type: "session.waiting", reason: "permission" });
+    expect(delivery.body.session.waiting_detail).toMatch(/\[REDACTED:/);
+    expect(leaks(receiver.received.map((r) => r.raw.toString("utf8")).join("\n"))).toEqual([]);
+  });
+
+  it("are in no change the live stream sends, its whole history included", async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${stack.url}/v1/stream?last_event_id=0-0`, { signal: abort.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let text = "";
+    const until = Date.now() + 1_500;
+    while (Date.now() < until) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), until - Date.now())),
+      ]);
+      if (chunk === null || chunk.done) break;
+      text += Buffer.from(chunk.value).toString("utf8");
+    }
+    abort.abort();
+    // The history holds every session's changes: the Claude Code session's, with its title.
+    expect(text).toContain(SESSIONS.claude);
+    expect(text).toMatch(/\[REDACTED:/);
+    expect(leaks(text)).toEqual([]);
   });
 });
 

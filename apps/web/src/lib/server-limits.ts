@@ -29,7 +29,7 @@ const tuned = new WeakSet<Server>();
  * first time it is seen (Node looks for requests past them every 30 s, so a hanging request ends
  * within their sum). A request target Next's router cannot parse (`OPTIONS *`, the asterisk form)
  * failed inside Next with a 500 before any of Pulse's code ran: it is pointed at `/` and marked, and
- * the proxy refuses it.
+ * the proxy refuses it. An absolute-form target (`GET http://host/path`) is made the path it names.
  */
 export function limitServer(): void {
   if (installed) return;
@@ -47,9 +47,32 @@ export function limitServer(): void {
     }
     // Overwritten on every request: a client cannot mark its own (it would only get a 400).
     delete request.headers[BAD_TARGET_HEADER];
-    if (!request.url?.startsWith("/") && !/^https?:\/\//i.test(request.url ?? "")) {
+    const target = toOriginForm(request.url ?? "");
+    if (target === null) {
       request.headers[BAD_TARGET_HEADER] = "1";
       request.url = "/";
+    } else if (target.host !== undefined) {
+      request.url = target.url;
+      request.headers.host = target.host;
     }
   });
+}
+
+/**
+ * The request target as a path (origin form), or null when it is not one Next can route.
+ * An absolute-form target (`GET http://evil.example/x HTTP/1.1`, what clients send to proxies) is
+ * valid HTTP, and Next answered it with a 308 to exactly that URL: a redirect to any site, for
+ * whoever can make a client send one. HTTP says an origin server takes such a target's authority
+ * as the Host (RFC 9112, 3.2.2), so it becomes the path plus that Host, and every later check (the
+ * loopback Host check, the login) judges the host it names.
+ */
+export function toOriginForm(target: string): { url: string; host?: string } | null {
+  if (target.startsWith("/")) return { url: target };
+  if (!/^https?:\/\//i.test(target)) return null;
+  try {
+    const url = new URL(target);
+    return { url: `${url.pathname}${url.search}`, host: url.host };
+  } catch {
+    return null;
+  }
 }

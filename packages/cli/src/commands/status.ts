@@ -62,9 +62,10 @@ function readCache(home: string, url: string): StatusCache | null {
 /** Written to a temporary file and renamed: a reader sees the old cache or the new one, never half. */
 function writeCache(home: string, cache: StatusCache): void {
   const { mkdirSync } = require("node:fs") as typeof import("node:fs");
-  mkdirSync(home, { recursive: true });
+  // $PULSE_HOME holds the token and the spool: only its owner may read it (as save-connection makes it).
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   const tmp = `${cacheFile(home)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(cache) + "\n");
+  writeFileSync(tmp, JSON.stringify(cache) + "\n", { mode: 0o600 });
   renameSync(tmp, cacheFile(home));
 }
 
@@ -104,9 +105,9 @@ export function statusLine(view: StatusView): string {
 function startRefresh(home: string): void {
   try {
     const { mkdirSync } = require("node:fs") as typeof import("node:fs");
-    mkdirSync(home, { recursive: true });
+    mkdirSync(home, { recursive: true, mode: 0o700 });
     try {
-      closeSync(openSync(lockFile(home), "wx"));
+      closeSync(openSync(lockFile(home), "wx", 0o600));
     } catch {
       // Held: by a running refresh, or by one that died (then taken over).
       if (Date.now() - statSync(lockFile(home)).mtimeMs < LOCK_STALE_MS) return;
