@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeNextPath } from "@/lib/auth";
 import { webEnv } from "@/lib/env";
+import { LOGIN_WINDOW_S } from "@/lib/login-attempts";
 
 export const metadata: Metadata = { title: "Log in" };
 export const dynamic = "force-dynamic";
@@ -16,6 +17,11 @@ export default async function LoginPage({
   const next = safeNextPath(typeof query.next === "string" ? query.next : "/");
   if (!webEnv().PULSE_TOKEN) redirect(next);
   const failed = query.error !== undefined;
+  // Said by the login endpoint; only shown, so kept to what it can be (1 to the window).
+  const retryMinutes =
+    query.error === "too_many"
+      ? Math.min(Math.max(1, Math.round(Number(query.retry_minutes)) || LOGIN_WINDOW_S / 60), LOGIN_WINDOW_S / 60)
+      : null;
   return (
     <section className="panel login">
       <h1>Log in to Pulse</h1>
@@ -38,7 +44,9 @@ export default async function LoginPage({
         </label>
         {failed ? (
           <p id="login-error" className="form-error" role="alert">
-            That token is not the one this Pulse was started with.
+            {retryMinutes !== null
+              ? `Too many wrong tokens from this address: try again in ${retryMinutes} minute${retryMinutes === 1 ? "" : "s"}.`
+              : "That token is not the one this Pulse was started with."}
           </p>
         ) : null}
         <button type="submit" className="button">

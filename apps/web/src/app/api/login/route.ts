@@ -1,5 +1,7 @@
 import { isValidToken, safeNextPath, LOGIN_COOKIE, LOGIN_MAX_AGE_S, loginCookieValue } from "@/lib/auth";
 import { webEnv } from "@/lib/env";
+import { loginAttempts } from "@/lib/login-attempts";
+import { PEER_HEADER } from "@/lib/peer-address";
 
 export const dynamic = "force-dynamic";
 
@@ -16,10 +18,20 @@ export async function POST(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const redirect = (path: string) => new Response(null, { status: 303, headers: { location: path } });
   if (!PULSE_TOKEN) return redirect(next);
+  // The socket's address, written by the server itself (tag-peer-address.ts), never the client's.
+  const peer = request.headers.get(PEER_HEADER) ?? "";
+  const wait = await loginAttempts.waitFor(peer);
+  if (wait > 0) {
+    const minutes = Math.ceil(wait / 60_000);
+    return redirect(`/login?error=too_many&retry_minutes=${minutes}&next=${encodeURIComponent(next)}`);
+  }
   const token = String(form.get("token") ?? "").trim();
   if (!token || !isValidToken(token, PULSE_TOKEN)) {
+    // An empty form is no guess.
+    if (token) await loginAttempts.failed(peer);
     return redirect(`/login?error=1&next=${encodeURIComponent(next)}`);
   }
+  await loginAttempts.succeeded(peer);
   const secure = url.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
   const cookie = [
     `${LOGIN_COOKIE}=${loginCookieValue(PULSE_TOKEN)}`,
