@@ -1,6 +1,7 @@
 import { createECDH, createPublicKey, randomBytes, verify } from "node:crypto";
 import { createPrismaClient, type PrismaClient } from "@pulse/db";
 import { deliverNotificationJob, QUEUE_NAMES } from "@pulse/queues";
+import { deleteChannel } from "@pulse/sessions";
 import { notificationPayloadSchema } from "@pulse/core/api";
 import { Queue } from "bullmq";
 import { decrypt } from "http_ece";
@@ -41,9 +42,14 @@ beforeEach(async () => {
   receiver = await startReceiver();
   project = `proj-${++seq}`;
 });
+/** Channels (and their deliveries) are per test, removed the way the API does it: the worker may be writing outcomes. */
+async function removeChannels() {
+  for (const { id } of await prisma.notificationChannel.findMany({ select: { id: true } }))
+    await deleteChannel(prisma, id);
+}
 afterEach(async () => {
-  // Channels (and their deliveries, by cascade) are per test; sessions ids are per test too.
-  await prisma.notificationChannel.deleteMany();
+  // Sessions ids are per test too.
+  await removeChannels();
   await prisma.notificationSettings.deleteMany();
   await receiver.close();
 });
@@ -192,7 +198,7 @@ describe("notifications", () => {
     });
 
     // A finished turn is no news for the default reasons, but a wait of 2 minutes is, with idle_minutes 1.
-    await prisma.notificationChannel.deleteMany();
+    await removeChannels();
     await channel({ idleMinutes: 1 });
     await post({ session_id: "f-idle", kind: "turn_end", time: new Date(Date.now() - 120_000).toISOString() });
     await waitFor(() => forSession("f-idle").length === 1, { what: "the reminder" });

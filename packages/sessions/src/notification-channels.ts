@@ -16,6 +16,7 @@ import {
 } from "@pulse/core/api";
 import type { PrismaClient } from "@pulse/db";
 import { readNotifySettings } from "./notifications";
+import { withDeadlockRetry } from "./retry";
 
 type ChannelRow = NonNullable<Awaited<ReturnType<PrismaClient["notificationChannel"]["findUnique"]>>>;
 type DeliveryRow = NonNullable<Awaited<ReturnType<PrismaClient["notificationDelivery"]["findUnique"]>>>;
@@ -112,12 +113,24 @@ export async function findChannel(prisma: PrismaClient, idOrName: string): Promi
   );
 }
 
-/** Removes a channel and its deliveries; the removed channel, or null when there was none (already gone). */
+/**
+ * Removes a channel and its deliveries; the removed channel, or null when there was none (already
+ * gone). Its deliveries go first, then the channel: the delivery worker writes an outcome to the
+ * delivery row, then to its channel (recordDelivered, recordFailure), and the cascade of a plain
+ * channel delete took the two the other way round, so a delete during a delivery deadlocked and one
+ * side was aborted (a 500 here). In the same order the two only wait for each other; the retry is
+ * for the one race left (a delivery the sweep adds, sent and answered within this transaction).
+ */
 export async function deleteChannel(prisma: PrismaClient, id: string): Promise<ChannelRow | null> {
-  const [row] = await prisma.notificationChannel.findMany({ where: { id } });
-  if (!row) return null;
-  const { count } = await prisma.notificationChannel.deleteMany({ where: { id } });
-  return count === 1 ? row : null;
+  return withDeadlockRetry(() =>
+    prisma.$transaction(async (tx) => {
+      const row = await tx.notificationChannel.findUnique({ where: { id } });
+      if (!row) return null;
+      await tx.notificationDelivery.deleteMany({ where: { channelId: id } });
+      const { count } = await tx.notificationChannel.deleteMany({ where: { id } });
+      return count === 1 ? row : null;
+    }),
+  );
 }
 
 const iso = (time: Date | null) => (time ? time.toISOString() : null);

@@ -1,6 +1,7 @@
 import type { SessionState } from "@pulse/core";
 import { Prisma } from "@pulse/db";
 import { type Db, selectSessions } from "../rows";
+import { withDeadlockRetry } from "../retry";
 
 /** What the delivery worker needs of a row it claimed: the delivery, its channel (secrets included) and the session. */
 export interface ClaimedDelivery {
@@ -96,9 +97,13 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
   };
 }
 
-/** The receiver answered 2xx: the row is delivered, the channel is well. */
+/**
+ * The receiver answered 2xx: the row is delivered, the channel is well. The delivery row is written
+ * before its channel, here and in recordFailure, and deleteChannel takes them in that order too.
+ * Retried on a deadlock all the same: an outcome lost would fail the job and send the message again.
+ */
 export async function recordDelivered(db: Db, id: string): Promise<void> {
-  await db.$executeRaw`
+  await withDeadlockRetry(() => db.$executeRaw`
     WITH d AS (
       UPDATE notification_deliveries
       SET status = 'delivered', delivered_at = now(), claimed_until = NULL, updated_at = now()
@@ -107,7 +112,7 @@ export async function recordDelivered(db: Db, id: string): Promise<void> {
     UPDATE notification_channels c
     SET last_outcome = 'delivered', last_attempt_at = now(), last_delivered_at = now(), failing_since = NULL,
       consecutive_failures = 0
-    FROM d WHERE c.id = d.channel_id`;
+    FROM d WHERE c.id = d.channel_id`);
 }
 
 /**
@@ -116,7 +121,7 @@ export async function recordDelivered(db: Db, id: string): Promise<void> {
  * `error` must hold neither the channel's URL nor its token (core redactSecrets).
  */
 export async function recordFailure(db: Db, id: string, error: string, final: boolean): Promise<void> {
-  await db.$executeRaw`
+  await withDeadlockRetry(() => db.$executeRaw`
     WITH d AS (
       UPDATE notification_deliveries
       SET last_error = ${error}, claimed_until = NULL, updated_at = now(),
@@ -126,7 +131,7 @@ export async function recordFailure(db: Db, id: string, error: string, final: bo
     UPDATE notification_channels c
     SET last_outcome = 'failed', last_error = ${error}, last_attempt_at = now(),
       failing_since = COALESCE(c.failing_since, now()), consecutive_failures = c.consecutive_failures + 1
-    FROM d WHERE c.id = d.channel_id`;
+    FROM d WHERE c.id = d.channel_id`);
 }
 
 /** A row that cannot be sent (its session was deleted, its type is not sent here): failed, the channel untouched. */
