@@ -103,7 +103,8 @@ export async function claimDelivery(db: Db, id: string, leaseMs: number): Promis
  * Retried on a deadlock all the same: an outcome lost would fail the job and send the message again.
  */
 export async function recordDelivered(db: Db, id: string): Promise<void> {
-  await withDeadlockRetry(() => db.$executeRaw`
+  await withDeadlockRetry(
+    () => db.$executeRaw`
     WITH d AS (
       UPDATE notification_deliveries
       SET status = 'delivered', delivered_at = now(), claimed_until = NULL, updated_at = now()
@@ -112,7 +113,8 @@ export async function recordDelivered(db: Db, id: string): Promise<void> {
     UPDATE notification_channels c
     SET last_outcome = 'delivered', last_attempt_at = now(), last_delivered_at = now(), failing_since = NULL,
       consecutive_failures = 0
-    FROM d WHERE c.id = d.channel_id`);
+    FROM d WHERE c.id = d.channel_id`,
+  );
 }
 
 /**
@@ -121,7 +123,8 @@ export async function recordDelivered(db: Db, id: string): Promise<void> {
  * `error` must hold neither the channel's URL nor its token (core redactSecrets).
  */
 export async function recordFailure(db: Db, id: string, error: string, final: boolean): Promise<void> {
-  await withDeadlockRetry(() => db.$executeRaw`
+  await withDeadlockRetry(
+    () => db.$executeRaw`
     WITH d AS (
       UPDATE notification_deliveries
       SET last_error = ${error}, claimed_until = NULL, updated_at = now(),
@@ -131,7 +134,8 @@ export async function recordFailure(db: Db, id: string, error: string, final: bo
     UPDATE notification_channels c
     SET last_outcome = 'failed', last_error = ${error}, last_attempt_at = now(),
       failing_since = COALESCE(c.failing_since, now()), consecutive_failures = c.consecutive_failures + 1
-    FROM d WHERE c.id = d.channel_id`);
+    FROM d WHERE c.id = d.channel_id`,
+  );
 }
 
 /** A row that cannot be sent (its session was deleted, its type is not sent here): failed, the channel untouched. */
