@@ -105,6 +105,29 @@ describe("the session-change stream", () => {
     await waitFor(async () => (await connectionsNamed(name)) === 0 || undefined, { what: "the connection closed" });
   });
 
+  it("a listener added just after the last one left hears up, however soon it left (seen in CI: a tab stuck connecting)", async () => {
+    // The last listener leaving closes the connection; the next one opens another. A reader that
+    // was left while it read the newest id (its answer already in) went on to say "up" for the
+    // closed connection, after which the new connection's "up" was no change: never heard.
+    const reader = new SessionChangeReader(REDIS_URL, key);
+    readers.push(reader);
+    const first = recorder();
+    const remove = reader.add(first.listener);
+    const connection = (reader as unknown as { redis: Redis }).redis;
+    const readNewest = connection.xrevrange.bind(connection);
+    // Leaves the moment the newest id has been read, before the reader goes on.
+    connection.xrevrange = (async (...args: Parameters<typeof readNewest>) => {
+      const answer = await readNewest(...args);
+      remove();
+      return answer;
+    }) as typeof connection.xrevrange;
+    await waitFor(() => connection.status === "end" || undefined, { what: "the first connection closed" });
+    const next = recorder();
+    reader.add(next.listener);
+    await waitFor(() => next.states.some((s) => s.state === "up") || undefined, { timeoutMs: 3_000, what: "up" });
+    expect(first.states).toEqual([]);
+  });
+
   it("a reader whose position was trimmed away says so (gap) and goes on from the newest", async () => {
     const gapKey = `${prefix}:gap`;
     const reader = new SessionChangeReader(REDIS_URL, gapKey);

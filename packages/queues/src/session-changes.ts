@@ -150,7 +150,9 @@ export class SessionChangeReader {
     // while ioredis reconnects in the background.
     const redis = new Redis(this.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, ...this.options });
     this.redis = redis;
-    redis.on("error", (err: Error) => this.setState("down", false, `Redis: ${err.message}`));
+    redis.on("error", (err: Error) => {
+      if (generation === this.generation) this.setState("down", false, `Redis: ${err.message}`);
+    });
     void this.loop(redis, generation);
   }
 
@@ -172,7 +174,11 @@ export class SessionChangeReader {
         if (redis.status !== "ready") await waitReady(redis, BLOCK_MS);
         if (!live()) return;
         if (!started) {
-          this.position = await lastChangeId(redis, this.key);
+          const newest = await lastChangeId(redis, this.key);
+          // Left while the answer was on its way (the last listener went): the state and the
+          // position are the next connection's now. Saying "up" here made its own "up" no change.
+          if (!live()) return;
+          this.position = newest;
           started = true;
           this.setState("up", false);
         }
@@ -181,7 +187,9 @@ export class SessionChangeReader {
         if (!live()) return;
         if (after.gone) {
           // Entries after the position may be lost: go on from the newest, and say so.
-          this.position = await lastChangeId(redis, this.key);
+          const newest = await lastChangeId(redis, this.key);
+          if (!live()) return;
+          this.position = newest;
           this.setState("up", true);
           continue;
         }
