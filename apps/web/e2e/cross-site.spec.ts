@@ -259,15 +259,12 @@ test("another site's page cannot add a notification channel, send tests, change 
   await sendEvents([{ session_id: sessionChange, kind: "prompt", detail: "a change another site must not read" }]);
   expect(await reading).toEqual(["error", "error", "error"]);
   // Refused by the servers themselves, not only hidden from the page: the same reads as no-cors fetches.
+  const readUrls = [...streams, `${webOpen()}/api/sessions`, `${webWithToken()}/api/notifications/channels`];
   const reads = await fetchFrom(
     page,
-    [...streams, `${webOpen()}/api/sessions`, `${webWithToken()}/api/notifications/channels`].map((url) => ({
-      url,
-      method: "GET",
-      mode: "no-cors" as const,
-    })),
+    readUrls.map((url) => ({ url, method: "GET", mode: "no-cors" as const })),
   );
-  for (const url of [...streams, `${webOpen()}/api/sessions`, `${webWithToken()}/api/notifications/channels`]) {
+  for (const url of readUrls) {
     expect(reads).toContain(`GET ${url}: opaque`);
     await expect.poll(() => answered.get(`GET ${url}`), { message: `GET ${url}` }).toBe(403);
   }

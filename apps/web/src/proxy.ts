@@ -47,9 +47,10 @@ function decodesAsUtf8(path: string): boolean {
 }
 
 /**
- * A browser's cross-site request (CSRF, or a read of the API) carries another site's Origin, and to a trustworthy origin
- * (loopback, https) `Sec-Fetch-Site: cross-site` or `same-site` (another port of this host, such as
- * ingest's queue board): refuse it. The dashboard's own pages are same-origin; scripts send neither.
+ * A browser's cross-site request (CSRF, or a read of the API) carries another site's Origin, and
+ * to a trustworthy origin (loopback, https) `Sec-Fetch-Site: cross-site` or `same-site` (another
+ * port of this host, such as ingest's queue board): refuse it. The dashboard's own pages are
+ * same-origin; scripts send neither.
  */
 function isCrossSite(request: NextRequest): boolean {
   const site = request.headers.get("sec-fetch-site");

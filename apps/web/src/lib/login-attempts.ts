@@ -1,9 +1,10 @@
-import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 
 /** Wrong tokens one address may try at the login form in a window, and how long it waits after. */
 export const LOGIN_FAILURES_ALLOWED = 10;
 export const LOGIN_WINDOW_S = 10 * 60;
+export const LOGIN_WINDOW_MINUTES = LOGIN_WINDOW_S / 60;
 
 /**
  * Slows down guessing PULSE_TOKEN at the login form: after LOGIN_FAILURES_ALLOWED wrong tokens
@@ -38,17 +39,12 @@ export class LoginAttempts {
  * otherwise take a new address per guess). IPv4-mapped IPv6 is its IPv4 address.
  */
 export function keyOf(peer: string): string {
-  const address = peer.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
-  if (isIP(address) !== 6) return address;
-  const [head, tail = ""] = address.toLowerCase().split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const groups = address.includes("::")
-    ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right]
-    : left;
-  return `${groups
+  if (!ipaddr.isValid(peer)) return peer;
+  const address = ipaddr.process(peer);
+  if (address.kind() === "ipv4") return address.toString();
+  return `${(address as ipaddr.IPv6).parts
     .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .map((part) => part.toString(16))
     .join(":")}::/64`;
 }
 

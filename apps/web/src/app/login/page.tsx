@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { safeNextPath } from "@/lib/auth";
 import { webEnv } from "@/lib/env";
-import { LOGIN_WINDOW_S } from "@/lib/login-attempts";
+import { LOGIN_WINDOW_MINUTES } from "@/lib/login-attempts";
 
 export const metadata: Metadata = { title: "Log in" };
 export const dynamic = "force-dynamic";
@@ -20,7 +20,7 @@ export default async function LoginPage({
   // Said by the login endpoint; only shown, so kept to what it can be (1 to the window).
   const retryMinutes =
     query.error === "too_many"
-      ? Math.min(Math.max(1, Math.round(Number(query.retry_minutes)) || LOGIN_WINDOW_S / 60), LOGIN_WINDOW_S / 60)
+      ? Math.min(Math.max(1, Math.round(Number(query.retry_minutes)) || LOGIN_WINDOW_MINUTES), LOGIN_WINDOW_MINUTES)
       : null;
   return (
     <section className="panel login">
